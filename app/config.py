@@ -1,0 +1,76 @@
+"""Configuration: defaults in code, then instance/config.py, then environment.
+
+Explicit overrides passed to ``create_app`` (the tests) win over everything.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+
+ENVIRONMENTS = ("development", "production")
+SECRET_FILE = "secret_key"
+SQLITE_FILE = "motcua.sqlite3"
+
+DEFAULTS: dict[str, Any] = {
+    "MOTCUA_ENV": "development",
+    "SECRET_KEY": None,
+    "DATABASE_URL": None,  # default: SQLite file in the instance folder
+    "TIMEZONE": "Asia/Ho_Chi_Minh",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    # A clerk may keep a form open through a long morning at the desk.
+    "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+}
+
+# Environment variables read on top of instance/config.py.
+ENV_KEYS = ("MOTCUA_ENV", "SECRET_KEY", "DATABASE_URL")
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot work; the message says what to set."""
+
+
+def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
+    """Fill ``app.config`` and check it; raise ConfigError when it cannot work."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    for key in ENV_KEYS:
+        if os.environ.get(key):
+            app.config[key] = os.environ[key]
+    if overrides:
+        app.config.from_mapping(overrides)
+
+    env = app.config["MOTCUA_ENV"]
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"MOTCUA_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
+    if not app.config["DATABASE_URL"]:
+        app.config["DATABASE_URL"] = "sqlite:///" + str(Path(app.instance_path) / SQLITE_FILE)
+    if not app.config["SECRET_KEY"]:
+        if env == "production":
+            raise ConfigError(
+                "SECRET_KEY is not set. In production set the SECRET_KEY environment variable "
+                "or SECRET_KEY in instance/config.py to a long random string "
+                "(python -c 'import secrets; print(secrets.token_hex(32))')."
+            )
+        app.config["SECRET_KEY"] = ensure_dev_secret(Path(app.instance_path))
+    if env == "production":
+        app.config.setdefault("SESSION_COOKIE_SECURE", True)
+        app.config.setdefault("REMEMBER_COOKIE_SECURE", True)
+
+
+def ensure_dev_secret(instance_path: Path) -> str:
+    """Read the development secret from the instance folder, creating it once."""
+    instance_path.mkdir(parents=True, exist_ok=True)
+    path = instance_path / SECRET_FILE
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()

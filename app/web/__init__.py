@@ -1,0 +1,21 @@
+"""The web layer: blueprints by actor, thin views, Vietnamese pages."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_web(app: Flask) -> None:
+    """Register blueprints, error handlers, template filters and globals."""
+    from app.web import errors, filters
+    from app.web.admin import bp as admin_bp
+    from app.web.auth import bp as auth_bp
+    from app.web.catalogue import bp as catalogue_bp
+    from app.web.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(catalogue_bp)
+    errors.register(app)
+    filters.register(app)

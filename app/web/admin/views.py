@@ -1,0 +1,296 @@
+"""Views of the admin blueprint: units, departments, users."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from app.domain.paper import PaperSize
+from app.domain.roles import Role
+from app.services import units as unit_service
+from app.services import users as user_service
+from app.services.access import get_manageable_unit, get_visible_unit, manageable_unit_ids
+from app.services.errors import ValidationFailed
+from app.services.units import UnitInput
+from app.services.users import UserInput
+from app.web.admin.forms import DepartmentForm, UnitForm, UserForm
+from app.web.context import actor, get_session, now, role_required
+from app.web.views import apply_errors
+
+bp = Blueprint("admin", __name__, url_prefix="/quan-tri")
+
+
+# --- units -----------------------------------------------------------------
+
+
+@bp.get("/don-vi")
+@role_required(Role.ADMIN, Role.INSPECTOR)
+def units():  # type: ignore[no-untyped-def]
+    """Units the user may see, as a tree."""
+    session, user = get_session(), actor()
+    rows = unit_service.list_units(session, user)
+    return render_template(
+        "admin/units.html",
+        tree=_as_tree(rows),
+        manageable=manageable_unit_ids(session, user),
+    )
+
+
+def _as_tree(rows):  # type: ignore[no-untyped-def]
+    """(depth, unit) pairs, each unit under its parent, siblings by name."""
+    ids = {u.id for u in rows}
+    children: dict[int | None, list] = {}
+    for unit in rows:
+        parent = unit.parent_id if unit.parent_id in ids else None
+        children.setdefault(parent, []).append(unit)
+    ordered: list = []
+
+    def walk(parent_id, depth):  # type: ignore[no-untyped-def]
+        for unit in sorted(children.get(parent_id, []), key=lambda u: u.name):
+            ordered.append((depth, unit))
+            walk(unit.id, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def _unit_input(form: UnitForm) -> UnitInput:
+    return UnitInput(
+        code=form.code.data or "",
+        governing_body_name=form.governing_body_name.data or "",
+        name=form.name.data or "",
+        place_name=form.place_name.data or "",
+        address=form.address.data or "",
+        phone=form.phone.data or "",
+        email=form.email.data or "",
+        working_windows=form.working_windows.data or "",
+        same_day_cutoff=form.same_day_cutoff.data or "",
+        receipt_paper=PaperSize(form.receipt_paper.data),
+        control_slip_paper=PaperSize(form.control_slip_paper.data),
+        is_active=form.is_active.data,
+    )
+
+
+@bp.route("/don-vi/moi", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def new_unit():  # type: ignore[no-untyped-def]
+    """Create a unit below one the admin manages (``?parent=<id>``)."""
+    session, user = get_session(), actor()
+    parent_id = request.args.get("parent", type=int) or user.unit_id
+    parent = get_manageable_unit(session, user, parent_id)
+    form = UnitForm()
+    if request.method == "GET":
+        form.working_windows.data = parent.working_windows
+        form.same_day_cutoff.data = f"{parent.same_day_cutoff:%H:%M}"
+    status = 200
+    if form.validate_on_submit():
+        try:
+            unit = unit_service.create_unit(
+                session, user, parent_id=parent.id, data=_unit_input(form), now=now()
+            )
+        except ValidationFailed as error:
+            apply_errors(form, error)
+        else:
+            session.commit()
+            flash(f"Đã tạo đơn vị “{unit.name}”.", "success")
+            return redirect(url_for("admin.edit_unit", unit_id=unit.id))
+    if form.is_submitted():
+        status = 400
+    return render_template("admin/unit_form.html", form=form, parent=parent, unit=None), status
+
+
+@bp.route("/don-vi/<int:unit_id>", methods=["GET", "POST"])
+@role_required(Role.ADMIN, Role.INSPECTOR)
+def edit_unit(unit_id: int):  # type: ignore[no-untyped-def]
+    """Show a unit's settings and departments; let its admins change them."""
+    session, user = get_session(), actor()
+    unit = get_visible_unit(session, user, unit_id)
+    can_edit = unit_service.can_manage(session, user, unit.id)
+    form = UnitForm(obj=unit) if request.method == "GET" else UnitForm()
+    if request.method == "GET":
+        form.same_day_cutoff.data = f"{unit.same_day_cutoff:%H:%M}"
+        form.receipt_paper.data = unit.receipt_paper.value
+        form.control_slip_paper.data = unit.control_slip_paper.value
+    status = 200
+    if request.method == "POST":
+        get_manageable_unit(session, user, unit.id)
+        if form.validate_on_submit():
+            try:
+                unit_service.update_unit(
+                    session,
+                    user,
+                    unit.id,
+                    data=_unit_input(form),
+                    expected_version=form.version.data,
+                    now=now(),
+                )
+            except ValidationFailed as error:
+                apply_errors(form, error)
+            else:
+                session.commit()
+                flash("Đã lưu thông tin đơn vị.", "success")
+                return redirect(url_for("admin.edit_unit", unit_id=unit.id))
+        status = 400
+    return (
+        render_template(
+            "admin/unit_form.html",
+            form=form,
+            unit=unit,
+            parent=unit.parent,
+            can_edit=can_edit,
+            departments=unit_service.list_departments(session, unit.id),
+            department_form=DepartmentForm(formdata=None),
+        ),
+        status,
+    )
+
+
+@bp.post("/don-vi/<int:unit_id>/bo-phan")
+@role_required(Role.ADMIN)
+def add_department(unit_id: int):  # type: ignore[no-untyped-def]
+    """Add a department to a unit."""
+    session, user = get_session(), actor()
+    unit = get_manageable_unit(session, user, unit_id)
+    form = DepartmentForm()
+    if form.validate_on_submit():
+        try:
+            department = unit_service.add_department(session, user, unit.id, name=form.name.data)
+        except ValidationFailed as error:
+            apply_errors(form, error)
+        else:
+            session.commit()
+            flash(f"Đã thêm bộ phận “{department.name}”.", "success")
+            return redirect(url_for("admin.edit_unit", unit_id=unit.id) + "#bo-phan")
+    return _department_page(unit, form), 400
+
+
+@bp.post("/bo-phan/<int:department_id>")
+@role_required(Role.ADMIN)
+def update_department(department_id: int):  # type: ignore[no-untyped-def]
+    """Rename or (de)activate a department."""
+    session, user = get_session(), actor()
+    form = DepartmentForm()
+    if form.validate_on_submit():
+        try:
+            department = unit_service.update_department(
+                session, user, department_id, name=form.name.data, is_active=form.is_active.data
+            )
+        except ValidationFailed as error:
+            apply_errors(form, error)
+        else:
+            session.commit()
+            flash(f"Đã lưu bộ phận “{department.name}”.", "success")
+            return redirect(url_for("admin.edit_unit", unit_id=department.unit_id) + "#bo-phan")
+    department = unit_service.get_department(session, user, department_id)
+    return _department_page(department.unit, form), 400
+
+
+def _department_page(unit, department_form):  # type: ignore[no-untyped-def]
+    session = get_session()
+    form = UnitForm(obj=unit, formdata=None)
+    form.same_day_cutoff.data = f"{unit.same_day_cutoff:%H:%M}"
+    return render_template(
+        "admin/unit_form.html",
+        form=form,
+        unit=unit,
+        parent=unit.parent,
+        can_edit=True,
+        departments=unit_service.list_departments(session, unit.id),
+        department_form=department_form,
+    )
+
+
+# --- users -----------------------------------------------------------------
+
+
+@bp.get("/nguoi-dung")
+@role_required(Role.ADMIN, Role.INSPECTOR)
+def users():  # type: ignore[no-untyped-def]
+    """Users of the units the user may see, optionally one unit."""
+    session, user = get_session(), actor()
+    unit_id = request.args.get("unit", type=int)
+    if unit_id is not None:
+        get_visible_unit(session, user, unit_id)
+    return render_template(
+        "admin/users.html",
+        users=user_service.list_users(session, user, unit_id=unit_id),
+        units=unit_service.list_units(session, user),
+        selected_unit=unit_id,
+        manageable=manageable_unit_ids(session, user),
+    )
+
+
+def _user_choices(form: UserForm, unit_id: int | None) -> None:
+    session, user = get_session(), actor()
+    units = [u for u in unit_service.list_units(session, user) if u.id in manageable_unit_ids(session, user)]
+    form.unit_id.choices = [(u.id, f"{u.name} — {u.governing_body_name}") for u in units]
+    chosen = unit_id if unit_id is not None else (units[0].id if units else None)
+    departments = unit_service.list_departments(session, chosen) if chosen else []
+    form.department_id.choices = [("", "— Không thuộc bộ phận nào —")] + [
+        (d.id, d.name) for d in departments if d.is_active or d.id == form.department_id.data
+    ]
+
+
+def _user_input(form: UserForm) -> UserInput:
+    return UserInput(
+        username=form.username.data or "",
+        full_name=form.full_name.data or "",
+        unit_id=form.unit_id.data,
+        roles=frozenset(Role(r) for r in form.roles.data or ()),
+        department_id=form.department_id.data,
+        position=form.position.data or "",
+        email=form.email.data or "",
+        is_active=form.is_active.data,
+        password=form.password.data or "",
+    )
+
+
+@bp.route("/nguoi-dung/moi", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def new_user():  # type: ignore[no-untyped-def]
+    """Create an account."""
+    session, user = get_session(), actor()
+    form = UserForm()
+    unit_id = form.unit_id.data if request.method == "POST" else request.args.get("unit", type=int)
+    if request.method == "GET":
+        form.unit_id.data = unit_id or user.unit_id
+    _user_choices(form, form.unit_id.data)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            created = user_service.create_user(session, user, _user_input(form), now=now())
+        except ValidationFailed as error:
+            apply_errors(form, error)
+        else:
+            session.commit()
+            flash(f"Đã tạo tài khoản “{created.username}”.", "success")
+            return redirect(url_for("admin.users", unit=created.unit_id))
+    if form.is_submitted():
+        status = 400
+    return render_template("admin/user_form.html", form=form, edited=None), status
+
+
+@bp.route("/nguoi-dung/<int:user_id>", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def edit_user(user_id: int):  # type: ignore[no-untyped-def]
+    """Change an account (a new password is optional)."""
+    session, user = get_session(), actor()
+    edited = user_service.get_user(session, user, user_id)
+    form = UserForm(obj=edited) if request.method == "GET" else UserForm()
+    if request.method == "GET":
+        form.roles.data = sorted(r.value for r in edited.roles)
+    _user_choices(form, form.unit_id.data)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user_service.update_user(
+                session, user, edited.id, _user_input(form), expected_version=form.version.data, now=now()
+            )
+        except ValidationFailed as error:
+            apply_errors(form, error)
+        else:
+            session.commit()
+            flash(f"Đã lưu tài khoản “{edited.username}”.", "success")
+            return redirect(url_for("admin.users", unit=edited.unit_id))
+    if form.is_submitted():
+        status = 400
+    return render_template("admin/user_form.html", form=form, edited=edited), status

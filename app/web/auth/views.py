@@ -1,0 +1,79 @@
+"""Views of the auth blueprint."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_required, login_user, logout_user
+
+from app.services.errors import ValidationFailed
+from app.services.users import authenticate, change_own_password
+from app.web.auth.forms import LoginForm, PasswordForm
+from app.web.context import actor, get_session, now
+from app.web.views import apply_errors
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    # Only same-site paths: an open redirect would let a phishing link
+    # borrow our login page.
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("main.home")
+
+
+@bp.route("/dang-nhap", methods=["GET", "POST"])
+def login():  # type: ignore[no-untyped-def]
+    """Log in with username and password."""
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        session = get_session()
+        user = authenticate(session, form.username.data, form.password.data, now=now())
+        if user is not None:
+            session.commit()
+            login_user(user, remember=form.remember.data)
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors.append("Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khoá.")
+        status = 401
+    elif form.is_submitted():
+        status = 400
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/dang-xuat")
+@login_required
+def logout():  # type: ignore[no-untyped-def]
+    """Log out and go back to the login page."""
+    logout_user()
+    flash("Bạn đã đăng xuất.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/tai-khoan/mat-khau", methods=["GET", "POST"])
+@login_required
+def change_password():  # type: ignore[no-untyped-def]
+    """Change one's own password (every other session is logged out)."""
+    form = PasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        session, user = get_session(), actor()
+        try:
+            change_own_password(
+                session, user, current=form.current_password.data, new=form.new_password.data, now=now()
+            )
+        except ValidationFailed as error:
+            apply_errors(form, error)
+            status = 400
+        else:
+            session.commit()
+            login_user(user)  # the session token changed; keep this session
+            flash("Đã đổi mật khẩu.", "success")
+            return redirect(url_for("main.home"))
+    elif form.is_submitted():
+        status = 400
+    return render_template("auth/password.html", form=form), status

@@ -1,0 +1,87 @@
+"""Error pages: every failure a user can cause gets a Vietnamese 4xx page."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
+
+from app.services.errors import Conflict, ServiceError
+
+TITLES = {
+    400: "Yêu cầu không hợp lệ",
+    401: "Chưa đăng nhập",
+    403: "Không có quyền truy cập",
+    404: "Không tìm thấy trang",
+    405: "Thao tác không được hỗ trợ",
+    409: "Dữ liệu đã thay đổi",
+    413: "Dữ liệu gửi lên quá lớn",
+    429: "Quá nhiều yêu cầu",
+    500: "Lỗi hệ thống",
+}
+MESSAGES = {
+    400: "Yêu cầu gửi lên không hợp lệ. Vui lòng kiểm tra lại thông tin.",
+    401: "Vui lòng đăng nhập để tiếp tục.",
+    403: "Tài khoản của bạn không có quyền thực hiện thao tác này.",
+    404: "Trang hoặc dữ liệu bạn tìm không tồn tại, hoặc bạn không có quyền xem.",
+    405: "Thao tác này không được hỗ trợ tại địa chỉ này.",
+    409: Conflict().message,
+    413: "Dữ liệu gửi lên vượt quá dung lượng cho phép.",
+    429: "Bạn đã gửi quá nhiều yêu cầu. Vui lòng thử lại sau ít phút.",
+    500: "Hệ thống gặp sự cố ngoài ý muốn. Dữ liệu chưa được lưu; vui lòng thử lại "
+    "hoặc báo cho quản trị viên.",
+}
+
+
+def render_error(status: int, message: str | None = None):  # type: ignore[no-untyped-def]
+    """The error page for ``status`` with an optional specific message."""
+    return (
+        render_template(
+            "errors/error.html",
+            status=status,
+            title=TITLES.get(status, "Lỗi"),
+            message=message or MESSAGES.get(status, MESSAGES[400]),
+            back=request.referrer,
+        ),
+        status,
+    )
+
+
+def register(app: Flask) -> None:
+    """Install the handlers on ``app``."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error: CSRFError):  # type: ignore[no-untyped-def]
+        return render_error(
+            400,
+            "Phiên làm việc của biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại "
+            "trang và gửi lại; thông tin chưa được lưu.",
+        )
+
+    @app.errorhandler(ServiceError)
+    def service_error(error: ServiceError):  # type: ignore[no-untyped-def]
+        return render_error(error.status_code, error.message)
+
+    @app.errorhandler(StaleDataError)
+    def stale(_error: StaleDataError):  # type: ignore[no-untyped-def]
+        return render_error(409)
+
+    @app.errorhandler(IntegrityError)
+    def integrity(_error: IntegrityError):  # type: ignore[no-untyped-def]
+        # A uniqueness race lost against a concurrent save: nothing was written.
+        return render_error(
+            409,
+            "Dữ liệu trùng với một bản ghi vừa được người khác lưu. Vui lòng tải lại trang "
+            "và kiểm tra trước khi lưu lại.",
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+        return render_error(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):  # type: ignore[no-untyped-def]
+        app.logger.exception("Unhandled error", exc_info=error)
+        return render_error(500)

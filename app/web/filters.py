@@ -1,0 +1,38 @@
+"""Template filters and globals: Vietnamese dates, amounts, labels."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import Flask
+
+from app.domain.durations import format_amount
+from app.domain.localtime import to_local
+from app.domain.roles import Role
+
+
+def vn_datetime(value: datetime | None) -> str:
+    """"14:05 ngày 24/11/2026" in Vietnam time; empty for None."""
+    if value is None:
+        return ""
+    local = to_local(value)
+    return f"{local:%H:%M} ngày {local:%d/%m/%Y}"
+
+
+def vn_date(value: date | None) -> str:
+    """"24/11/2026"; empty for None."""
+    return "" if value is None else f"{value:%d/%m/%Y}"
+
+
+def vn_amount(value: Decimal | int | None) -> str:
+    """"0,5" or "3"; empty for None."""
+    return "" if value is None else format_amount(Decimal(value))
+
+
+def register(app: Flask) -> None:
+    """Install the filters and globals on ``app``'s Jinja environment."""
+    app.add_template_filter(vn_datetime)
+    app.add_template_filter(vn_date)
+    app.add_template_filter(vn_amount)
+    app.jinja_env.globals["Role"] = Role
