@@ -88,6 +88,11 @@ def validate_steps(duration: Duration, steps: Sequence[StepSpec]) -> None:
     for index, step in enumerate(steps, start=1):
         if not step.name.strip():
             raise DomainError(f"Bước {index}: vui lòng nhập tên bước.", field="steps")
+        if step.role is Role.INSPECTOR:
+            raise DomainError(
+                f"Bước {index}: vai trò Thanh tra, kiểm tra không thực hiện các bước xử lý hồ sơ.",
+                field="steps",
+            )
         if step.department_id is None and step.role is None:
             raise DomainError(
                 f"Bước {index}: vui lòng chọn bộ phận hoặc vai trò chịu trách nhiệm.", field="steps"

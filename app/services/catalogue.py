@@ -36,7 +36,7 @@ class ProcedureInput:
     level: ProcedureLevel
     duration_kind: DurationKind
     duration_value: str
-    effective_from: date
+    effective_from: date | None
     effective_to: date | None = None
     supplement_policy: SupplementPolicy = SupplementPolicy.PAUSE
     fee_text: str = ""
@@ -144,7 +144,10 @@ def create_next_version(
     code = errors.check("code", normalize_procedure_code, data.code)
     if code is not None and code != previous.code:
         errors.add("code", "Phiên bản mới phải giữ nguyên mã thủ tục.")
-    closed = errors.check("effective_from", close_before, previous.validity, data.effective_from)
+    if data.effective_from is None:
+        errors.add("effective_from", "Vui lòng nhập ngày có hiệu lực của phiên bản mới.")
+    else:
+        closed = errors.check("effective_from", close_before, previous.validity, data.effective_from)
     errors.raise_if_any()
     if previous.effective_to is None or previous.effective_to >= data.effective_from:
         previous.effective_to = closed.end
@@ -166,7 +169,11 @@ def apply_procedure_input(
     fee_text = text_field(errors, "fee_text", data.fee_text, 2000, required=False, multiline=True)
     result_text = text_field(errors, "result_text", data.result_text, 500, required=False)
     duration = errors.check("duration_value", Duration.of, data.duration_kind, data.duration_value)
-    validity = errors.check("effective_to", Validity, data.effective_from, data.effective_to)
+    if data.effective_from is None:
+        errors.add("effective_from", "Vui lòng nhập ngày có hiệu lực.")
+        validity = None
+    else:
+        validity = errors.check("effective_to", Validity, data.effective_from, data.effective_to)
     documents = tuple(
         DocumentSpec(" ".join(d.name.split()), d.originals, d.certified_copies, d.photocopies)
         for d in data.documents
@@ -217,10 +224,11 @@ def _check_no_overlap(
         select(Procedure).where(
             Procedure.unit_id == procedure.unit_id,
             Procedure.code == code,
-            Procedure.id != procedure.id if procedure.id is not None else True,
         )
     )
     for other in others:
+        if other is procedure:
+            continue
         if other.validity.overlaps(validity):
             until = f"{other.effective_to:%d/%m/%Y}" if other.effective_to else "nay"
             errors.add(

@@ -131,7 +131,7 @@ def apply_unit_input(session: Session, unit: Unit, data: UnitInput, *, now: date
 def add_department(session: Session, actor: User, unit_id: int, *, name: str) -> Department:
     """Add a department to a unit ``actor`` manages."""
     unit = get_manageable_unit(session, actor, unit_id)
-    department = Department(unit=unit)
+    department = Department(unit_id=unit.id)
     _apply_department_name(session, department, unit.id, name)
     session.add(department)
     session.flush()

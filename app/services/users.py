@@ -17,6 +17,8 @@ from app.services.validation import Errors, text_field
 from models import Department, User, UserRole
 from models.org import new_session_token
 
+# werkzeug's default (scrypt); the tests swap in a cheap method for speed.
+PASSWORD_HASH_METHOD = "scrypt"
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 128
 # Checked against when the username is unknown, so that a wrong username
@@ -163,7 +165,7 @@ def password_problem(password: str, username: str) -> str | None:
 
 
 def _set_password(user: User, password: str) -> None:
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = generate_password_hash(password, method=PASSWORD_HASH_METHOD)
     user.session_token = new_session_token()
 
 

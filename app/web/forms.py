@@ -6,6 +6,7 @@ from typing import Any
 
 import wtforms
 from flask_wtf import FlaskForm
+from wtforms import SelectChoice
 
 # WTForms ships no Vietnamese catalogue; these are its built-in messages
 # that can reach a user of our forms.
@@ -19,6 +20,7 @@ _MESSAGES = {
     "Not a valid datetime value.": "Thời điểm không hợp lệ.",
     "Not a valid choice.": "Lựa chọn không hợp lệ.",
     "Invalid Choice: could not coerce.": "Lựa chọn không hợp lệ.",
+    "Invalid choice(s): one or more data inputs could not be coerced.": "Lựa chọn không hợp lệ.",
     "Choices cannot be None.": "Lựa chọn không hợp lệ.",
     "'%(value)s' is not a valid choice for this field.": "“%(value)s” không phải lựa chọn hợp lệ.",
     "'%(value)s' are not valid choices for this field.": "“%(value)s” không phải lựa chọn hợp lệ.",
@@ -68,3 +70,8 @@ def optional_int(value: Any) -> int | None:
     if value in (None, "", "None"):
         return None
     return int(value)
+
+
+def choices(pairs) -> list[SelectChoice]:  # type: ignore[no-untyped-def]
+    """Select options from (value, label) pairs."""
+    return [SelectChoice(value=value, label=label) for value, label in pairs]

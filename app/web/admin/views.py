@@ -14,6 +14,7 @@ from app.services.units import UnitInput
 from app.services.users import UserInput
 from app.web.admin.forms import DepartmentForm, UnitForm, UserForm
 from app.web.context import actor, get_session, now, role_required
+from app.web.forms import choices
 from app.web.views import apply_errors
 
 bp = Blueprint("admin", __name__, url_prefix="/quan-tri")
@@ -222,12 +223,13 @@ def users():  # type: ignore[no-untyped-def]
 def _user_choices(form: UserForm, unit_id: int | None) -> None:
     session, user = get_session(), actor()
     units = [u for u in unit_service.list_units(session, user) if u.id in manageable_unit_ids(session, user)]
-    form.unit_id.choices = [(u.id, f"{u.name} — {u.governing_body_name}") for u in units]
+    form.unit_id.choices = choices((u.id, f"{u.name} — {u.governing_body_name}") for u in units)
     chosen = unit_id if unit_id is not None else (units[0].id if units else None)
     departments = unit_service.list_departments(session, chosen) if chosen else []
-    form.department_id.choices = [("", "— Không thuộc bộ phận nào —")] + [
-        (d.id, d.name) for d in departments if d.is_active or d.id == form.department_id.data
-    ]
+    form.department_id.choices = choices(
+        [("", "— Không thuộc bộ phận nào —")]
+        + [(d.id, d.name) for d in departments if d.is_active or d.id == form.department_id.data]
+    )
 
 
 def _user_input(form: UserForm) -> UserInput:

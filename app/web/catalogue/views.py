@@ -18,6 +18,7 @@ from app.services.errors import ValidationFailed
 from app.services.units import list_departments, list_units
 from app.web.catalogue.forms import SPARE_ROWS, ProcedureForm
 from app.web.context import actor, get_session, now, role_required
+from app.web.forms import choices
 from app.web.views import apply_errors
 
 bp = Blueprint("catalogue", __name__, url_prefix="/thu-tuc")
@@ -65,13 +66,13 @@ def detail(procedure_id: int):  # type: ignore[no-untyped-def]
 def _prepare(form: ProcedureForm, unit_id: int) -> None:
     """Fill the department choices and add spare blank rows for typing."""
     departments = list_departments(get_session(), unit_id, active_only=True)
-    choices = [("", "—")] + [(d.id, d.name) for d in departments]
+    options = choices([("", "—")] + [(d.id, d.name) for d in departments])
     if request.method == "GET":
         for _ in range(SPARE_ROWS):
             form.documents.append_entry()
             form.steps.append_entry()
     for row in form.steps:
-        row.form.department_id.choices = choices
+        row.form.department_id.choices = options
 
 
 def _input(form: ProcedureForm) -> service.ProcedureInput:
@@ -92,7 +93,10 @@ def _input(form: ProcedureForm) -> service.ProcedureInput:
             share = parse_amount(row.form.share.data)
         except DomainError as error:
             raise ValidationFailed({"steps": f"Bước {index}: {error.message}"}) from None
-        role = Role(row.form.role.data) if row.form.role.data else None
+        try:
+            role = Role(row.form.role.data) if row.form.role.data else None
+        except ValueError:
+            raise ValidationFailed({"steps": f"Bước {index}: vai trò không hợp lệ."}) from None
         steps.append(StepSpec(row.form.name.data or "", share, row.form.department_id.data, role))
     return service.ProcedureInput(
         code=form.code.data or "",

@@ -1,0 +1,36 @@
+# The README's two commands:
+#   make run   set up (venv, migrations, demo data) and serve on http://127.0.0.1:5000
+#   make test  run the whole test suite (SQLite; PostgreSQL when DATABASE_URL says so)
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app app
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test setup clean-venv
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt $(VENV)/.runtime-installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.runtime-installed
+	$(FLASK) db upgrade
+	$(FLASK) demo
+
+run: setup
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.dev-installed
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+clean-venv:
+	rm -rf $(VENV)

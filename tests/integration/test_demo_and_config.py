@@ -1,0 +1,81 @@
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from app import create_app
+from app.config import ConfigError
+from app.domain.roles import Role
+from app.services.demo import DEMO_PASSWORD, load_demo
+from app.services.users import authenticate
+from models import Department, Procedure, Unit, User
+from tests.conftest import NOW
+
+
+def _counts(session):
+    return tuple(session.scalar(select(func.count()).select_from(m)) for m in (Unit, Department, User, Procedure))
+
+
+def test_demo_data_loads_once_and_is_idempotent(db_session):
+    first = load_demo(db_session, now=NOW)
+    assert (first.units, first.users) == (3, 10)
+    counts = _counts(db_session)
+    second = load_demo(db_session, now=NOW)
+    assert (second.units, second.departments, second.users, second.procedures) == (0, 0, 0, 0)
+    assert _counts(db_session) == counts
+
+
+def test_demo_communes_have_fifteen_real_procedures_with_consistent_processes(db_session):
+    load_demo(db_session, now=NOW)
+    commune = db_session.scalar(select(Unit).where(Unit.code == "000.00.31.H99"))
+    procedures = db_session.scalars(select(Procedure).where(Procedure.unit_id == commune.id)).all()
+    assert len(procedures) >= 15
+    codes = {p.code for p in procedures}
+    assert {"1.001193", "1.000894", "1.000656", "1.004873", "2.000635", "2.000815"} <= codes
+    for procedure in procedures:
+        assert 3 <= len(procedure.steps) <= 6, procedure.code
+        assert sum(Decimal(s.share) for s in procedure.steps) == procedure.duration.share_total
+        assert procedure.documents, procedure.code
+
+
+def test_demo_has_every_role_and_the_accounts_work(db_session):
+    load_demo(db_session, now=NOW)
+    roles = {role for user in db_session.scalars(select(User)) for role in user.roles}
+    assert roles == set(Role)
+    user = authenticate(db_session, "anbinh.tiepnhan", DEMO_PASSWORD, now=NOW)
+    assert user is not None and user.has_role(Role.CLERK)
+
+
+def test_production_without_secret_key_is_a_clear_startup_error(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("MOTCUA_ENV", "production")
+    with pytest.raises(ConfigError, match="SECRET_KEY is not set"):
+        create_app({"INSTANCE_PATH": str(tmp_path)})
+
+
+def test_development_generates_a_secret_once_into_the_instance_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("MOTCUA_ENV", raising=False)
+    first = create_app({"INSTANCE_PATH": str(tmp_path)})
+    second = create_app({"INSTANCE_PATH": str(tmp_path)})
+    secret = Path(tmp_path, "secret_key")
+    assert secret.stat().st_mode & 0o077 == 0
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"] == secret.read_text().strip()
+    assert len(first.config["SECRET_KEY"]) >= 64
+
+
+def test_instance_config_and_environment_override_defaults(tmp_path, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    Path(tmp_path, "config.py").write_text("SECRET_KEY = 'from-instance'\nDATABASE_URL = 'sqlite:///x.db'\n")
+    assert create_app({"INSTANCE_PATH": str(tmp_path)}).config["SECRET_KEY"] == "from-instance"
+    monkeypatch.setenv("SECRET_KEY", "from-env")
+    app = create_app({"INSTANCE_PATH": str(tmp_path)})
+    assert app.config["SECRET_KEY"] == "from-env"
+    assert app.config["DATABASE_URL"] == "sqlite:///x.db"
+
+
+def test_unknown_environment_names_are_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("MOTCUA_ENV", "prod")
+    with pytest.raises(ConfigError, match="MOTCUA_ENV"):
+        create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})

@@ -1,0 +1,234 @@
+"""Admin flows through the UI: create a unit, a user and a procedure with steps."""
+
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from app.domain.roles import Role
+from models import Department, Procedure, Unit, User
+from tests.builders import make_department
+
+
+def _unit_form(**overrides):
+    data = {
+        "code": "000.00.95.H77",
+        "governing_body_name": "ỦY BAN NHÂN DÂN XÃ HƯNG THỊNH",
+        "name": "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG",
+        "place_name": "Hưng Thịnh",
+        "address": "Thôn 1, xã Hưng Thịnh",
+        "phone": "0210 3 999 999",
+        "email": "",
+        "working_windows": "07:30-11:30, 13:30-17:30",
+        "same_day_cutoff": "15:00",
+        "receipt_paper": "A5",
+        "control_slip_paper": "A4",
+        "is_active": "y",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_province_admin_creates_a_commune(client, world, login, db_session):
+    login("tinh.admin")
+    assert client.get(f"/quan-tri/don-vi/moi?parent={world.province.id}").status_code == 200
+    response = client.post(f"/quan-tri/don-vi/moi?parent={world.province.id}", data=_unit_form())
+    assert response.status_code == 302
+    unit = db_session.scalar(select(Unit).where(Unit.code == "000.00.95.H77"))
+    assert unit.parent_id == world.province.id
+    assert unit.governing_body_name == "ỦY BAN NHÂN DÂN XÃ HƯNG THỊNH"
+    assert "Đã tạo đơn vị" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_bad_unit_input_gets_messages_next_to_the_fields_and_a_400(client, world, login, db_session):
+    login("tinh.admin")
+    response = client.post(
+        f"/quan-tri/don-vi/moi?parent={world.province.id}",
+        data=_unit_form(code="khong hop le", place_name="", working_windows="8-12", same_day_cutoff="chiều"),
+    )
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "Mã định danh điện tử không đúng định dạng" in text
+    assert "Vui lòng nhập thông tin này." in text
+    assert "không phải giờ hợp lệ" in text
+    assert 'aria-invalid="true"' in text
+    assert db_session.scalar(select(Unit).where(Unit.place_name == "Hưng Thịnh")) is None
+
+
+def test_too_long_input_is_refused_not_truncated(client, world, login):
+    login("tinh.admin")
+    response = client.post(
+        f"/quan-tri/don-vi/moi?parent={world.province.id}", data=_unit_form(name="X" * 300)
+    )
+    assert response.status_code == 400
+    assert "Tối đa 255 ký tự" in response.get_data(as_text=True)
+
+
+def test_a_stale_unit_form_gets_a_409_and_does_not_overwrite(client, world, login, db_session):
+    login("a.admin")
+    unit = world.a.unit
+    old_version = unit.version
+    first = client.post(f"/quan-tri/don-vi/{unit.id}", data=_unit_form(code=unit.code, phone="111", version=old_version))
+    assert first.status_code == 302
+    second = client.post(f"/quan-tri/don-vi/{unit.id}", data=_unit_form(code=unit.code, phone="222", version=old_version))
+    assert second.status_code == 409
+    assert "người khác thay đổi" in second.get_data(as_text=True)
+    db_session.expire_all()
+    assert db_session.get(Unit, unit.id).phone == "111"
+
+
+def test_an_admin_adds_and_renames_departments(client, world, login, db_session):
+    login("a.admin")
+    response = client.post(f"/quan-tri/don-vi/{world.a.unit.id}/bo-phan", data={"name": "Phòng Kinh tế", "is_active": "y"})
+    assert response.status_code == 302
+    department = db_session.scalar(select(Department).where(Department.unit_id == world.a.unit.id))
+    duplicate = client.post(f"/quan-tri/don-vi/{world.a.unit.id}/bo-phan", data={"name": "phòng kinh tế"})
+    assert duplicate.status_code == 400 and "Đơn vị đã có bộ phận" in duplicate.get_data(as_text=True)
+    client.post(f"/quan-tri/bo-phan/{department.id}", data={"name": "Phòng Kinh tế - Hạ tầng"})
+    db_session.expire_all()
+    department = db_session.get(Department, department.id)
+    assert department.name == "Phòng Kinh tế - Hạ tầng" and department.is_active is False
+
+
+def test_an_admin_creates_a_user_who_can_then_log_in(client, world, login, db_session):
+    login("a.admin")
+    department = make_department(db_session, unit=world.a.unit)
+    assert client.get("/quan-tri/nguoi-dung/moi").status_code == 200
+    response = client.post(
+        "/quan-tri/nguoi-dung/moi",
+        data={
+            "username": "nguyen.van.an",
+            "full_name": "Nguyễn Văn An",
+            "position": "Công chức Tư pháp - Hộ tịch",
+            "unit_id": world.a.unit.id,
+            "department_id": department.id,
+            "roles": ["officer", "clerk"],
+            "is_active": "y",
+            "password": "Mot-mat-khau-dai",
+        },
+    )
+    assert response.status_code == 302
+    user = db_session.scalar(select(User).where(User.username == "nguyen.van.an"))
+    assert user.roles == {Role.OFFICER, Role.CLERK} and user.department_id == department.id
+    assert login("nguyen.van.an", "Mot-mat-khau-dai").status_code == 302
+
+
+def test_a_user_form_with_bad_input_says_why(client, world, login):
+    login("a.admin")
+    response = client.post(
+        "/quan-tri/nguoi-dung/moi",
+        data={"username": "Nguyễn", "full_name": "", "unit_id": world.a.unit.id, "password": "123"},
+    )
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "Tên đăng nhập dài 3–40 ký tự" in text
+    assert "Chọn ít nhất một vai trò." in text
+    assert "Mật khẩu phải có ít nhất 8 ký tự." in text
+
+
+def _procedure_form(**overrides):
+    data = {
+        "code": "1.001022",
+        "name": "Thủ tục đăng ký nhận cha, mẹ, con",
+        "field_name": "Hộ tịch",
+        "level": "commune",
+        "duration_kind": "working_days",
+        "duration_value": "3",
+        "supplement_policy": "pause",
+        "fee_text": "Theo Nghị quyết của HĐND tỉnh.",
+        "result_text": "Trích lục đăng ký nhận cha, mẹ, con",
+        "effective_from": "2026-01-01",
+        "effective_to": "",
+        "documents-0-name": "Tờ khai đăng ký nhận cha, mẹ, con",
+        "documents-0-originals": "1",
+        "documents-1-name": "",
+        "steps-0-name": "Tiếp nhận",
+        "steps-0-role": "clerk",
+        "steps-0-share": "0,5",
+        "steps-1-name": "Thẩm định, xác minh",
+        "steps-1-role": "officer",
+        "steps-1-share": "2",
+        "steps-2-name": "Ký duyệt và trả kết quả",
+        "steps-2-role": "leader",
+        "steps-2-share": "0,5",
+        "steps-3-name": "",
+        "steps-3-share": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_an_admin_creates_a_procedure_with_steps(client, world, login, db_session):
+    login("a.admin")
+    page = client.get("/thu-tuc/moi")
+    assert page.status_code == 200 and "Quy trình nội bộ" in page.get_data(as_text=True)
+    response = client.post("/thu-tuc/moi", data=_procedure_form())
+    assert response.status_code == 302, response.get_data(as_text=True)
+    procedure = db_session.scalar(select(Procedure).where(Procedure.code == "1.001022"))
+    assert procedure.unit_id == world.a.unit.id
+    assert [(s.name, s.share) for s in procedure.steps] == [
+        ("Tiếp nhận", Decimal("0.5")), ("Thẩm định, xác minh", Decimal("2")), ("Ký duyệt và trả kết quả", Decimal("0.5"))
+    ]
+    assert [d.name for d in procedure.documents] == ["Tờ khai đăng ký nhận cha, mẹ, con"]
+    detail = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "03 ngày làm việc" in detail and "Thẩm định, xác minh" in detail
+
+
+def test_shares_that_do_not_sum_are_explained_above_the_steps(client, world, login, db_session):
+    login("a.admin")
+    response = client.post("/thu-tuc/moi", data=_procedure_form(**{"steps-1-share": "1"}))
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "Tổng thời gian các bước (2 ngày làm việc) phải bằng thời hạn giải quyết (3 ngày làm việc)." in text
+    assert 'value="Thẩm định, xác minh"' in text  # what was typed is kept
+    assert db_session.scalar(select(Procedure).where(Procedure.code == "1.001022")) is None
+
+
+def test_unreadable_numbers_and_dates_get_vietnamese_messages(client, world, login):
+    login("a.admin")
+    response = client.post(
+        "/thu-tuc/moi",
+        data=_procedure_form(**{"steps-0-share": "nửa ngày", "effective_from": "31/02/2026", "documents-0-originals": "một"}),
+    )
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "Ngày không hợp lệ" in text
+    assert "Vui lòng nhập một số nguyên." in text
+
+
+def test_a_duplicate_code_in_force_on_the_same_days_is_refused(client, world, login):
+    login("a.admin")
+    response = client.post("/thu-tuc/moi", data=_procedure_form(code=world.a.procedure.code))
+    assert response.status_code == 400
+    assert "không được có hiệu lực trùng ngày" in response.get_data(as_text=True)
+
+
+def test_an_admin_edits_a_procedure_and_a_stale_form_gets_409(client, world, login, db_session):
+    login("a.admin")
+    procedure = world.a.procedure
+    form = _procedure_form(code=procedure.code, effective_from="2025-07-01", version=procedure.version, name="Tên mới")
+    assert client.post(f"/thu-tuc/{procedure.id}/sua", data=form).status_code == 302
+    stale = client.post(f"/thu-tuc/{procedure.id}/sua", data=dict(form, name="Tên khác"))
+    assert stale.status_code == 409
+    db_session.expire_all()
+    assert db_session.get(Procedure, procedure.id).name == "Tên mới"
+
+
+def test_an_admin_creates_a_new_version_from_the_detail_page(client, world, login, db_session):
+    login("a.admin")
+    procedure = world.a.procedure
+    page = client.get(f"/thu-tuc/{procedure.id}/phien-ban-moi")
+    assert page.status_code == 200
+    assert 'value="2026-11-25"' in page.get_data(as_text=True)  # tomorrow by default
+    response = client.post(
+        f"/thu-tuc/{procedure.id}/phien-ban-moi",
+        data=_procedure_form(code=procedure.code, effective_from="2027-01-01"),
+    )
+    assert response.status_code == 302
+    db_session.expire_all()
+    versions = db_session.scalars(
+        select(Procedure).where(Procedure.code == procedure.code, Procedure.unit_id == world.a.unit.id)
+        .order_by(Procedure.effective_from)
+    ).all()
+    assert [(str(v.effective_from), str(v.effective_to)) for v in versions] == [
+        ("2025-07-01", "2026-12-31"), ("2027-01-01", "None")
+    ]
