@@ -30,9 +30,15 @@ def vn_amount(value: Decimal | int | None) -> str:
     return "" if value is None else format_amount(Decimal(value))
 
 
+def unit_label(unit) -> str:  # type: ignore[no-untyped-def]
+    """"ỦY BAN NHÂN DÂN XÃ AN BÌNH — TRUNG TÂM …": the commune first, as people name it."""
+    return f"{unit.governing_body_name} — {unit.name}"
+
+
 def register(app: Flask) -> None:
     """Install the filters and globals on ``app``'s Jinja environment."""
     app.add_template_filter(vn_datetime)
     app.add_template_filter(vn_date)
     app.add_template_filter(vn_amount)
+    app.add_template_filter(unit_label)
     app.jinja_env.globals["Role"] = Role

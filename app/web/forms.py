@@ -72,6 +72,6 @@ def optional_int(value: Any) -> int | None:
     return int(value)
 
 
-def choices(pairs) -> list[SelectChoice]:  # type: ignore[no-untyped-def]
-    """Select options from (value, label) pairs."""
-    return [SelectChoice(value=value, label=label) for value, label in pairs]
+def choices(pairs, *, group: str | None = None) -> list[SelectChoice]:  # type: ignore[no-untyped-def]
+    """Select options from (value, label) pairs, optionally inside an <optgroup>."""
+    return [SelectChoice(value=value, label=label, optgroup=group) for value, label in pairs]

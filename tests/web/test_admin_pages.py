@@ -232,3 +232,34 @@ def test_an_admin_creates_a_new_version_from_the_detail_page(client, world, logi
     assert [(str(v.effective_from), str(v.effective_to)) for v in versions] == [
         ("2025-07-01", "2026-12-31"), ("2027-01-01", "None")
     ]
+
+
+def test_a_commune_admin_is_not_offered_the_inspector_role_but_a_province_admin_is(client, world, login):
+    login("a.admin")
+    assert 'value="inspector"' not in client.get("/quan-tri/nguoi-dung/moi").get_data(as_text=True)
+    login("tinh.admin")
+    assert 'value="inspector"' in client.get("/quan-tri/nguoi-dung/moi").get_data(as_text=True)
+
+
+def test_departments_are_offered_grouped_by_unit(client, world, login, db_session):
+    make_department(db_session, unit=world.a.unit, name="Tư pháp - Hộ tịch")
+    make_department(db_session, unit=world.b.unit, name="Phòng Kinh tế")
+    login("tinh.admin")
+    page = client.get("/quan-tri/nguoi-dung/moi").get_data(as_text=True)
+    assert f'<optgroup label="{world.a.unit.governing_body_name}">' in page
+    assert f'<optgroup label="{world.b.unit.governing_body_name}">' in page
+    login("a.admin")
+    page = client.get("/quan-tri/nguoi-dung/moi").get_data(as_text=True)
+    assert "Tư pháp - Hộ tịch" in page and "Phòng Kinh tế" not in page
+
+
+def test_a_department_of_another_unit_is_refused(client, world, login, db_session):
+    other = make_department(db_session, unit=world.b.unit, name="Phòng Kinh tế")
+    login("tinh.admin")
+    response = client.post(
+        "/quan-tri/nguoi-dung/moi",
+        data={"username": "sai.bo.phan", "full_name": "Sai Bộ Phận", "unit_id": world.a.unit.id,
+              "department_id": other.id, "roles": ["clerk"], "is_active": "y", "password": "Mot-mat-khau-dai"},
+    )
+    assert response.status_code == 400
+    assert "Bộ phận này không thuộc đơn vị đã chọn." in response.get_data(as_text=True)

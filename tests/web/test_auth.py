@@ -72,3 +72,9 @@ def test_a_wrong_current_password_is_refused_next_to_the_field(client, world, lo
     )
     assert response.status_code == 400
     assert "Hai lần nhập mật khẩu mới không khớp nhau." in response.get_data(as_text=True)
+
+
+def test_the_login_page_sends_a_logged_in_user_on(client, world, login):
+    login("a.clerk")
+    response = client.get("/dang-nhap?next=/thu-tuc")
+    assert response.status_code == 302 and response.headers["Location"] == "/thu-tuc"

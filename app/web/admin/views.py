@@ -14,6 +14,7 @@ from app.services.units import UnitInput
 from app.services.users import UserInput
 from app.web.admin.forms import DepartmentForm, UnitForm, UserForm
 from app.web.context import actor, get_session, now, role_required
+from app.web.filters import unit_label
 from app.web.forms import choices
 from app.web.views import apply_errors
 
@@ -220,16 +221,26 @@ def users():  # type: ignore[no-untyped-def]
     )
 
 
-def _user_choices(form: UserForm, unit_id: int | None) -> None:
+def _user_choices(form: UserForm, edited=None) -> None:  # type: ignore[no-untyped-def]
+    """Units the admin manages, their departments grouped by unit, grantable roles."""
     session, user = get_session(), actor()
-    units = [u for u in unit_service.list_units(session, user) if u.id in manageable_unit_ids(session, user)]
-    form.unit_id.choices = choices((u.id, f"{u.name} — {u.governing_body_name}") for u in units)
-    chosen = unit_id if unit_id is not None else (units[0].id if units else None)
-    departments = unit_service.list_departments(session, chosen) if chosen else []
-    form.department_id.choices = choices(
-        [("", "— Không thuộc bộ phận nào —")]
-        + [(d.id, d.name) for d in departments if d.is_active or d.id == form.department_id.data]
-    )
+    manageable = manageable_unit_ids(session, user)
+    units = [u for u in unit_service.list_units(session, user) if u.id in manageable]
+    form.unit_id.choices = choices((u.id, unit_label(u)) for u in units)
+    departments = choices([("", "— Không thuộc bộ phận nào —")])
+    for unit in units:
+        departments += choices(
+            (
+                (d.id, d.name)
+                for d in unit_service.list_departments(session, unit.id)
+                if d.is_active or d.id == form.department_id.data
+            ),
+            group=unit.governing_body_name,
+        )
+    form.department_id.choices = departments
+    # Only a top-level admin may grant the inspector role (see services.users).
+    if user.unit.parent_id is not None and not (edited and Role.INSPECTOR in edited.roles):
+        form.roles.choices = choices((r.value, r.label) for r in Role if r is not Role.INSPECTOR)
 
 
 def _user_input(form: UserForm) -> UserInput:
@@ -252,10 +263,9 @@ def new_user():  # type: ignore[no-untyped-def]
     """Create an account."""
     session, user = get_session(), actor()
     form = UserForm()
-    unit_id = form.unit_id.data if request.method == "POST" else request.args.get("unit", type=int)
     if request.method == "GET":
-        form.unit_id.data = unit_id or user.unit_id
-    _user_choices(form, form.unit_id.data)
+        form.unit_id.data = request.args.get("unit", type=int) or user.unit_id
+    _user_choices(form)
     status = 200
     if form.validate_on_submit():
         try:
@@ -280,7 +290,7 @@ def edit_user(user_id: int):  # type: ignore[no-untyped-def]
     form = UserForm(obj=edited) if request.method == "GET" else UserForm()
     if request.method == "GET":
         form.roles.data = sorted(r.value for r in edited.roles)
-    _user_choices(form, form.unit_id.data)
+    _user_choices(form, edited)
     status = 200
     if form.validate_on_submit():
         try:

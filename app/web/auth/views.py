@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from app.services.errors import ValidationFailed
 from app.services.users import authenticate, change_own_password
@@ -29,6 +29,8 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/dang-nhap", methods=["GET", "POST"])
 def login():  # type: ignore[no-untyped-def]
     """Log in with username and password."""
+    if request.method == "GET" and current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
