@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.roles import Role
 from app.services.errors import Forbidden, NotFound
+from app.services.rows import find
 from models import Unit, User
 
 
@@ -56,7 +57,7 @@ def can_see_unit(session: Session, user: User, unit_id: int) -> bool:
 
 def get_visible_unit(session: Session, user: User, unit_id: int) -> Unit:
     """The unit if ``user`` may read it; NotFound otherwise."""
-    unit = session.get(Unit, unit_id)
+    unit = find(session, Unit, unit_id)
     if unit is None or not can_see_unit(session, user, unit_id):
         raise NotFound("Không tìm thấy đơn vị.")
     return unit

@@ -23,6 +23,7 @@ from app.domain.durations import Duration, DurationKind, SupplementPolicy
 from app.services.access import can_see_unit, get_manageable_unit, get_visible_unit
 from app.services.errors import NotFound, ValidationFailed, check_version
 from app.services.validation import Errors, text_field
+from app.services.rows import find
 from models import Department, Procedure, ProcedureDocument, ProcedureStep, User
 
 
@@ -81,7 +82,7 @@ def list_procedures(
 
 def get_procedure(session: Session, actor: User, procedure_id: int) -> Procedure:
     """A procedure version of a unit ``actor`` may see; NotFound otherwise."""
-    procedure = session.get(Procedure, procedure_id)
+    procedure = find(session, Procedure, procedure_id)
     if procedure is None or not can_see_unit(session, actor, procedure.unit_id):
         raise NotFound("Không tìm thấy thủ tục.")
     return procedure
@@ -191,7 +192,7 @@ def apply_procedure_input(
         if len(step.name) > 255:
             errors.add("steps", f"Bước {index}: tên dài tối đa 255 ký tự.")
         if step.department_id is not None:
-            department = session.get(Department, step.department_id)
+            department = find(session, Department, step.department_id)
             if department is None or department.unit_id != procedure.unit_id:
                 errors.add("steps", f"Bước {index}: bộ phận không thuộc đơn vị này.")
     if code is not None and validity is not None:

@@ -24,6 +24,7 @@ from app.services.access import (
 )
 from app.services.errors import NotFound, ValidationFailed, check_version
 from app.services.validation import Errors, text_field
+from app.services.rows import find
 from models import Department, Unit, User
 
 
@@ -142,7 +143,7 @@ def update_department(
     session: Session, actor: User, department_id: int, *, name: str, is_active: bool
 ) -> Department:
     """Rename or (de)activate a department of a unit ``actor`` manages."""
-    department = session.get(Department, department_id)
+    department = find(session, Department, department_id)
     if department is None:
         raise NotFound("Không tìm thấy bộ phận.")
     get_manageable_unit(session, actor, department.unit_id)
@@ -179,7 +180,7 @@ def list_departments(session: Session, unit_id: int, *, active_only: bool = Fals
 
 def get_department(session: Session, actor: User, department_id: int) -> Department:
     """A department of a unit ``actor`` may see; NotFound otherwise."""
-    department = session.get(Department, department_id)
+    department = find(session, Department, department_id)
     if department is None or not can_see_unit(session, actor, department.unit_id):
         raise NotFound("Không tìm thấy bộ phận.")
     return department

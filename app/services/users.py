@@ -14,6 +14,7 @@ from app.domain.roles import Role
 from app.services.access import get_manageable_unit, manageable_unit_ids, visible_unit_ids
 from app.services.errors import NotFound, ValidationFailed, check_version
 from app.services.validation import Errors, text_field
+from app.services.rows import find
 from models import Department, User, UserRole
 from models.org import new_session_token
 
@@ -54,7 +55,7 @@ def list_users(session: Session, actor: User, *, unit_id: int | None = None) -> 
 
 def get_user(session: Session, actor: User, user_id: int) -> User:
     """A user of a unit ``actor`` manages; NotFound otherwise."""
-    user = session.get(User, user_id)
+    user = find(session, User, user_id)
     if user is None or user.unit_id not in manageable_unit_ids(session, actor):
         raise NotFound("Không tìm thấy người dùng.")
     return user
@@ -115,7 +116,7 @@ def apply_user_input(session: Session, user: User, data: UserInput, *, now: date
     if not data.roles:
         errors.add("roles", "Chọn ít nhất một vai trò.")
     if data.department_id is not None:
-        department = session.get(Department, data.department_id)
+        department = find(session, Department, data.department_id)
         if department is None or department.unit_id != data.unit_id:
             errors.add("department_id", "Bộ phận này không thuộc đơn vị đã chọn.")
     if data.password:
@@ -209,7 +210,7 @@ def load_session_user(session: Session, token: str) -> User | None:
     user_id, _, session_token = token.partition(".")
     if not user_id.isdigit() or not session_token:
         return None
-    user = session.get(User, int(user_id))
+    user = find(session, User, int(user_id))
     if user is None or user.session_token != session_token or not user.is_active:
         return None
     if not user.unit.is_active:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Callable, TypeVar
 
 from app.domain.errors import DomainError
 from app.services.errors import ValidationFailed
 
 T = TypeVar("T")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class Errors:
@@ -47,6 +49,9 @@ def text_field(
     "  Tư   pháp " and "Tư pháp" are the same name.
     """
     raw = value or ""
+    if _CONTROL.search(raw):
+        errors.add(field, "Có ký tự điều khiển không hợp lệ; vui lòng gõ lại nội dung.")
+        return ""
     clean = raw.strip() if multiline else " ".join(raw.split())
     if required and not clean:
         errors.add(field, "Vui lòng nhập thông tin này.")

@@ -7,7 +7,7 @@ from flask import Flask
 
 def register_web(app: Flask) -> None:
     """Register blueprints, error handlers, template filters and globals."""
-    from app.web import errors, filters
+    from app.web import errors, filters, guards
     from app.web.admin import bp as admin_bp
     from app.web.auth import bp as auth_bp
     from app.web.catalogue import bp as catalogue_bp
@@ -18,4 +18,5 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(catalogue_bp)
     errors.register(app)
+    guards.register(app)
     filters.register(app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -76,6 +76,11 @@ def register(app: Flask) -> None:
             "Dữ liệu trùng với một bản ghi vừa được người khác lưu. Vui lòng tải lại trang "
             "và kiểm tra trước khi lưu lại.",
         )
+
+    @app.errorhandler(DataError)
+    def data_error(_error: DataError):  # type: ignore[no-untyped-def]
+        # The database refused a value the checks let through; nothing was written.
+        return render_error(400, "Dữ liệu gửi lên có giá trị không hợp lệ; thông tin chưa được lưu.")
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]

@@ -242,3 +242,9 @@ def test_search_finds_by_code_name_or_field(db_session, world):
     assert found("Chứng thực") == {"2.000815"}
     assert found("hôn nhân") == {"1.004873"}
     assert db_session.scalar(select(User).where(User.username == "a.clerk")) is a.clerk
+
+
+def test_services_refuse_control_characters_from_any_caller(db_session, world):
+    with pytest.raises(ValidationFailed) as error:
+        units.add_department(db_session, world.a.admin, world.a.unit.id, name="Tư pháp\x00")
+    assert "ký tự điều khiển" in error.value.errors["name"]
