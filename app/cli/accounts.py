@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from app.db import get_session
 from app.domain.roles import Role
@@ -14,6 +15,7 @@ from models import Unit, User
 
 
 @click.command("create-admin")
+@with_appcontext
 @click.option("--unit-code", prompt="Mã định danh điện tử của đơn vị")
 @click.option("--governing-body", prompt="Tên cơ quan chủ quản (VD: ỦY BAN NHÂN DÂN TỈNH …)")
 @click.option("--unit-name", prompt="Tên đơn vị (VD: VĂN PHÒNG ỦY BAN NHÂN DÂN TỈNH)")

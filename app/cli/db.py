@@ -8,6 +8,7 @@ import click
 from alembic import command
 from alembic.config import Config
 from flask import current_app
+from flask.cli import with_appcontext
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -34,6 +35,7 @@ def db_group() -> None:
 
 
 @db_group.command("upgrade")
+@with_appcontext
 @click.argument("revision", default="head")
 def upgrade(revision: str) -> None:
     """Bring the schema up to REVISION (default: the newest)."""
@@ -42,6 +44,7 @@ def upgrade(revision: str) -> None:
 
 
 @db_group.command("downgrade")
+@with_appcontext
 @click.argument("revision")
 def downgrade(revision: str) -> None:
     """Take the schema back to REVISION (e.g. -1 or base)."""
@@ -49,12 +52,14 @@ def downgrade(revision: str) -> None:
 
 
 @db_group.command("current")
+@with_appcontext
 def current() -> None:
     """Show the schema revision of the database."""
     _run(command.current, verbose=True)
 
 
 @db_group.command("check")
+@with_appcontext
 def check() -> None:
     """Fail if the models hold changes that no migration carries."""
     _run(command.check)
@@ -62,6 +67,7 @@ def check() -> None:
 
 
 @db_group.command("revision")
+@with_appcontext
 @click.option("-m", "--message", required=True, help="Short description of the change.")
 def revision(message: str) -> None:
     """Generate a migration from the difference between models and database."""

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from app.db import get_session
 from app.services.demo import DEMO_PASSWORD, load_demo
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Load the demo data (idempotent) and list the demo accounts."""
     session = get_session()

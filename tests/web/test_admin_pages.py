@@ -263,3 +263,16 @@ def test_a_department_of_another_unit_is_refused(client, world, login, db_sessio
     )
     assert response.status_code == 400
     assert "Bộ phận này không thuộc đơn vị đã chọn." in response.get_data(as_text=True)
+
+
+def test_losing_a_uniqueness_race_answers_409_and_writes_nothing(client, world, login, monkeypatch):
+    from sqlalchemy.exc import IntegrityError
+
+    def concurrent_insert(*args, **kwargs):
+        raise IntegrityError("INSERT INTO department …", {}, Exception("unique constraint"))
+
+    monkeypatch.setattr("app.services.units.add_department", concurrent_insert)
+    login("a.admin")
+    response = client.post(f"/quan-tri/don-vi/{world.a.unit.id}/bo-phan", data={"name": "Phòng Kinh tế"})
+    assert response.status_code == 409
+    assert "vừa được người khác lưu" in response.get_data(as_text=True)
