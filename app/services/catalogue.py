@@ -211,8 +211,8 @@ def apply_procedure_input(
     procedure.effective_from = validity.start
     procedure.effective_to = validity.end
     procedure.updated_at = now
-    _sync_documents(procedure, documents)
-    _sync_steps(procedure, steps)
+    _sync_rows(procedure.documents, documents, ProcedureDocument, _fill_document)
+    _sync_rows(procedure.steps, steps, ProcedureStep, _fill_step)
     if procedure.id is None:
         session.add(procedure)
     session.flush()
@@ -241,36 +241,32 @@ def _check_no_overlap(
             return
 
 
-def _sync_documents(procedure: Procedure, documents: tuple[DocumentSpec, ...]) -> None:
-    # Update rows in place rather than delete-and-insert: the unit of work
-    # inserts before it deletes, which would trip the (procedure, position)
-    # unique constraint.
-    rows = procedure.documents
-    for position, spec in enumerate(documents, start=1):
+def _sync_rows(rows: list, specs: tuple, new_row, fill) -> None:  # type: ignore[no-untyped-def]
+    """Make ``rows`` match ``specs`` position by position.
+
+    Rows are updated in place, added or dropped at the end, rather than
+    deleted and re-inserted: the unit of work inserts before it deletes,
+    which would trip the (procedure, position) unique constraint.
+    """
+    for position, spec in enumerate(specs, start=1):
         if position <= len(rows):
             row = rows[position - 1]
         else:
-            row = ProcedureDocument(position=position)
+            row = new_row(position=position)
             rows.append(row)
-        row.name = spec.name
-        row.originals = spec.originals
-        row.certified_copies = spec.certified_copies
-        row.photocopies = spec.photocopies
-    del rows[len(documents):]
+        fill(row, spec)
+    del rows[len(specs):]
 
 
-def _sync_steps(procedure: Procedure, steps: tuple[StepSpec, ...]) -> None:
-    rows = procedure.steps
-    for position, spec in enumerate(steps, start=1):
-        if position <= len(rows):
-            row = rows[position - 1]
-        else:
-            row = ProcedureStep(position=position)
-            rows.append(row)
-        row.name = spec.name
-        row.share = Decimal(spec.share)
-        row.department_id = spec.department_id
-        row.responsible_role = spec.role
-    del rows[len(steps):]
+def _fill_document(row: ProcedureDocument, spec: DocumentSpec) -> None:
+    row.name = spec.name
+    row.originals = spec.originals
+    row.certified_copies = spec.certified_copies
+    row.photocopies = spec.photocopies
 
 
+def _fill_step(row: ProcedureStep, spec: StepSpec) -> None:
+    row.name = spec.name
+    row.share = Decimal(spec.share)
+    row.department_id = spec.department_id
+    row.responsible_role = spec.role

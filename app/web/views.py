@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Callable, TypeVar
+
+from flask import flash, redirect
+from werkzeug.wrappers import Response
+
+from app.db import get_session
 from app.services.errors import ValidationFailed
 from app.web.forms import Form
+
+T = TypeVar("T")
 
 
 def apply_errors(form: Form, error: ValidationFailed) -> None:
@@ -21,3 +29,34 @@ def apply_errors(form: Form, error: ValidationFailed) -> None:
             form.table_errors.setdefault(name, []).append(message)
         else:
             field.errors = [*field.errors, message]
+
+
+def submit(
+    form: Form,
+    action: Callable[[], T],
+    *,
+    message: Callable[[T], str],
+    then: Callable[[T], str],
+) -> Response | None:
+    """Run one use case for a posted form, the way every edit page does.
+
+    When the form parses and ``action()`` succeeds: commit once, flash
+    ``message(result)`` and redirect to ``then(result)``. Otherwise put the
+    errors on the form and return None; the caller renders the form again
+    (with status :func:`form_status`).
+    """
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = action()
+    except ValidationFailed as error:
+        apply_errors(form, error)
+        return None
+    get_session().commit()
+    flash(message(result), "success")
+    return redirect(then(result))
+
+
+def form_status(form: Form) -> int:
+    """400 for a form that was posted and refused, 200 for a fresh one."""
+    return 400 if form.is_submitted() else 200

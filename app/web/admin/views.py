@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 
 from app.domain.paper import PaperSize
 from app.domain.roles import Role
 from app.services import units as unit_service
 from app.services import users as user_service
 from app.services.access import get_manageable_unit, get_visible_unit, manageable_unit_ids
-from app.services.errors import ValidationFailed
 from app.services.units import UnitInput
 from app.services.users import UserInput
 from app.web.admin.forms import DepartmentForm, UnitForm, UserForm
 from app.web.context import actor, get_session, now, role_required
 from app.web.filters import unit_label
 from app.web.forms import choices
-from app.web.views import apply_errors
+from app.web.views import form_status, submit
 
 bp = Blueprint("admin", __name__, url_prefix="/quan-tri")
 
@@ -83,21 +82,15 @@ def new_unit():  # type: ignore[no-untyped-def]
     if request.method == "GET":
         form.working_windows.data = parent.working_windows
         form.same_day_cutoff.data = f"{parent.same_day_cutoff:%H:%M}"
-    status = 200
-    if form.validate_on_submit():
-        try:
-            unit = unit_service.create_unit(
-                session, user, parent_id=parent.id, data=_unit_input(form), now=now()
-            )
-        except ValidationFailed as error:
-            apply_errors(form, error)
-        else:
-            session.commit()
-            flash(f"Đã tạo đơn vị “{unit.name}”.", "success")
-            return redirect(url_for("admin.edit_unit", unit_id=unit.id))
-    if form.is_submitted():
-        status = 400
-    return render_template("admin/unit_form.html", form=form, parent=parent, unit=None), status
+    done = submit(
+        form,
+        lambda: unit_service.create_unit(session, user, parent_id=parent.id, data=_unit_input(form), now=now()),
+        message=lambda unit: f"Đã tạo đơn vị “{unit.governing_body_name}”.",
+        then=lambda unit: url_for("admin.edit_unit", unit_id=unit.id),
+    )
+    if done:
+        return done
+    return render_template("admin/unit_form.html", form=form, parent=parent, unit=None), form_status(form)
 
 
 @bp.route("/don-vi/<int:unit_id>", methods=["GET", "POST"])
@@ -112,26 +105,18 @@ def edit_unit(unit_id: int):  # type: ignore[no-untyped-def]
         form.same_day_cutoff.data = f"{unit.same_day_cutoff:%H:%M}"
         form.receipt_paper.data = unit.receipt_paper.value
         form.control_slip_paper.data = unit.control_slip_paper.value
-    status = 200
     if request.method == "POST":
         get_manageable_unit(session, user, unit.id)
-        if form.validate_on_submit():
-            try:
-                unit_service.update_unit(
-                    session,
-                    user,
-                    unit.id,
-                    data=_unit_input(form),
-                    expected_version=form.version.data,
-                    now=now(),
-                )
-            except ValidationFailed as error:
-                apply_errors(form, error)
-            else:
-                session.commit()
-                flash("Đã lưu thông tin đơn vị.", "success")
-                return redirect(url_for("admin.edit_unit", unit_id=unit.id))
-        status = 400
+        done = submit(
+            form,
+            lambda: unit_service.update_unit(
+                session, user, unit.id, data=_unit_input(form), expected_version=form.version.data, now=now()
+            ),
+            message=lambda _unit: "Đã lưu thông tin đơn vị.",
+            then=lambda saved: url_for("admin.edit_unit", unit_id=saved.id),
+        )
+        if done:
+            return done
     return (
         render_template(
             "admin/unit_form.html",
@@ -142,7 +127,7 @@ def edit_unit(unit_id: int):  # type: ignore[no-untyped-def]
             departments=unit_service.list_departments(session, unit.id),
             department_form=DepartmentForm(formdata=None),
         ),
-        status,
+        form_status(form),
     )
 
 
@@ -153,16 +138,13 @@ def add_department(unit_id: int):  # type: ignore[no-untyped-def]
     session, user = get_session(), actor()
     unit = get_manageable_unit(session, user, unit_id)
     form = DepartmentForm()
-    if form.validate_on_submit():
-        try:
-            department = unit_service.add_department(session, user, unit.id, name=form.name.data)
-        except ValidationFailed as error:
-            apply_errors(form, error)
-        else:
-            session.commit()
-            flash(f"Đã thêm bộ phận “{department.name}”.", "success")
-            return redirect(url_for("admin.edit_unit", unit_id=unit.id) + "#bo-phan")
-    return _department_page(unit, form), 400
+    done = submit(
+        form,
+        lambda: unit_service.add_department(session, user, unit.id, name=form.name.data),
+        message=lambda department: f"Đã thêm bộ phận “{department.name}”.",
+        then=lambda department: url_for("admin.edit_unit", unit_id=department.unit_id) + "#bo-phan",
+    )
+    return done or (_department_page(unit, form), 400)
 
 
 @bp.post("/bo-phan/<int:department_id>")
@@ -171,17 +153,16 @@ def update_department(department_id: int):  # type: ignore[no-untyped-def]
     """Rename or (de)activate a department."""
     session, user = get_session(), actor()
     form = DepartmentForm()
-    if form.validate_on_submit():
-        try:
-            department = unit_service.update_department(
-                session, user, department_id, name=form.name.data, is_active=form.is_active.data
-            )
-        except ValidationFailed as error:
-            apply_errors(form, error)
-        else:
-            session.commit()
-            flash(f"Đã lưu bộ phận “{department.name}”.", "success")
-            return redirect(url_for("admin.edit_unit", unit_id=department.unit_id) + "#bo-phan")
+    done = submit(
+        form,
+        lambda: unit_service.update_department(
+            session, user, department_id, name=form.name.data, is_active=form.is_active.data
+        ),
+        message=lambda department: f"Đã lưu bộ phận “{department.name}”.",
+        then=lambda department: url_for("admin.edit_unit", unit_id=department.unit_id) + "#bo-phan",
+    )
+    if done:
+        return done
     department = unit_service.get_department(session, user, department_id)
     return _department_page(department.unit, form), 400
 
@@ -266,19 +247,13 @@ def new_user():  # type: ignore[no-untyped-def]
     if request.method == "GET":
         form.unit_id.data = request.args.get("unit", type=int) or user.unit_id
     _user_choices(form)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            created = user_service.create_user(session, user, _user_input(form), now=now())
-        except ValidationFailed as error:
-            apply_errors(form, error)
-        else:
-            session.commit()
-            flash(f"Đã tạo tài khoản “{created.username}”.", "success")
-            return redirect(url_for("admin.users", unit=created.unit_id))
-    if form.is_submitted():
-        status = 400
-    return render_template("admin/user_form.html", form=form, edited=None), status
+    done = submit(
+        form,
+        lambda: user_service.create_user(session, user, _user_input(form), now=now()),
+        message=lambda created: f"Đã tạo tài khoản “{created.username}”.",
+        then=lambda created: url_for("admin.users", unit=created.unit_id),
+    )
+    return done or (render_template("admin/user_form.html", form=form, edited=None), form_status(form))
 
 
 @bp.route("/nguoi-dung/<int:user_id>", methods=["GET", "POST"])
@@ -291,18 +266,12 @@ def edit_user(user_id: int):  # type: ignore[no-untyped-def]
     if request.method == "GET":
         form.roles.data = sorted(r.value for r in edited.roles)
     _user_choices(form, edited)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            user_service.update_user(
-                session, user, edited.id, _user_input(form), expected_version=form.version.data, now=now()
-            )
-        except ValidationFailed as error:
-            apply_errors(form, error)
-        else:
-            session.commit()
-            flash(f"Đã lưu tài khoản “{edited.username}”.", "success")
-            return redirect(url_for("admin.users", unit=edited.unit_id))
-    if form.is_submitted():
-        status = 400
-    return render_template("admin/user_form.html", form=form, edited=edited), status
+    done = submit(
+        form,
+        lambda: user_service.update_user(
+            session, user, edited.id, _user_input(form), expected_version=form.version.data, now=now()
+        ),
+        message=lambda saved: f"Đã lưu tài khoản “{saved.username}”.",
+        then=lambda saved: url_for("admin.users", unit=saved.unit_id),
+    )
+    return done or (render_template("admin/user_form.html", form=form, edited=edited), form_status(form))

@@ -7,11 +7,10 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.services.errors import ValidationFailed
 from app.services.users import authenticate, change_own_password
 from app.web.auth.forms import LoginForm, PasswordForm
 from app.web.context import actor, get_session, now
-from app.web.views import apply_errors
+from app.web.views import form_status, submit
 
 bp = Blueprint("auth", __name__)
 
@@ -61,21 +60,13 @@ def logout():  # type: ignore[no-untyped-def]
 def change_password():  # type: ignore[no-untyped-def]
     """Change one's own password (every other session is logged out)."""
     form = PasswordForm()
-    status = 200
-    if form.validate_on_submit():
-        session, user = get_session(), actor()
-        try:
-            change_own_password(
-                session, user, current=form.current_password.data, new=form.new_password.data, now=now()
-            )
-        except ValidationFailed as error:
-            apply_errors(form, error)
-            status = 400
-        else:
-            session.commit()
-            login_user(user)  # the session token changed; keep this session
-            flash("Đã đổi mật khẩu.", "success")
-            return redirect(url_for("main.home"))
-    elif form.is_submitted():
-        status = 400
-    return render_template("auth/password.html", form=form), status
+    user = actor()
+
+    def change() -> None:
+        change_own_password(
+            get_session(), user, current=form.current_password.data, new=form.new_password.data, now=now()
+        )
+        login_user(user)  # the session token changed; keep this session logged in
+
+    done = submit(form, change, message=lambda _: "Đã đổi mật khẩu.", then=lambda _: url_for("main.home"))
+    return done or (render_template("auth/password.html", form=form), form_status(form))

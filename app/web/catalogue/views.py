@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_login import login_required
 
 from app.domain.catalogue import DocumentSpec, ProcedureLevel, StepSpec
@@ -19,7 +19,7 @@ from app.services.units import list_departments, list_units
 from app.web.catalogue.forms import SPARE_ROWS, ProcedureForm
 from app.web.context import actor, get_session, now, role_required
 from app.web.forms import choices
-from app.web.views import apply_errors
+from app.web.views import submit
 
 bp = Blueprint("catalogue", __name__, url_prefix="/thu-tuc")
 
@@ -170,18 +170,14 @@ def _render_form(form, *, unit, procedure, mode, status):  # type: ignore[no-unt
 
 
 def _save(form, unit, procedure, mode, action):  # type: ignore[no-untyped-def]
-    """Validate and run ``action(input)``; redirect on success, else the form with 400."""
-    if form.validate_on_submit():
-        session = get_session()
-        try:
-            saved = action(_input(form))
-        except ValidationFailed as error:
-            apply_errors(form, error)
-        else:
-            session.commit()
-            flash(f"Đã lưu thủ tục “{saved.name}”.", "success")
-            return redirect(url_for("catalogue.detail", procedure_id=saved.id))
-    return _render_form(form, unit=unit, procedure=procedure, mode=mode, status=400)
+    """Run ``action(input)`` for the posted form; the form again with 400 if refused."""
+    done = submit(
+        form,
+        lambda: action(_input(form)),
+        message=lambda saved: f"Đã lưu thủ tục “{saved.name}”.",
+        then=lambda saved: url_for("catalogue.detail", procedure_id=saved.id),
+    )
+    return done or _render_form(form, unit=unit, procedure=procedure, mode=mode, status=400)
 
 
 @bp.route("/moi", methods=["GET", "POST"])
