@@ -276,3 +276,17 @@ def test_losing_a_uniqueness_race_answers_409_and_writes_nothing(client, world, 
     response = client.post(f"/quan-tri/don-vi/{world.a.unit.id}/bo-phan", data={"name": "Phòng Kinh tế"})
     assert response.status_code == 409
     assert "vừa được người khác lưu" in response.get_data(as_text=True)
+
+
+def test_the_edit_form_shows_stored_numbers_as_typed(client, world, login, db_session):
+    from tests.builders import make_procedure
+    from app.domain.catalogue import StepSpec
+
+    procedure = make_procedure(
+        db_session, unit=world.a.unit, now=world.a.procedure.created_at, code="1.001612", duration_value="10",
+        steps=(StepSpec("Tiếp nhận", Decimal("0.5"), role=Role.CLERK), StepSpec("Thẩm định", Decimal("9.5"), role=Role.OFFICER)),
+    )
+    login("a.admin")
+    page = client.get(f"/thu-tuc/{procedure.id}/sua").get_data(as_text=True)
+    assert 'id="duration_value" name="duration_value" type="text" value="10"' in page
+    assert 'value="0,5"' in page and 'value="9,5"' in page

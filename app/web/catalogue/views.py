@@ -8,7 +8,7 @@ from flask import Blueprint, render_template, request, url_for
 from flask_login import login_required
 
 from app.domain.catalogue import DocumentSpec, ProcedureLevel, StepSpec
-from app.domain.durations import DurationKind, SupplementPolicy, parse_amount
+from app.domain.durations import DurationKind, SupplementPolicy, format_amount, parse_amount
 from app.domain.errors import DomainError
 from app.domain.localtime import local_date
 from app.domain.roles import Role
@@ -123,8 +123,7 @@ def _fill_from(form: ProcedureForm, procedure) -> None:  # type: ignore[no-untyp
     form.level.data = procedure.level.value
     form.duration_kind.data = procedure.duration_kind.value
     form.duration_value.data = (
-        "" if procedure.duration_kind is DurationKind.SAME_DAY
-        else str(procedure.duration_value).replace(".", ",").rstrip("0").rstrip(",")
+        "" if procedure.duration_kind is DurationKind.SAME_DAY else format_amount(procedure.duration_value)
     )
     form.supplement_policy.data = procedure.supplement_policy.value
     form.fee_text.data = procedure.fee_text
@@ -150,7 +149,7 @@ def _fill_from(form: ProcedureForm, procedure) -> None:  # type: ignore[no-untyp
                 "name": step.name,
                 "department_id": step.department_id,
                 "role": step.responsible_role.value if step.responsible_role else "",
-                "share": str(step.share).replace(".", ",").rstrip("0").rstrip(","),
+                "share": format_amount(step.share),
             }
         )
 
@@ -169,8 +168,11 @@ def _render_form(form, *, unit, procedure, mode, status):  # type: ignore[no-unt
     )
 
 
-def _save(form, unit, procedure, mode, action):  # type: ignore[no-untyped-def]
-    """Run ``action(input)`` for the posted form; the form again with 400 if refused."""
+def _form_page(form, *, unit, procedure, mode, action):  # type: ignore[no-untyped-def]
+    """Show the procedure form (GET) or run ``action(input)`` for it (POST)."""
+    _prepare(form, unit.id)
+    if request.method == "GET":
+        return _render_form(form, unit=unit, procedure=procedure, mode=mode, status=200)
     done = submit(
         form,
         lambda: action(_input(form)),
@@ -178,6 +180,13 @@ def _save(form, unit, procedure, mode, action):  # type: ignore[no-untyped-def]
         then=lambda saved: url_for("catalogue.detail", procedure_id=saved.id),
     )
     return done or _render_form(form, unit=unit, procedure=procedure, mode=mode, status=400)
+
+
+def _managed_procedure(procedure_id: int):  # type: ignore[no-untyped-def]
+    """The procedure and its unit, if the user may change them."""
+    session, user = get_session(), actor()
+    procedure = service.get_procedure(session, user, procedure_id)
+    return procedure, get_manageable_unit(session, user, procedure.unit_id)
 
 
 @bp.route("/moi", methods=["GET", "POST"])
@@ -189,12 +198,9 @@ def new():  # type: ignore[no-untyped-def]
     form = ProcedureForm()
     if request.method == "GET":
         form.effective_from.data = local_date(now())
-    _prepare(form, unit.id)
-    if request.method == "GET":
-        return _render_form(form, unit=unit, procedure=None, mode="new", status=200)
-    return _save(
-        form, unit, None, "new",
-        lambda data: service.create_procedure(session, user, unit.id, data, now=now()),
+    return _form_page(
+        form, unit=unit, procedure=None, mode="new",
+        action=lambda data: service.create_procedure(session, user, unit.id, data, now=now()),
     )
 
 
@@ -202,20 +208,15 @@ def new():  # type: ignore[no-untyped-def]
 @role_required(Role.ADMIN)
 def edit(procedure_id: int):  # type: ignore[no-untyped-def]
     """Correct a procedure version."""
-    session, user = get_session(), actor()
-    procedure = service.get_procedure(session, user, procedure_id)
-    unit = get_manageable_unit(session, user, procedure.unit_id)
+    procedure, unit = _managed_procedure(procedure_id)
     form = ProcedureForm()
     if request.method == "GET":
         _fill_from(form, procedure)
         form.version.data = procedure.version
-    _prepare(form, unit.id)
-    if request.method == "GET":
-        return _render_form(form, unit=unit, procedure=procedure, mode="edit", status=200)
-    return _save(
-        form, unit, procedure, "edit",
-        lambda data: service.update_procedure(
-            session, user, procedure.id, data, expected_version=form.version.data, now=now()
+    return _form_page(
+        form, unit=unit, procedure=procedure, mode="edit",
+        action=lambda data: service.update_procedure(
+            get_session(), actor(), procedure.id, data, expected_version=form.version.data, now=now()
         ),
     )
 
@@ -224,9 +225,7 @@ def edit(procedure_id: int):  # type: ignore[no-untyped-def]
 @role_required(Role.ADMIN)
 def new_version(procedure_id: int):  # type: ignore[no-untyped-def]
     """Add a version that supersedes this one from a chosen date."""
-    session, user = get_session(), actor()
-    procedure = service.get_procedure(session, user, procedure_id)
-    unit = get_manageable_unit(session, user, procedure.unit_id)
+    procedure, unit = _managed_procedure(procedure_id)
     form = ProcedureForm()
     if request.method == "GET":
         _fill_from(form, procedure)
@@ -234,10 +233,7 @@ def new_version(procedure_id: int):  # type: ignore[no-untyped-def]
             local_date(now()) + timedelta(days=1), procedure.effective_from + timedelta(days=1)
         )
         form.effective_to.data = None
-    _prepare(form, unit.id)
-    if request.method == "GET":
-        return _render_form(form, unit=unit, procedure=procedure, mode="version", status=200)
-    return _save(
-        form, unit, procedure, "version",
-        lambda data: service.create_next_version(session, user, procedure.id, data, now=now()),
+    return _form_page(
+        form, unit=unit, procedure=procedure, mode="version",
+        action=lambda data: service.create_next_version(get_session(), actor(), procedure.id, data, now=now()),
     )
