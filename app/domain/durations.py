@@ -127,6 +127,30 @@ class Duration:
             )
         return cls(kind, amount)
 
+    @classmethod
+    def parse(cls, text: str) -> Duration:
+        """Read the short form: "3d", "0.5d", "4h", "15cd" (calendar days), "same-day".
+
+        Raises ValueError (a DomainError) with a Vietnamese message.
+        """
+        cleaned = (text or "").strip().lower().replace(",", ".")
+        if cleaned in ("same-day", "sameday", "trong-ngay", "trong ngày"):
+            return cls(DurationKind.SAME_DAY, Decimal(1))
+        for suffix, kind in (("cd", DurationKind.CALENDAR_DAYS), ("d", DurationKind.WORKING_DAYS),
+                             ("h", DurationKind.WORKING_HOURS)):
+            if cleaned.endswith(suffix) and cleaned[: -len(suffix)].strip():
+                return cls.of(kind, cleaned[: -len(suffix)].strip())
+        raise DomainError(
+            f"“{text}” không phải thời hạn hợp lệ; viết như 3d, 0.5d, 4h, 15cd hoặc same-day."
+        )
+
+    def __str__(self) -> str:
+        if self.kind is DurationKind.SAME_DAY:
+            return "same-day"
+        suffix = {DurationKind.WORKING_DAYS: "d", DurationKind.WORKING_HOURS: "h",
+                  DurationKind.CALENDAR_DAYS: "cd"}[self.kind]
+        return f"{self.value.normalize():f}{suffix}"
+
     @property
     def share_total(self) -> Decimal:
         """The amount the step shares must add up to, in ``kind.share_unit``."""

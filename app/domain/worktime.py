@@ -1,0 +1,342 @@
+"""Working time: due instants, elapsed working time and pauses, in Vietnamese working days.
+
+Rules: design.md "Time" and domain.md §4.
+
+- A working day is Monday to Friday, minus the state-sector days off
+  (``app.domain.vn_calendar``), plus worked weekend days of official swaps,
+  then the unit's own overrides, which win.
+- Every working day has the unit's windows (default 07:30–11:30, 13:30–17:30).
+  One working day is 8 working hours whatever the windows (Duration).
+- The clock starts at the start instant; a start outside the windows moves to
+  the next window's start. A due instant that falls exactly on a window's end
+  stays there (17:30 Wednesday, not 07:30 Thursday).
+
+How it is fast: each working day gets an index, so an instant maps to a point
+on a "working-minute axis" (index × minutes per day + minutes worked so far
+that day). Adding working time is adding on that axis and mapping back, with a
+binary search over the precomputed working days; nothing loops over days.
+
+Time zones: naive datetimes are read as local time (Asia/Ho_Chi_Minh), as a
+clerk types them; aware ones are converted to local time first. Results have
+the same kind as the start: aware (in local time) for an aware start, naive
+local for a naive one.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+from functools import lru_cache
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Iterable, Sequence
+
+from app.domain.durations import Duration, DurationKind
+from app.domain.errors import DomainError
+from app.domain.localtime import VN_TZ
+from app.domain.vn_calendar import DaySource, SpecialDay, national_special_days, year_status
+from app.domain.working_hours import (
+    DEFAULT_SAME_DAY_CUTOFF,
+    DEFAULT_WINDOWS,
+    WorkingWindow,
+    parse_clock_time,
+    parse_windows,
+)
+
+_MINUTE = 60_000_000  # the axis counts microseconds, so every result is exact
+_WINDOW_MARGIN_YEARS = 1  # extra years precomputed around the ones asked for
+
+
+def _minute_of(t: time) -> int:
+    return t.hour * 60 + t.minute
+
+
+@dataclass(frozen=True)
+class DayInfo:
+    """Whether a day is worked, and why (for the admin calendar and explanations)."""
+
+    day: date
+    working: bool
+    reason: str
+    source: DaySource | None  # None: an ordinary weekday or weekend
+
+
+@dataclass(frozen=True)
+class CountedDay:
+    """One working day counted towards a due instant, for "thử tính ngày hẹn"."""
+
+    day: date
+    minutes: int  # working minutes of this day used by the duration
+
+
+class WorkCalendar:
+    """A unit's working calendar: windows, the national calendar and the unit's overrides."""
+
+    def __init__(
+        self,
+        windows: Iterable[tuple[str, str]] | Sequence[WorkingWindow] | str = DEFAULT_WINDOWS,
+        days_off: Iterable[date | tuple[date, str]] = (),
+        workdays: Iterable[date | tuple[date, str]] = (),
+        same_day_cutoff: str | time = DEFAULT_SAME_DAY_CUTOFF,
+    ) -> None:
+        self.windows = _read_windows(windows)
+        self._starts = [_minute_of(w.start) * _MINUTE for w in self.windows]
+        self._lengths = [w.minutes * _MINUTE for w in self.windows]
+        self._day = sum(self._lengths)  # length of a working day on the axis
+        self.same_day_cutoff = (
+            same_day_cutoff if isinstance(same_day_cutoff, time) else parse_clock_time(same_day_cutoff)
+        )
+        self._unit_off = dict(_with_reasons(days_off, "Ngày nghỉ của đơn vị"))
+        self._unit_work = dict(_with_reasons(workdays, "Ngày làm việc bù của đơn vị"))
+        both = set(self._unit_off) & set(self._unit_work)
+        if both:
+            first = min(both)
+            raise DomainError(f"Ngày {first:%d/%m/%Y} vừa là ngày nghỉ vừa là ngày làm việc của đơn vị.")
+        self._first_year = self._last_year = None  # type: int | None
+        self._ordinals: list[int] = []
+
+    # --- days ------------------------------------------------------------
+
+    def day_info(self, day: date) -> DayInfo:
+        """Whether ``day`` is a working day, with the reason and its source."""
+        if day in self._unit_work:
+            return DayInfo(day, True, self._unit_work[day], DaySource.UNIT)
+        if day in self._unit_off:
+            return DayInfo(day, False, self._unit_off[day], DaySource.UNIT)
+        special = _national(day.year).get(day)
+        if special is not None:
+            return DayInfo(day, special.working, special.reason, special.source)
+        if day.weekday() >= 5:
+            return DayInfo(day, False, "Thứ Bảy" if day.weekday() == 5 else "Chủ nhật", None)
+        return DayInfo(day, True, "", None)
+
+    def is_working_day(self, day: date) -> bool:
+        """Whether ``day`` counts towards deadlines."""
+        return self.day_info(day).working
+
+    def year_status(self, year: int) -> str:
+        """"confirmed", "computed" or "solar-only" (see vn_calendar.year_status)."""
+        return year_status(year)
+
+    def _cover(self, first: int, last: int) -> None:
+        """Make sure the working days of years ``first``..``last`` are precomputed."""
+        if self._first_year is not None and self._first_year <= first and last <= self._last_year:
+            return
+        first = min(first, self._first_year or first) - _WINDOW_MARGIN_YEARS
+        last = max(last, self._last_year or last) + _WINDOW_MARGIN_YEARS
+        day, end = date(first, 1, 1), date(last, 12, 31)
+        ordinals = []
+        one = timedelta(days=1)
+        while day <= end:
+            if self.is_working_day(day):
+                ordinals.append(day.toordinal())
+            day += one
+        self._first_year, self._last_year, self._ordinals = first, last, ordinals
+
+    def next_working_day(self, day: date, *, include: bool = True) -> date:
+        """The first working day on or after ``day`` (after it if not ``include``)."""
+        self._cover(day.year, day.year + 1)
+        ordinal = day.toordinal() + (0 if include else 1)
+        index = bisect_left(self._ordinals, ordinal)
+        while index >= len(self._ordinals):
+            self._cover(self._first_year, self._last_year + 2)
+            index = bisect_left(self._ordinals, ordinal)
+        return date.fromordinal(self._ordinals[index])
+
+    # --- the working-time axis ---------------------------------------------
+    # A point on the axis is the working time, in microseconds, from the start
+    # of the first precomputed working day. Day i of the precomputed working
+    # days spans [i * day, (i + 1) * day).
+
+    def _position(self, local: datetime) -> int:
+        """The axis point of ``local`` (the next working start if outside the windows)."""
+        ordinal = local.toordinal()
+        index = bisect_left(self._ordinals, ordinal)
+        base = index * self._day
+        if index < len(self._ordinals) and self._ordinals[index] == ordinal:
+            clock = (
+                (local.hour * 60 + local.minute) * _MINUTE
+                + local.second * 1_000_000
+                + local.microsecond
+            )
+            for start, length in zip(self._starts, self._lengths):
+                base += min(max(clock - start, 0), length)
+        return base
+
+    def _instant(self, position: int) -> datetime:
+        """The local instant at ``position``; a window's end stays a window's end."""
+        index, rest = divmod(position, self._day)
+        if rest == 0 and index > 0:
+            index, rest = index - 1, self._day
+        day = date.fromordinal(self._ordinal(index))
+        for start, length in zip(self._starts, self._lengths):
+            if rest <= length:
+                return datetime.combine(day, time()) + timedelta(microseconds=start + rest)
+            rest -= length
+        raise AssertionError("position beyond the day's windows")  # pragma: no cover
+
+    def _ordinal(self, index: int) -> int:
+        while index >= len(self._ordinals):
+            self._cover(self._first_year, self._last_year + 2)
+        return self._ordinals[index]
+
+    def _covering(self, *instants: datetime, working_days: int = 0) -> None:
+        years = [i.year for i in instants]
+        self._cover(min(years), max(years) + 1 + working_days // 200)
+
+    # --- public operations ---------------------------------------------------
+
+    def start_of_clock(self, start: datetime) -> datetime:
+        """Where the clock really starts: ``start``, or the next window's start."""
+        local, aware = _local(start)
+        self._covering(local)
+        index, rest = divmod(self._position(local), self._day)
+        if rest:
+            return _back(self._instant(index * self._day + rest), aware)
+        day = date.fromordinal(self._ordinal(index))
+        return _back(datetime.combine(day, time()) + timedelta(microseconds=self._starts[0]), aware)
+
+    def elapsed(self, start: datetime, end: datetime) -> timedelta:
+        """Working time between two instants (negative if ``end`` is before ``start``)."""
+        a, b = _local(start)[0], _local(end)[0]
+        self._covering(a, b)
+        return timedelta(microseconds=self._position(b) - self._position(a))
+
+    def add(
+        self,
+        start: datetime,
+        duration: Duration | str,
+        *,
+        pauses: Iterable[tuple[datetime, datetime]] = (),
+        restart: bool = False,
+    ) -> datetime:
+        """The due instant of ``duration`` started at ``start``.
+
+        ``pauses`` are the intervals the clock stood still (waiting for the
+        citizen's supplement): the due instant moves by the working time they
+        cover after ``start``. With ``restart`` the whole duration counts
+        again from the end of the last pause instead.
+        """
+        duration = Duration.parse(duration) if isinstance(duration, str) else duration
+        local, aware = _local(start)
+        intervals = [(max(a, local), b) for a, b in _merge(pauses) if b > local]
+        if restart and intervals:
+            return self.add(_back(intervals[-1][1], aware), duration)
+        if duration.kind is DurationKind.CALENDAR_DAYS:
+            return _back(self._add_calendar_days(local, duration, intervals), aware)
+        minutes = duration.working_minutes()
+        self._covering(local, *(b for _, b in intervals), working_days=minutes // 480 + 2)
+        paused = sum(self._position(b) - self._position(a) for a, b in intervals)
+        if duration.kind is DurationKind.SAME_DAY:
+            due = self._position(self._same_day_due(local)) + paused
+        else:
+            due = self._position(local) + minutes * _MINUTE + paused
+        return _back(self._instant(due), aware)
+
+    def _same_day_due(self, local: datetime) -> datetime:
+        """End of the working day the clock starts on, or of the next one after the cut-off."""
+        clock = _local(self.start_of_clock(local))[0]
+        day = clock.date()
+        if clock.time() >= self.same_day_cutoff:
+            day = self.next_working_day(day, include=False)
+        return datetime.combine(day, self.windows[-1].end)
+
+    def _add_calendar_days(
+        self, local: datetime, duration: Duration, intervals: list[tuple[datetime, datetime]]
+    ) -> datetime:
+        """Calendar days from the clock's start, rolled forward to a working day."""
+        clock = _local(self.start_of_clock(local))[0]
+        paused = sum((b - a for a, b in intervals), timedelta())
+        due = clock + timedelta(days=int(duration.value)) + paused
+        if not self.is_working_day(due.date()):
+            due = datetime.combine(self.next_working_day(due.date()), due.time())
+        return due
+
+    def counted_days(self, start: datetime, due: datetime) -> list[CountedDay]:
+        """The working days between ``start`` and ``due``, with the minutes used on each."""
+        a, b = _local(start)[0], _local(due)[0]
+        self._covering(a, b)
+        first, last = self._position(a), self._position(b)
+        days = []
+        index = first // self._day
+        while index * self._day < last:
+            used = min(last, (index + 1) * self._day) - max(first, index * self._day)
+            if used > 0:
+                days.append(CountedDay(date.fromordinal(self._ordinal(index)), used // _MINUTE))
+            index += 1
+        return days
+
+    def step_deadlines(
+        self, start: datetime, duration: Duration, shares: Sequence[Decimal]
+    ) -> list[datetime]:
+        """The planned deadline of each step, if each starts when the previous one's time ends.
+
+        A step handed over late keeps its own share from its actual start
+        (``add(step_start, share_duration(duration, share))``); a late step
+        never moves the dossier's due instant, and no planned step deadline
+        lies after it.
+        """
+        due = self.add(start, duration)
+        deadlines, total = [], Decimal(0)
+        for share in shares:
+            total += share
+            deadlines.append(min(self.add(start, share_duration(duration, total)), due))
+        return deadlines
+
+
+def share_duration(duration: Duration, share: Decimal) -> Duration:
+    """A step's share as a duration of its own (same-day shares are working hours)."""
+    if duration.kind is DurationKind.SAME_DAY:
+        return Duration(DurationKind.WORKING_HOURS, Decimal(share))
+    return Duration(duration.kind, Decimal(share))
+
+
+# --- helpers -----------------------------------------------------------------
+
+
+@lru_cache(maxsize=256)
+def _national(year: int) -> dict[date, SpecialDay]:
+    return {special.day: special for special in national_special_days(year)}
+
+
+def _read_windows(windows) -> tuple[WorkingWindow, ...]:  # type: ignore[no-untyped-def]
+    if isinstance(windows, str):
+        return parse_windows(windows)
+    items = list(windows)
+    if items and isinstance(items[0], WorkingWindow):
+        return tuple(sorted(items))
+    return parse_windows(", ".join(f"{a}-{b}" for a, b in items))
+
+
+def _with_reasons(days, default_reason: str):  # type: ignore[no-untyped-def]
+    for item in days:
+        if isinstance(item, tuple):
+            yield item[0], item[1] or default_reason
+        else:
+            yield item, default_reason
+
+
+def _local(instant: datetime) -> tuple[datetime, bool]:
+    """Naive local time of ``instant`` and whether it was aware."""
+    if instant.tzinfo is None:
+        return instant, False
+    return instant.astimezone(VN_TZ).replace(tzinfo=None), True
+
+
+def _back(local: datetime, aware: bool) -> datetime:
+    """``local`` in the same kind (aware or naive) as the caller's start."""
+    return local.replace(tzinfo=VN_TZ) if aware else local
+
+
+def _merge(pauses: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    """Pause intervals in local time, sorted, overlaps merged, empty ones dropped."""
+    intervals = sorted((_local(a)[0], _local(b)[0]) for a, b in pauses)
+    merged: list[tuple[datetime, datetime]] = []
+    for a, b in intervals:
+        if b <= a:
+            continue
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged

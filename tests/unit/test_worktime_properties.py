@@ -1,0 +1,71 @@
+"""Properties that must hold for any start and any working duration."""
+
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.domain.durations import Duration, DurationKind
+from app.domain.worktime import WorkCalendar
+
+CAL = WorkCalendar()
+WINDOWS = CAL.windows
+
+starts = st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2027, 12, 31, 23, 59))
+# Multiples of 3 minutes are exact in hours (k/20 h), as a Duration requires.
+minutes = st.integers(min_value=1, max_value=20 * 8 * 120).map(lambda k: 3 * k)  # up to 120 working days
+durations = minutes.map(lambda m: Duration(DurationKind.WORKING_HOURS, Decimal(m) / 60))
+
+
+def _inside_a_window(instant: datetime) -> bool:
+    t = instant.time()
+    return any(w.start <= t <= w.end for w in WINDOWS)
+
+
+@settings(max_examples=300, deadline=None)
+@given(starts, durations)
+def test_due_is_after_the_start_on_a_working_day_inside_a_window(start, duration):
+    due = CAL.add(start, duration)
+    assert due > start
+    assert CAL.is_working_day(due.date())
+    assert _inside_a_window(due)
+    # Only a window's end may be an end point: never a window's start after the first minute.
+    assert due.time() not in (w.start for w in WINDOWS) or due == CAL.start_of_clock(start)
+
+
+@settings(max_examples=300, deadline=None)
+@given(starts, durations)
+def test_elapsed_undoes_add(start, duration):
+    due = CAL.add(start, duration)
+    assert CAL.elapsed(start, due) == timedelta(minutes=duration.working_minutes())
+
+
+@settings(max_examples=300, deadline=None)
+@given(starts, minutes, minutes)
+def test_adding_in_two_parts_equals_adding_the_sum(start, first, second):
+    hours = lambda m: Duration(DurationKind.WORKING_HOURS, Decimal(m) / 60)  # noqa: E731
+    assert CAL.add(CAL.add(start, hours(first)), hours(second)) == CAL.add(start, hours(first + second))
+
+
+@settings(max_examples=200, deadline=None)
+@given(starts, st.integers(min_value=1, max_value=60))
+def test_calendar_days_land_on_a_working_day_no_earlier_than_the_count(start, days):
+    due = CAL.add(start, Duration(DurationKind.CALENDAR_DAYS, Decimal(days)))
+    assert CAL.is_working_day(due.date())
+    assert due >= CAL.start_of_clock(start) + timedelta(days=days)
+
+
+@settings(max_examples=200, deadline=None)
+@given(starts)
+def test_same_day_is_the_end_of_a_working_day_within_two_working_days(start):
+    due = CAL.add(start, "same-day")
+    assert due.time() == time(17, 30) and CAL.is_working_day(due.date())
+    assert timedelta(0) < CAL.elapsed(start, due) <= timedelta(hours=16)
+
+
+@settings(max_examples=200, deadline=None)
+@given(starts, durations, st.lists(st.tuples(starts, st.integers(1, 60 * 24 * 10)), max_size=3))
+def test_a_pause_never_makes_the_due_instant_earlier(start, duration, raw_pauses):
+    pauses = [(a, a + timedelta(minutes=m)) for a, m in raw_pauses]
+    assert CAL.add(start, duration, pauses=pauses) >= CAL.add(start, duration)
