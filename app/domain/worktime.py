@@ -44,6 +44,7 @@ from app.domain.working_hours import (
 )
 
 _MINUTE = 60_000_000  # the axis counts microseconds, so every result is exact
+_WORKING_KINDS = frozenset({DurationKind.WORKING_DAYS, DurationKind.WORKING_HOURS})
 _WINDOW_MARGIN_YEARS = 1  # extra years precomputed around the ones asked for
 
 
@@ -83,6 +84,7 @@ class WorkCalendar:
         self._starts = [_minute_of(w.start) * _MINUTE for w in self.windows]
         self._lengths = [w.minutes * _MINUTE for w in self.windows]
         self._day = sum(self._lengths)  # length of a working day on the axis
+        self._table = tuple(zip(self._starts, self._lengths))
         self.same_day_cutoff = (
             same_day_cutoff if isinstance(same_day_cutoff, time) else parse_clock_time(same_day_cutoff)
         )
@@ -92,8 +94,11 @@ class WorkCalendar:
         if both:
             first = min(both)
             raise DomainError(f"Ngày {first:%d/%m/%Y} vừa là ngày nghỉ vừa là ngày làm việc của đơn vị.")
-        self._first_year = self._last_year = None  # type: int | None
+        # Precomputed years: working days as ordinals and as datetimes at midnight.
+        self._first_year, self._last_year = 10**6, -1
         self._ordinals: list[int] = []
+        self._midnights: list[datetime] = []
+        self._amounts: dict[Duration, int] = {}
 
     # --- days ------------------------------------------------------------
 
@@ -120,10 +125,10 @@ class WorkCalendar:
 
     def _cover(self, first: int, last: int) -> None:
         """Make sure the working days of years ``first``..``last`` are precomputed."""
-        if self._first_year is not None and self._first_year <= first and last <= self._last_year:
+        if self._first_year <= first and last <= self._last_year:
             return
-        first = min(first, self._first_year or first) - _WINDOW_MARGIN_YEARS
-        last = max(last, self._last_year or last) + _WINDOW_MARGIN_YEARS
+        first = max(min(first, self._first_year) - _WINDOW_MARGIN_YEARS, 1)
+        last = min(max(last, self._last_year) + _WINDOW_MARGIN_YEARS, 9998)
         day, end = date(first, 1, 1), date(last, 12, 31)
         ordinals = []
         one = timedelta(days=1)
@@ -131,7 +136,9 @@ class WorkCalendar:
             if self.is_working_day(day):
                 ordinals.append(day.toordinal())
             day += one
-        self._first_year, self._last_year, self._ordinals = first, last, ordinals
+        self._ordinals = ordinals
+        self._midnights = [datetime.fromordinal(o) for o in ordinals]
+        self._first_year, self._last_year = first, last
 
     def next_working_day(self, day: date, *, include: bool = True) -> date:
         """The first working day on or after ``day`` (after it if not ``include``)."""
@@ -168,10 +175,11 @@ class WorkCalendar:
         index, rest = divmod(position, self._day)
         if rest == 0 and index > 0:
             index, rest = index - 1, self._day
-        day = date.fromordinal(self._ordinal(index))
+        self._ordinal(index)
+        midnight = self._midnights[index]
         for start, length in zip(self._starts, self._lengths):
             if rest <= length:
-                return datetime.combine(day, time()) + timedelta(microseconds=start + rest)
+                return midnight + timedelta(microseconds=start + rest)
             rest -= length
         raise AssertionError("position beyond the day's windows")  # pragma: no cover
 
@@ -218,6 +226,8 @@ class WorkCalendar:
         again from the end of the last pause instead.
         """
         duration = Duration.parse(duration) if isinstance(duration, str) else duration
+        if not pauses and duration.kind in _WORKING_KINDS:
+            return self._add_working(start, duration)
         local, aware = _local(start)
         intervals = [(max(a, local), b) for a, b in _merge(pauses) if b > local]
         if restart and intervals:
@@ -232,6 +242,42 @@ class WorkCalendar:
         else:
             due = self._position(local) + minutes * _MINUTE + paused
         return _back(self._instant(due), aware)
+
+    def _add_working(self, start: datetime, duration: Duration) -> datetime:
+        """The common case, kept lean: working days or hours, no pauses.
+
+        The same arithmetic as ``_instant(_position(start) + amount)``, inlined:
+        this path computes every due date of a sweep or a report.
+        """
+        amount = self._amounts.get(duration)
+        if amount is None:
+            amount = self._amounts[duration] = duration.working_minutes() * _MINUTE
+        aware = start.tzinfo is not None
+        local = start.astimezone(VN_TZ).replace(tzinfo=None) if aware else start
+        year = local.year
+        if year < self._first_year or year + 1 + amount // (200 * self._day) > self._last_year:
+            self._cover(year, year + 1 + amount // (200 * self._day))
+        # Position of the start on the axis.
+        ordinal = local.toordinal()
+        index = bisect_left(self._ordinals, ordinal)
+        position = index * self._day + amount
+        if self._ordinals[index] == ordinal:
+            clock = (local.hour * 60 + local.minute) * _MINUTE + local.second * 1_000_000 + local.microsecond
+            for begin, length in self._table:
+                if clock > begin:
+                    position += length if clock - begin >= length else clock - begin
+        # Back to an instant; a window's end stays a window's end.
+        index, rest = divmod(position, self._day)
+        if rest == 0 and index > 0:
+            index, rest = index - 1, self._day
+        if index >= len(self._midnights):
+            self._ordinal(index)
+        for begin, length in self._table:
+            if rest <= length:
+                due = self._midnights[index] + timedelta(microseconds=begin + rest)
+                return due.replace(tzinfo=VN_TZ) if aware else due
+            rest -= length
+        raise AssertionError("position beyond the day's windows")  # pragma: no cover
 
     def _same_day_due(self, local: datetime) -> datetime:
         """End of the working day the clock starts on, or of the next one after the cut-off."""
