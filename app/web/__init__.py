@@ -10,6 +10,7 @@ def register_web(app: Flask) -> None:
     from app.web import errors, filters, guards
     from app.web.admin import bp as admin_bp
     from app.web.auth import bp as auth_bp
+    from app.web.calendar import bp as calendar_bp
     from app.web.catalogue import bp as catalogue_bp
     from app.web.main import bp as main_bp
 
@@ -17,6 +18,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(catalogue_bp)
+    app.register_blueprint(calendar_bp)
     errors.register(app)
     guards.register(app)
     filters.register(app)

@@ -30,6 +30,21 @@ def vn_amount(value: Decimal | int | None) -> str:
     return "" if value is None else format_amount(Decimal(value))
 
 
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+
+
+def vn_weekday(value: date | datetime) -> str:
+    """"Thứ Năm" for a Thursday."""
+    return WEEKDAYS[value.weekday()]
+
+
+def vn_local(value: datetime | None) -> str:
+    """"16:00 Thứ Năm, 26/11/2026" for a naive local instant (the calendar's own)."""
+    if value is None:
+        return ""
+    return f"{value:%H:%M} {vn_weekday(value)}, {value:%d/%m/%Y}"
+
+
 def unit_label(unit) -> str:  # type: ignore[no-untyped-def]
     """"ỦY BAN NHÂN DÂN XÃ AN BÌNH — TRUNG TÂM …": the commune first, as people name it."""
     return f"{unit.governing_body_name} — {unit.name}"
@@ -41,4 +56,6 @@ def register(app: Flask) -> None:
     app.add_template_filter(vn_date)
     app.add_template_filter(vn_amount)
     app.add_template_filter(unit_label)
+    app.add_template_filter(vn_weekday)
+    app.add_template_filter(vn_local)
     app.jinja_env.globals["Role"] = Role

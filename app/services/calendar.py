@@ -1,0 +1,85 @@
+"""A unit's working calendar: its overrides, and the WorkCalendar built from them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.domain.worktime import WorkCalendar
+from app.services.access import get_manageable_unit, get_visible_unit
+from app.services.errors import NotFound
+from app.services.rows import find
+from app.services.validation import Errors, text_field
+from models import CalendarOverride, Unit, User
+
+
+def unit_calendar(session: Session, unit: Unit) -> WorkCalendar:
+    """The unit's WorkCalendar: its windows and cut-off, the national calendar, its overrides."""
+    overrides = session.scalars(select(CalendarOverride).where(CalendarOverride.unit_id == unit.id)).all()
+    return WorkCalendar(
+        windows=unit.working_windows,
+        days_off=[(o.day, o.reason) for o in overrides if not o.working],
+        workdays=[(o.day, o.reason) for o in overrides if o.working],
+        same_day_cutoff=unit.same_day_cutoff,
+    )
+
+
+def list_overrides(session: Session, actor: User, unit_id: int, *, year: int) -> list[CalendarOverride]:
+    """The overrides of a unit ``actor`` may see, in ``year``, by day."""
+    get_visible_unit(session, actor, unit_id)
+    return list(
+        session.scalars(
+            select(CalendarOverride)
+            .where(
+                CalendarOverride.unit_id == unit_id,
+                CalendarOverride.day >= date(year, 1, 1),
+                CalendarOverride.day <= date(year, 12, 31),
+            )
+            .order_by(CalendarOverride.day)
+        )
+    )
+
+
+def add_override(
+    session: Session, actor: User, unit_id: int, *, day: date | None, working: bool, reason: str, now: datetime
+) -> CalendarOverride:
+    """Make ``day`` a working day or a day off for the unit, with a reason."""
+    unit = get_manageable_unit(session, actor, unit_id)
+    errors = Errors()
+    clean_reason = text_field(errors, "reason", reason, 255)
+    if day is None:
+        errors.add("day", "Vui lòng chọn ngày.")
+    else:
+        existing = session.scalar(
+            select(CalendarOverride).where(CalendarOverride.unit_id == unit.id, CalendarOverride.day == day)
+        )
+        if existing is not None:
+            errors.add("day", f"Ngày {day:%d/%m/%Y} đã được đơn vị điều chỉnh ({existing.reason}); xoá điều chỉnh đó trước.")
+        else:
+            current = unit_calendar(session, unit).day_info(day)
+            if current.working == working:
+                state = "ngày làm việc" if working else "ngày nghỉ"
+                why = f" ({current.reason})" if current.reason else ""
+                errors.add("day", f"Ngày {day:%d/%m/%Y} vốn đã là {state}{why}.")
+    errors.raise_if_any()
+    override = CalendarOverride(
+        unit_id=unit.id, day=day, working=working, reason=clean_reason, created_by_id=actor.id, created_at=now
+    )
+    session.add(override)
+    session.flush()
+    return override
+
+
+def remove_override(session: Session, actor: User, override_id: int) -> CalendarOverride:
+    """Take back one of a unit's overrides."""
+    override = find(session, CalendarOverride, override_id)
+    if override is None:
+        raise NotFound("Không tìm thấy ngày điều chỉnh.")
+    get_manageable_unit(session, actor, override.unit_id)
+    session.delete(override)
+    session.flush()
+    return override
+
+
