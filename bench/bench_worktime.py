@@ -63,11 +63,24 @@ def main(pairs: int = 100_000) -> None:
     naive_seconds = time.perf_counter() - began
 
     mismatches = sum(1 for a, b in zip(results, expected) if a != b)
+    by_length = {}
+    for days in (Decimal("0.5"), Decimal(3), Decimal(10), Decimal(30)):
+        subset = [(s, d) for s, d in samples if d.value == days][:5000]
+        began = time.perf_counter()
+        for start, duration in subset:
+            ours.add(start, duration)
+        mine = time.perf_counter() - began
+        began = time.perf_counter()
+        for start, duration in subset:
+            naive_add(naive_cal, start, duration.working_minutes())
+        theirs = time.perf_counter() - began
+        by_length[days] = theirs / mine
     print(f"pairs:            {pairs}")
     print(f"engine:           {ours_seconds:.3f} s ({pairs / ours_seconds:,.0f} due dates/s)")
     print(f"naive day walk:   {naive_seconds:.3f} s")
     print(f"speed-up:         {naive_seconds / ours_seconds:.1f}x")
     print(f"disagreements:    {mismatches}")
+    print("speed-up by duration: " + ", ".join(f"{d}d {r:.1f}x" for d, r in by_length.items()))
     if mismatches:
         raise SystemExit("the engine and the naive walk disagree")
 
