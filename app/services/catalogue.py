@@ -21,7 +21,7 @@ from app.domain.catalogue import (
 from app.domain.codes import normalize_procedure_code
 from app.domain.durations import Duration, DurationKind, SupplementPolicy
 from app.services.access import can_see_unit, get_manageable_unit, get_visible_unit
-from app.services.errors import NotFound, ValidationFailed, check_version
+from app.services.errors import NotFound, check_version
 from app.services.validation import Errors, text_field
 from app.services.rows import find
 from models import Department, Procedure, ProcedureDocument, ProcedureStep, User
