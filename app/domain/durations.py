@@ -13,7 +13,7 @@ are working hours that sum to 8.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Iterable
@@ -110,6 +110,20 @@ class Duration:
 
     kind: DurationKind
     value: Decimal
+    # Working minutes of the whole duration, worked out once (None for calendar days
+    # or a length that is not whole minutes): the hot paths read it, not the Decimal.
+    minutes: int | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        minutes = None
+        if self.kind is DurationKind.SAME_DAY:
+            minutes = MINUTES_PER_WORKING_DAY
+        elif self.kind is not DurationKind.CALENDAR_DAYS:
+            per_unit = MINUTES_PER_WORKING_DAY if self.kind is DurationKind.WORKING_DAYS else 60
+            exact = Decimal(self.value) * per_unit
+            if exact == exact.to_integral_value():
+                minutes = int(exact)
+        object.__setattr__(self, "minutes", minutes)
 
     @classmethod
     def of(cls, kind: DurationKind | str, value: Decimal | str | int | float | None) -> Duration:

@@ -45,6 +45,7 @@ from app.domain.working_hours import (
 
 _MINUTE = 60_000_000  # the axis counts microseconds, so every result is exact
 _WORKING_KINDS = frozenset({DurationKind.WORKING_DAYS, DurationKind.WORKING_HOURS})
+_WHOLE_MINUTES = tuple(timedelta(minutes=m) for m in range(24 * 60 + 1))  # reused, never rebuilt
 _WINDOW_MARGIN_YEARS = 1  # extra years precomputed around the ones asked for
 
 
@@ -98,7 +99,8 @@ class WorkCalendar:
         self._first_year, self._last_year = 10**6, -1
         self._ordinals: list[int] = []
         self._midnights: list[datetime] = []
-        self._amounts: dict[Duration, int] = {}
+        self._ranks: list[int] = []
+        self._base = 0
 
     # --- days ------------------------------------------------------------
 
@@ -138,6 +140,15 @@ class WorkCalendar:
             day += one
         self._ordinals = ordinals
         self._midnights = [datetime.fromordinal(o) for o in ordinals]
+        # _ranks[o - _base] = index of the first working day on or after ordinal o:
+        # an O(1) stand-in for bisect_left(_ordinals, o) on the hot paths.
+        self._base = date(first, 1, 1).toordinal()
+        ranks, index = [], 0
+        for ordinal in range(self._base, date(last, 12, 31).toordinal() + 1):
+            while index < len(ordinals) and ordinals[index] < ordinal:
+                index += 1
+            ranks.append(index)
+        self._ranks = ranks
         self._first_year, self._last_year = first, last
 
     def next_working_day(self, day: date, *, include: bool = True) -> date:
@@ -249,9 +260,7 @@ class WorkCalendar:
         The same arithmetic as ``_instant(_position(start) + amount)``, inlined:
         this path computes every due date of a sweep or a report.
         """
-        amount = self._amounts.get(duration)
-        if amount is None:
-            amount = self._amounts[duration] = duration.working_minutes() * _MINUTE
+        amount = duration.working_minutes() * _MINUTE if duration.minutes is None else duration.minutes * _MINUTE
         aware = start.tzinfo is not None
         local = start.astimezone(VN_TZ).replace(tzinfo=None) if aware else start
         year = local.year
@@ -259,7 +268,7 @@ class WorkCalendar:
             self._cover(year, year + 1 + amount // (200 * self._day))
         # Position of the start on the axis.
         ordinal = local.toordinal()
-        index = bisect_left(self._ordinals, ordinal)
+        index = self._ranks[ordinal - self._base]
         position = index * self._day + amount
         if self._ordinals[index] == ordinal:
             clock = (local.hour * 60 + local.minute) * _MINUTE + local.second * 1_000_000 + local.microsecond
@@ -274,7 +283,10 @@ class WorkCalendar:
             self._ordinal(index)
         for begin, length in self._table:
             if rest <= length:
-                due = self._midnights[index] + timedelta(microseconds=begin + rest)
+                offset = begin + rest
+                due = self._midnights[index] + (
+                    _WHOLE_MINUTES[offset // _MINUTE] if offset % _MINUTE == 0 else timedelta(microseconds=offset)
+                )
                 return due.replace(tzinfo=VN_TZ) if aware else due
             rest -= length
         raise AssertionError("position beyond the day's windows")  # pragma: no cover

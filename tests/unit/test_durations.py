@@ -122,3 +122,15 @@ def test_a_step_with_no_time_names_the_step():
 def test_a_process_needs_at_least_one_step():
     with pytest.raises(DomainError):
         validate_step_shares(Duration.of(DurationKind.WORKING_DAYS, "1"), [])
+
+
+@pytest.mark.parametrize("text", ["3d", "0.5d", "0.25d", "4h", "1.5h", "same-day", "30d"])
+def test_the_precomputed_length_matches_the_decimal_one(text):
+    duration = Duration.parse(text)
+    assert duration.minutes == duration.working_minutes()
+
+
+def test_calendar_days_have_no_precomputed_working_length_and_equality_ignores_it():
+    assert Duration.parse("15cd").minutes is None
+    assert Duration.parse("3d") == Duration(DurationKind.WORKING_DAYS, D("3.00"))
+    assert len({Duration.parse("3d"), Duration(DurationKind.WORKING_DAYS, D(3))}) == 1
