@@ -52,4 +52,7 @@ def _install_sqlite_recipe(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # type: ignore[no-untyped-def]
-        connection.exec_driver_sql("BEGIN")
+        # IMMEDIATE: take the write lock at the start, so that a transaction that
+        # read and then writes never fails on a snapshot another writer moved
+        # (the default Rails adopted in 7.1 for the same reason).
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -8,6 +8,7 @@ never a dash.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from app.domain.errors import DomainError
 
@@ -49,3 +50,34 @@ def normalize_username(text: str) -> str:
             "Tên đăng nhập dài 3–40 ký tự, chỉ gồm chữ thường không dấu, số và các dấu . _ -"
         )
     return name
+
+
+def format_dossier_code(unit_code: str, day: date, sequence: int) -> str:
+    """``<unit e-id>-<YYMMDD>-<daily sequence, 4 digits>`` (TT 03/2025 Điều 13)."""
+    if not 0 < sequence <= 999_999:
+        raise ValueError("daily sequence out of range")
+    return f"{unit_code}-{day:%y%m%d}-{sequence:04d}"
+
+
+def normalize_id_number(kind: str, text: str) -> str:
+    """Check an applicant's identity number; raise DomainError with the reason.
+
+    A CCCD / personal identification number has exactly 12 digits; other
+    documents are 5–20 letters and digits.
+    """
+    value = "".join((text or "").split()).upper()
+    if kind == "cccd":
+        if not re.fullmatch(r"\d{12}", value):
+            raise DomainError("Số định danh cá nhân (CCCD) gồm đúng 12 chữ số.")
+        return value
+    if not re.fullmatch(r"[0-9A-Z-]{5,20}", value):
+        raise DomainError("Số giấy tờ gồm 5–20 chữ và số.")
+    return value
+
+
+def normalize_phone(text: str) -> str:
+    """A Vietnamese phone number as digits (leading + kept); raise DomainError."""
+    value = re.sub(r"[\s.()-]", "", text or "")
+    if not re.fullmatch(r"\+?\d{9,12}", value):
+        raise DomainError("Số điện thoại không hợp lệ (9–12 chữ số).")
+    return value
