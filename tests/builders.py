@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.catalogue import DocumentSpec, ProcedureLevel, StepSpec
 from app.domain.durations import DurationKind
-from app.domain.roles import Role
+from app.domain.roles import Role  # noqa: F401  (re-exported for tests)
 from app.services.catalogue import ProcedureInput, apply_procedure_input
 from app.services.units import UnitInput, apply_unit_input
 from app.services.users import UserInput, apply_user_input
