@@ -1,0 +1,438 @@
+"""The layer every form shares: fonts, paper, the two-column header, signatures, page numbers.
+
+Forms build a list of reportlab flowables and call :func:`render`; long content
+flows onto further pages, tables repeat their header row, nothing is clipped.
+Fonts are registered once per process (a lock-guarded flag), never per request.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
+from reportlab.lib.pagesizes import A4, A5, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    HRFlowable,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from app.domain.paper import PaperSize
+from app.domain.vn_words import place_and_date
+from printing.qr import QrFlowable
+
+FONT = "MotCuaSerif"
+FONT_FILES = {
+    FONT: "LiberationSerif-Regular.ttf",
+    f"{FONT}-Bold": "LiberationSerif-Bold.ttf",
+    f"{FONT}-Italic": "LiberationSerif-Italic.ttf",
+    f"{FONT}-BoldItalic": "LiberationSerif-BoldItalic.ttf",
+}
+# Bundled with the code (SIL OFL, see fonts/LICENSE-LiberationSerif.txt); the Debian
+# package fonts-liberation installs the same files, used if the bundle was stripped.
+FONT_DIRS = (Path(__file__).parent / "fonts", Path("/usr/share/fonts/truetype/liberation"))
+
+MOTTO_NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+SIGN_HINT = "(Ký và ghi rõ họ tên)"
+
+
+class FontMissing(RuntimeError):
+    """The Vietnamese font is not installed: printing would show boxes instead of letters."""
+
+
+_fonts_lock = threading.Lock()
+_fonts_ready = False
+
+
+def register_fonts() -> None:
+    """Register the embedded Vietnamese font family once per process."""
+    global _fonts_ready
+    if _fonts_ready:
+        return
+    with _fonts_lock:
+        if _fonts_ready:
+            return
+        for name, filename in FONT_FILES.items():
+            pdfmetrics.registerFont(TTFont(name, str(font_path(filename))))
+        pdfmetrics.registerFontFamily(
+            FONT, normal=FONT, bold=f"{FONT}-Bold", italic=f"{FONT}-Italic", boldItalic=f"{FONT}-BoldItalic"
+        )
+        _fonts_ready = True
+
+
+def font_path(filename: str) -> Path:
+    """Where ``filename`` is installed; FontMissing naming the font and the fix otherwise."""
+    for directory in FONT_DIRS:
+        candidate = directory / filename
+        if candidate.is_file():
+            return candidate
+    searched = ", ".join(str(d) for d in FONT_DIRS)
+    raise FontMissing(
+        f"Không tìm thấy phông chữ tiếng Việt {filename} (Liberation Serif) trong: {searched}. "
+        "Khôi phục thư mục printing/fonts của mã nguồn hoặc cài gói Debian fonts-liberation."
+    )
+
+
+class Orientation(StrEnum):
+    PORTRAIT = "portrait"
+    LANDSCAPE = "landscape"
+
+
+@dataclass(frozen=True)
+class Page:
+    """Paper, margins and the type sizes that suit it (ND 30/2020: 13–14 pt on A4)."""
+
+    paper: PaperSize
+    orientation: Orientation = Orientation.PORTRAIT
+
+    @property
+    def size(self) -> tuple[float, float]:
+        base = A5 if self.paper is PaperSize.A5 else A4
+        return landscape(base) if self.orientation is Orientation.LANDSCAPE else base
+
+    @property
+    def small(self) -> bool:
+        return self.paper is PaperSize.A5
+
+    @property
+    def margins(self) -> tuple[float, float, float, float]:
+        """Left, right, top, bottom."""
+        if self.small:
+            return 14 * mm, 10 * mm, 9 * mm, 10 * mm
+        if self.orientation is Orientation.LANDSCAPE:
+            return 15 * mm, 12 * mm, 12 * mm, 12 * mm
+        return 25 * mm, 15 * mm, 15 * mm, 15 * mm  # ND 30/2020 Phụ lục I margins
+
+    @property
+    def width(self) -> float:
+        left, right, _, _ = self.margins
+        return self.size[0] - left - right
+
+    @property
+    def body_size(self) -> float:
+        if self.small:
+            return 10
+        return 11 if self.orientation is Orientation.LANDSCAPE else 13
+
+    @property
+    def qr_size(self) -> float:
+        return 16 * mm if self.small else 21 * mm
+
+
+@lru_cache(maxsize=8)
+def styles(page: Page) -> dict[str, ParagraphStyle]:
+    """Paragraph styles for ``page`` (cached: one set per paper size)."""
+    register_fonts()
+    size = page.body_size
+    lead = size * 1.2
+    base = ParagraphStyle("body", fontName=FONT, fontSize=size, leading=lead, alignment=TA_JUSTIFY)
+    return {
+        "body": base,
+        "left": ParagraphStyle("left", parent=base, alignment=TA_LEFT),
+        "center": ParagraphStyle("center", parent=base, alignment=TA_CENTER),
+        "title": ParagraphStyle(
+            "title", parent=base, fontName=f"{FONT}-Bold", fontSize=size + 1.5, leading=(size + 1.5) * 1.25,
+            alignment=TA_CENTER, spaceBefore=size * 0.6,
+        ),
+        "subtitle": ParagraphStyle("subtitle", parent=base, alignment=TA_CENTER),
+        "italic_center": ParagraphStyle("italic_center", parent=base, fontName=f"{FONT}-Italic", alignment=TA_CENTER),
+        "head_left": ParagraphStyle(
+            "head_left", parent=base, fontSize=size - 1, leading=(size - 1) * 1.2, alignment=TA_CENTER,
+        ),
+        "head_right": ParagraphStyle(
+            "head_right", parent=base, fontName=f"{FONT}-Bold", fontSize=size - 1, leading=(size - 1) * 1.2,
+            alignment=TA_CENTER,
+        ),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=size - 1.5, leading=(size - 1.5) * 1.2, alignment=TA_LEFT),
+        "cell_center": ParagraphStyle(
+            "cell_center", parent=base, fontSize=size - 1.5, leading=(size - 1.5) * 1.2, alignment=TA_CENTER,
+        ),
+        "cell_head": ParagraphStyle(
+            "cell_head", parent=base, fontName=f"{FONT}-Bold", fontSize=size - 1.5, leading=(size - 1.5) * 1.2,
+            alignment=TA_CENTER,
+        ),
+        "note": ParagraphStyle("note", parent=base, fontSize=size - 2, leading=(size - 2) * 1.2),
+        "qr_text": ParagraphStyle("qr_text", parent=base, fontSize=size - 1.5, leading=(size - 1.5) * 1.25, alignment=TA_LEFT),
+        "sign_title": ParagraphStyle("sign_title", parent=base, fontName=f"{FONT}-Bold", alignment=TA_CENTER),
+        "sign_hint": ParagraphStyle(
+            "sign_hint", parent=base, fontName=f"{FONT}-Italic", fontSize=size - 1.5, leading=(size - 1.5) * 1.2,
+            alignment=TA_CENTER,
+        ),
+    }
+
+
+def text(value: object) -> str:
+    """Escape a value for a Paragraph (user data may contain <, > or &)."""
+    return escape(str(value)).replace("\n", "<br/>")
+
+
+@dataclass(frozen=True)
+class Header:
+    """The two-column header of every form (ND 30/2020 layout)."""
+
+    governing_body: str  # tên cơ quan chủ quản: "ỦY BAN NHÂN DÂN XÃ AN BÌNH"
+    unit_name: str  # tên đơn vị: "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG"
+    place: str  # địa danh of the date line
+    issued_on: date
+    number: str = ""  # "Số: …" of letter-type forms (02–05)
+
+
+@dataclass(frozen=True)
+class Tracking:
+    """The QR (status URL) at the top left and the code printed in clear beside it."""
+
+    url: str
+    code: str
+    code_label: str = "Mã hồ sơ"
+
+
+def top_strip(tracking: Tracking | None, page: Page, caption: str = "") -> list[Flowable]:
+    """The QR code and, beside it, the code in clear and what the QR is for."""
+    if tracking is None:
+        return []
+    s = styles(page)
+    lines = [f"{tracking.code_label}: <b>{text(tracking.code)}</b>"]
+    lines.append(text(caption or "Quét mã QR để tra cứu tình trạng hồ sơ."))
+    qr = QrFlowable(tracking.url, page.qr_size)
+    table = Table(
+        [[qr, Paragraph("<br/>".join(lines), s["qr_text"])]],
+        colWidths=[page.qr_size + 3 * mm, page.width - page.qr_size - 3 * mm],
+        style=TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ]),
+        hAlign="LEFT",
+    )
+    return [table, Spacer(1, 2 * mm)]
+
+
+def _rule(length: float) -> HRFlowable:
+    """A short centred rule under a header column (the "gạch chân" of ND 30/2020)."""
+    return HRFlowable(width=length, thickness=0.6, color=colors.black, spaceBefore=1.5, spaceAfter=1.5, hAlign="CENTER")
+
+
+def header_block(header: Header, page: Page) -> list[Flowable]:
+    """Unit names on the left (with "Số: …"), national motto and the place-and-date line on the right."""
+    s = styles(page)
+    left_width = page.width * 0.44
+    right_width = page.width - left_width
+    left_size = fit_size(header.governing_body.upper(), FONT, s["head_left"].fontSize, left_width - 4)
+    unit_size = fit_size(header.unit_name.upper(), f"{FONT}-Bold", s["head_left"].fontSize, left_width - 4)
+    nation_size = fit_size(MOTTO_NATION, f"{FONT}-Bold", s["head_right"].fontSize, right_width - 2)
+    motto_size = fit_size(MOTTO, f"{FONT}-Bold", s["head_right"].fontSize + 1, right_width - 2)
+    left = [
+        Paragraph(text(header.governing_body.upper()), _sized(s["head_left"], left_size)),
+        Paragraph(f"<b>{text(header.unit_name.upper())}</b>", _sized(s["head_left"], unit_size)),
+        _rule(min(left_width * 0.4, 30 * mm)),
+    ]
+    if header.number:
+        left.append(Paragraph(text(header.number), s["head_left"]))
+    motto_width = pdfmetrics.stringWidth(MOTTO, f"{FONT}-Bold", motto_size)
+    right = [
+        Paragraph(MOTTO_NATION, _sized(s["head_right"], nation_size)),
+        Paragraph(MOTTO, _sized(s["head_right"], motto_size)),
+        _rule(motto_width),
+        Spacer(1, 1.2 * mm),
+        Paragraph(f"<i>{text(place_and_date(header.place, header.issued_on))}</i>", s["head_left"]),
+    ]
+    table = Table(
+        [[left, right]],
+        colWidths=[left_width, right_width],
+        style=TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("ALIGN", (0, 0), (-1, -1), "CENTER"),  # centres the rules under the names
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ]),
+    )
+    return [table]
+
+
+def _sized(style: ParagraphStyle, size: float) -> ParagraphStyle:
+    if size == style.fontSize:
+        return style
+    return ParagraphStyle(f"{style.name}-{size}", parent=style, fontSize=size, leading=size * 1.2)
+
+
+def fit_size(value: str, font: str, size: float, width: float, smallest: float = 7) -> float:
+    """The largest size ≤ ``size`` (in half points) at which ``value`` fits on one line of ``width``."""
+    register_fonts()
+    while size > smallest and pdfmetrics.stringWidth(value, font, size) > width:
+        size -= 0.5
+    return size
+
+
+def field(label: str, value: object, page: Page, *, bold_value: bool = False) -> Paragraph:
+    """A "Label: value" line; an empty value leaves a dotted line to fill in by hand."""
+    shown = text(value) if str(value).strip() else "." * 40
+    if bold_value and str(value).strip():
+        shown = f"<b>{shown}</b>"
+    return Paragraph(f"{text(label)}: {shown}", styles(page)["body"])
+
+
+def grid_table(
+    rows: Sequence[Sequence[object]],
+    widths: Sequence[float],
+    page: Page,
+    *,
+    header_rows: int = 1,
+    center_columns: Sequence[int] = (),
+    extra_style: Sequence[tuple] = (),  # type: ignore[type-arg]
+) -> Table:
+    """A ruled table whose header rows repeat on every page it flows onto."""
+    s = styles(page)
+    body: list[list[object]] = []
+    for index, row in enumerate(rows):
+        cells: list[object] = []
+        for column, cell in enumerate(row):
+            if isinstance(cell, Flowable) or isinstance(cell, list):
+                cells.append(cell)
+            elif index < header_rows:
+                cells.append(Paragraph(text(cell), s["cell_head"]))
+            else:
+                style = s["cell_center"] if column in center_columns else s["cell"]
+                cells.append(Paragraph(text(cell), style))
+        body.append(cells)
+    table = Table(body, colWidths=list(widths), repeatRows=header_rows, hAlign="CENTER")
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        *extra_style,
+    ]))
+    return table
+
+
+def signatures(page: Page, *blocks: tuple[str, ...]) -> Flowable:
+    """Signature blocks side by side: (TITLE, name under the space to sign[, hint]); an empty title leaves a gap."""
+    s = styles(page)
+    width = page.width / len(blocks)
+    cells: list[list[Flowable]] = []
+    for block in blocks:
+        title, name = block[0], block[1]
+        hint = block[2] if len(block) > 2 else SIGN_HINT
+        if not title:
+            cells.append([])
+            continue
+        cells.append([
+            Paragraph(text(title), s["sign_title"]),
+            Paragraph(text(hint), s["sign_hint"]),
+            Spacer(1, (12 if page.small else 20) * mm),
+            Paragraph(f"<b>{text(name)}</b>" if name else "", s["center"]),
+        ])
+    table = Table([cells], colWidths=[width] * len(blocks), style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return KeepTogether([Spacer(1, 1.5 * mm), table])
+
+
+def _numbered_canvas(footer: str, font_size: float) -> type[Canvas]:
+    """A canvas that writes "<footer> · Trang x/y" at the bottom once the page count is known."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+            kwargs.setdefault("invariant", 1)  # byte-identical output for identical data
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []  # type: ignore[type-arg]
+
+        def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                if total > 1:
+                    self.setFont(FONT, font_size)
+                    width, _ = self._pagesize
+                    label = f"{footer} · Trang {self._pageNumber}/{total}" if footer else f"Trang {self._pageNumber}/{total}"
+                    self.drawCentredString(width / 2, 5 * mm, label)
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def render(
+    story: list[Flowable],
+    page: Page,
+    *,
+    title: str,
+    author: str = "",
+    subject: str = "",
+    footer: str = "",
+    on_page: Callable[[Canvas, BaseDocTemplate], None] | None = None,
+) -> bytes:
+    """Lay ``story`` out on ``page`` paper and return the PDF bytes."""
+    register_fonts()
+    buffer = io.BytesIO()
+    left, right, top, bottom = page.margins
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=page.size,
+        leftMargin=left,
+        rightMargin=right,
+        topMargin=top,
+        bottomMargin=bottom,
+        title=title,
+        author=author,
+        subject=subject,
+        creator="Một Cửa",
+        lang="vi-VN",
+    )
+    frame = Frame(left, bottom, page.width, page.size[1] - top - bottom, id="body",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page or (lambda c, d: None))])
+    doc.build(story, canvasmaker=_numbered_canvas(footer, styles(page)["note"].fontSize - 1))
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """The person (or organisation) a letter-type form is addressed to or about."""
+
+    name: str
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+def applicant_lines(applicant: Applicant, page: Page, label: str = "Tiếp nhận hồ sơ của (Ông/Bà/tổ chức)") -> list[Flowable]:
+    """Name, address and contacts, with dotted lines where the desk knows nothing."""
+    s = styles(page)
+    return [
+        field(label, applicant.name, page, bold_value=True),
+        field("Địa chỉ", applicant.address, page),
+        Paragraph(
+            f"Số điện thoại: {text(applicant.phone) or '.' * 20}&nbsp;&nbsp;&nbsp;Email: {text(applicant.email) or '.' * 20}",
+            s["body"],
+        ),
+    ]

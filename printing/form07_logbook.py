@@ -1,0 +1,186 @@
+"""Mẫu 07 — Sổ theo dõi hồ sơ (domain.md §2), A4 landscape PDF and XLSX.
+
+One book (quyển) per unit and year, numbered by the dossier's running number
+(số thứ tự). The PDF is the record to print and sign; the XLSX is for filing
+and analysis. The logbook has no QR: it is not about one dossier.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Paragraph, Spacer
+
+from app.domain.localtime import to_local
+from app.domain.paper import PaperSize
+from printing.base import Header, Orientation, Page, grid_table, header_block
+from printing.base import render as render_pdf
+from printing.base import styles, text
+
+TITLE = "SỔ THEO DÕI HỒ SƠ"
+DATE_GROUP = "Ngày, tháng, năm"
+COLUMNS = (
+    # (heading, width in mm on A4 landscape, XLSX width in characters, under DATE_GROUP)
+    ("Số thứ tự", 10, 7, False),
+    ("Mã hồ sơ", 27, 26, False),
+    ("Tên thủ tục hành chính", 33, 40, False),
+    ("Số lượng hồ sơ (bộ)", 12, 8, False),
+    ("Tên cá nhân, tổ chức", 24, 24, False),
+    ("Địa chỉ, số điện thoại", 30, 30, False),
+    ("Cơ quan chủ trì giải quyết", 20, 24, False),
+    ("Nhận hồ sơ", 19, 16, True),
+    ("Hẹn trả kết quả", 19, 16, True),
+    ("Chuyển hồ sơ đến cơ quan giải quyết", 19, 16, True),
+    ("Nhận kết quả từ cơ quan giải quyết", 19, 16, True),
+    ("Trả kết quả cho cá nhân, tổ chức", 19, 16, True),
+    ("Ký nhận", 14, 12, False),
+    ("Ghi chú", 0, 24, False),  # takes the rest of the page width
+)
+
+
+@dataclass(frozen=True)
+class LogbookEntry:
+    """One line of the book: a dossier received in the period."""
+
+    number: int
+    code: str
+    procedure: str
+    sets_count: int
+    applicant: str
+    contact: str  # address and phone
+    processing_body: str
+    received_at: datetime
+    due_at: datetime
+    sent_at: datetime | None = None
+    result_received_at: datetime | None = None
+    returned_at: datetime | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class LogbookData:
+    """The book's pages for one unit and period."""
+
+    header: Header
+    unit_name: str
+    book: str  # quyển số
+    period_from: date
+    period_to: date
+    entries: tuple[LogbookEntry, ...]
+
+
+def _cells(entry: LogbookEntry) -> list[object]:
+    return [
+        entry.number, entry.code, entry.procedure, entry.sets_count, entry.applicant, entry.contact,
+        entry.processing_body, entry.received_at, entry.due_at, entry.sent_at, entry.result_received_at,
+        entry.returned_at, "", entry.note,
+    ]
+
+
+def _period(data: LogbookData) -> str:
+    return f"Quyển số: {data.book} — Từ ngày {data.period_from:%d/%m/%Y} đến ngày {data.period_to:%d/%m/%Y}"
+
+
+def render(data: LogbookData, *, paper: PaperSize = PaperSize.A4) -> bytes:
+    """Mẫu 07 as an A4 (or A5) landscape PDF."""
+    page = Page(paper, Orientation.LANDSCAPE)
+    s = styles(page)
+    scale = page.width / (277 * mm)
+    fixed = sum(width for _, width, _, _ in COLUMNS) * mm * scale
+    flexible = [i for i, column in enumerate(COLUMNS) if column[1] == 0]
+    widths = [(width * mm * scale if width else (page.width - fixed) / len(flexible)) for _, width, _, _ in COLUMNS]
+    first_date = next(i for i, column in enumerate(COLUMNS) if column[3])
+    last_date = max(i for i, column in enumerate(COLUMNS) if column[3])
+    top = [("" if c[3] else c[0]) for c in COLUMNS]
+    top[first_date] = DATE_GROUP
+    second = [(c[0] if c[3] else "") for c in COLUMNS]
+    numbers = [f"({i})" for i in range(1, len(COLUMNS) + 1)]
+    rows: list[list[object]] = [top, second, numbers]
+    for entry in data.entries:
+        cells = [_two_lines(v) if isinstance(v, datetime) else ("" if v is None else v) for v in _cells(entry)]
+        cells[1] = entry.code.replace("-", "-\n", 1)  # break after the unit id, never inside a number
+        rows.append(cells)
+    spans: list[tuple] = [("SPAN", (first_date, 0), (last_date, 0))]  # type: ignore[type-arg]
+    spans += [("SPAN", (i, 0), (i, 1)) for i, c in enumerate(COLUMNS) if not c[3]]
+    table = grid_table(rows, widths, page, header_rows=3, center_columns=(0, 3, 7, 8, 9, 10, 11), extra_style=spans)
+    story: list[Flowable] = [
+        *header_block(data.header, page),
+        Paragraph(TITLE, s["title"]),
+        Paragraph(text(_period(data)), s["subtitle"]),
+        Spacer(1, 3 * mm),
+        table,
+    ]
+    if not data.entries:
+        story.append(Paragraph("<i>Không có hồ sơ nào được tiếp nhận trong kỳ này.</i>", s["center"]))
+    return render_pdf(story, page, title=f"{TITLE} {data.book}", author=data.unit_name, footer=f"{TITLE} — {data.unit_name}")
+
+
+def _two_lines(instant: datetime) -> str:
+    """"25/11/2026" over "09:05": narrow date columns never break inside a date."""
+    local = to_local(instant)
+    return f"{local:%d/%m/%Y}\n{local:%H:%M}"
+
+
+def render_xlsx(data: LogbookData) -> bytes:
+    """Mẫu 07 as an XLSX workbook: same columns, instants as Excel date-times in Vietnam time."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = f"Sổ theo dõi {data.book}"[:31]
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    bold = Font(bold=True)
+    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    wrap = Alignment(vertical="top", wrap_text=True)
+    last = get_column_letter(len(COLUMNS))
+    sheet.append([data.header.governing_body.upper()])
+    sheet.append([data.unit_name.upper()])
+    sheet.append([TITLE])
+    sheet.append([_period(data)])
+    for row in (1, 2, 3, 4):
+        sheet.merge_cells(f"A{row}:{last}{row}")
+        sheet[f"A{row}"].alignment = Alignment(horizontal="center")
+    sheet["A2"].font = bold
+    sheet["A3"].font = Font(bold=True, size=14)
+    first_date = next(i for i, column in enumerate(COLUMNS) if column[3]) + 1
+    last_date = max(i for i, column in enumerate(COLUMNS) if column[3]) + 1
+    head = 6
+    for index, (heading, _, width, dated) in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+        if dated:
+            sheet.cell(head + 1, index, heading)
+        else:
+            sheet.cell(head, index, heading)
+            sheet.merge_cells(start_row=head, start_column=index, end_row=head + 1, end_column=index)
+        sheet.cell(head + 2, index, f"({index})")
+    sheet.cell(head, first_date, DATE_GROUP)
+    sheet.merge_cells(start_row=head, start_column=first_date, end_row=head, end_column=last_date)
+    for row in sheet.iter_rows(min_row=head, max_row=head + 2, max_col=len(COLUMNS)):
+        for cell in row:
+            cell.font, cell.alignment, cell.border = bold, centre, border
+    for entry in data.entries:
+        sheet.append([_excel(value) for value in _cells(entry)])
+        for cell in sheet[sheet.max_row]:
+            cell.border, cell.alignment = border, wrap
+            if isinstance(cell.value, datetime):
+                cell.number_format = "hh:mm dd/mm/yyyy"
+    sheet.freeze_panes = sheet.cell(head + 3, 3)
+    sheet.print_options.gridLines = False
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.print_title_rows = f"{head}:{head + 2}"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _excel(value: object) -> object:
+    """Excel has no time zones: write instants as Vietnam wall-clock time."""
+    if isinstance(value, datetime):
+        return to_local(value).replace(tzinfo=None)
+    return value
