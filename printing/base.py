@@ -123,7 +123,7 @@ class Page:
             return 14 * mm, 10 * mm, 9 * mm, 10 * mm
         if self.orientation is Orientation.LANDSCAPE:
             return 15 * mm, 12 * mm, 12 * mm, 12 * mm
-        return 25 * mm, 15 * mm, 15 * mm, 15 * mm  # ND 30/2020 Phụ lục I margins
+        return 25 * mm, 15 * mm, 12 * mm, 13 * mm  # ND 30/2020 left and right margins
 
     @property
     def width(self) -> float:
@@ -326,7 +326,7 @@ def grid_table(
         ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
         ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
         ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
         *extra_style,
     ]))
     return table
@@ -358,7 +358,6 @@ def _numbered_canvas(footer: str, font_size: float) -> type[Canvas]:
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-            kwargs.setdefault("invariant", 1)  # byte-identical output for identical data
             super().__init__(*args, **kwargs)
             self._pages: list[dict] = []  # type: ignore[type-arg]
 
@@ -407,6 +406,7 @@ def render(
         subject=subject,
         creator="Một Cửa",
         lang="vi-VN",
+        invariant=1,  # no timestamp or random id: identical data gives identical bytes
     )
     frame = Frame(left, bottom, page.width, page.size[1] - top - bottom, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)

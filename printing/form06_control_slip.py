@@ -94,16 +94,16 @@ def render(data: ControlSlipData, *, paper: PaperSize = PaperSize.A4) -> bytes:
 def _handover_table(rows: tuple[HandoverRow, ...], page: Page) -> Flowable:
     s = styles(page)
     width = page.width
-    name_w = width * 0.30
+    name_w = width * 0.29
     sign_w = width * 0.16
-    result_w = width * 0.17
+    result_w = width * 0.19
     note_w = width - name_w - 2 * sign_w - result_w
     table_rows: list[list[object]] = [[
         "TÊN CƠ QUAN", "THỜI GIAN GIAO, NHẬN HỒ SƠ", "",
         "KẾT QUẢ GIẢI QUYẾT HỒ SƠ (Trước hạn/ đúng hạn/ quá hạn)", "GHI CHÚ",
     ]]
     spans: list[tuple] = [("SPAN", (1, 0), (2, 0))]  # type: ignore[type-arg]
-    sign_space = Spacer(1, (9 if page.small else 12) * mm)
+    sign_space = Spacer(1, (7 if page.small else 9) * mm)
     for index, row in enumerate(rows):
         top = 1 + 2 * index
         names = Paragraph(f"1. Giao: {text(row.giver)}<br/>2. Nhận: {text(row.receiver)}", s["cell"])

@@ -10,6 +10,7 @@ from flask import Flask
 from app.domain.durations import format_amount
 from app.domain.localtime import to_local
 from app.domain.roles import Role
+from app.domain.vn_words import instant_in_words, weekday_name
 
 
 def vn_datetime(value: datetime | None) -> str:
@@ -30,12 +31,9 @@ def vn_amount(value: Decimal | int | None) -> str:
     return "" if value is None else format_amount(Decimal(value))
 
 
-WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
-
-
 def vn_weekday(value: date | datetime) -> str:
     """"Thứ Năm" for a Thursday."""
-    return WEEKDAYS[value.weekday()]
+    return weekday_name(value)
 
 
 def vn_local(value: datetime | None) -> str:
@@ -58,4 +56,5 @@ def register(app: Flask) -> None:
     app.add_template_filter(unit_label)
     app.add_template_filter(vn_weekday)
     app.add_template_filter(vn_local)
+    app.add_template_filter(instant_in_words, "vn_words")
     app.jinja_env.globals["Role"] = Role
