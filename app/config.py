@@ -27,10 +27,13 @@ DEFAULTS: dict[str, Any] = {
     # A clerk may keep a form open through a long morning at the desk.
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    # Public address of the service, printed in the QR codes (https://motcua.xa.gov.vn).
+    # Default: the address the clerk's browser used, which may be a LAN name citizens cannot reach.
+    "PUBLIC_BASE_URL": None,
 }
 
 # Environment variables read on top of instance/config.py.
-ENV_KEYS = ("MOTCUA_ENV", "SECRET_KEY", "DATABASE_URL")
+ENV_KEYS = ("MOTCUA_ENV", "SECRET_KEY", "DATABASE_URL", "PUBLIC_BASE_URL")
 
 
 class ConfigError(RuntimeError):

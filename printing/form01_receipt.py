@@ -14,8 +14,21 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
 
 from app.domain.paper import PaperSize
 from app.domain.vn_words import form_instant
-from printing.base import Applicant, Header, Page, applicant_lines, Tracking, field, grid_table, header_block, render as render_pdf
-from printing.base import signatures, styles, text, top_strip
+from printing.base import (
+    Applicant,
+    Header,
+    Page,
+    Tracking,
+    applicant_lines,
+    field,
+    grid_table,
+    header_block,
+    signatures,
+    styles,
+    text,
+    top_strip,
+)
+from printing.base import render as render_pdf
 
 TITLE = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"
 COPIES = (

@@ -12,9 +12,21 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from app.domain.paper import PaperSize
-from printing.base import Applicant, Header, Page, Tracking, applicant_lines, field, grid_table, header_block
+from printing.base import (
+    Applicant,
+    Header,
+    Page,
+    Tracking,
+    applicant_lines,
+    field,
+    grid_table,
+    header_block,
+    signatures,
+    styles,
+    text,
+    top_strip,
+)
 from printing.base import render as render_pdf
-from printing.base import signatures, styles, text, top_strip
 
 TITLE = "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ"
 

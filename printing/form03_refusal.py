@@ -11,9 +11,20 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from app.domain.paper import PaperSize
-from printing.base import Applicant, Header, Page, Tracking, applicant_lines, field, header_block
+from printing.base import (
+    Applicant,
+    Header,
+    Page,
+    Tracking,
+    applicant_lines,
+    field,
+    header_block,
+    signatures,
+    styles,
+    text,
+    top_strip,
+)
 from printing.base import render as render_pdf
-from printing.base import signatures, styles, text, top_strip
 
 TITLE = "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ"
 

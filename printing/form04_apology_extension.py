@@ -14,9 +14,17 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from app.domain.paper import PaperSize
 from app.domain.vn_words import form_instant
-from printing.base import Header, Page, Tracking, header_block
+from printing.base import (
+    Header,
+    Page,
+    Tracking,
+    header_block,
+    signatures,
+    styles,
+    text,
+    top_strip,
+)
 from printing.base import render as render_pdf
-from printing.base import signatures, styles, text, top_strip
 
 TITLE = "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT HỒ SƠ"
 

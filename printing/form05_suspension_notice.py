@@ -15,9 +15,18 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from app.domain.paper import PaperSize
 from app.domain.vn_words import form_instant
-from printing.base import Header, Page, Tracking, field, header_block
+from printing.base import (
+    Header,
+    Page,
+    Tracking,
+    field,
+    header_block,
+    signatures,
+    styles,
+    text,
+    top_strip,
+)
 from printing.base import render as render_pdf
-from printing.base import signatures, styles, text, top_strip
 
 TITLE = "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ"
 

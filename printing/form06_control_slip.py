@@ -17,8 +17,18 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from app.domain.paper import PaperSize
 from app.domain.vn_words import form_instant, short_instant
-from printing.base import Header, Page, Tracking, field, grid_table, header_block, render as render_pdf
-from printing.base import styles, text, top_strip
+from printing.base import (
+    Header,
+    Page,
+    Tracking,
+    field,
+    grid_table,
+    header_block,
+    styles,
+    text,
+    top_strip,
+)
+from printing.base import render as render_pdf
 
 TITLE = "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"
 COPY = "Liên: lưu tại Bộ phận tiếp nhận và trả kết quả"

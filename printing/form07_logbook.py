@@ -19,9 +19,16 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from app.domain.localtime import to_local
 from app.domain.paper import PaperSize
-from printing.base import Header, Orientation, Page, grid_table, header_block
+from printing.base import (
+    Header,
+    Orientation,
+    Page,
+    grid_table,
+    header_block,
+    styles,
+    text,
+)
 from printing.base import render as render_pdf
-from printing.base import styles, text
 
 TITLE = "SỔ THEO DÕI HỒ SƠ"
 DATE_GROUP = "Ngày, tháng, năm"

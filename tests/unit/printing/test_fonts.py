@@ -6,9 +6,17 @@ import pytest
 from reportlab.pdfbase import pdfmetrics
 
 from app.domain.vn_words import WEEKDAYS
-from printing import base, samples
-from printing import form01_receipt, form02_supplement_request, form03_refusal, form04_apology_extension
-from printing import form05_suspension_notice, form06_control_slip, form07_logbook
+from printing import (
+    base,
+    form01_receipt,
+    form02_supplement_request,
+    form03_refusal,
+    form04_apology_extension,
+    form05_suspension_notice,
+    form06_control_slip,
+    form07_logbook,
+    samples,
+)
 from tests.pdfcheck import pdf_text
 
 VIETNAMESE = (

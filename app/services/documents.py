@@ -1,0 +1,355 @@
+"""Printed documents: map dossiers and desk records to the forms' data, render, record the print.
+
+A print never changes a dossier; it only adds a PrintedDocument row saying
+what was printed, when, by whom and for which version of the dossier, so a
+reprint is traceable and the ISO pack can list what was issued.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from app.domain.localtime import VN_TZ, local_date
+from app.domain.paper import PaperSize
+from app.domain.roles import Role
+from app.domain.vn_words import money
+from app.domain.workflow import IdKind, NonReceptionKind, ResultDelivery
+from app.services.access import can_see_unit, get_visible_unit
+from app.services.calendar import unit_calendar
+from app.services.errors import Forbidden, ValidationFailed
+from app.services.reception import get_dossier, get_non_reception
+from models import (
+    Dossier,
+    NonReception,
+    PrintedDocument,
+    Procedure,
+    ProcedureStep,
+    Unit,
+    User,
+)
+from printing import (
+    TEMPLATE_VERSION,
+    form01_receipt,
+    form02_supplement_request,
+    form03_refusal,
+    form06_control_slip,
+    form07_logbook,
+)
+from printing.base import Applicant, Header, Tracking
+
+DESK = "Bộ phận tiếp nhận và trả kết quả"
+CITIZEN = "Tổ chức, cá nhân"
+STATUS_PATH = "/tra-cuu/"
+MAX_LOGBOOK_DAYS = 366
+FORM_NAMES = {
+    "01": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+    "02": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
+    "03": "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
+    "04": "Văn bản xin lỗi và đề nghị gia hạn",
+    "05": "Thông báo dừng giải quyết hồ sơ",
+    "06": "Phiếu kiểm soát quá trình giải quyết hồ sơ",
+    "07": "Sổ theo dõi hồ sơ",
+}
+_ROLE_HOLDER = {
+    Role.CLERK: DESK,
+    Role.OFFICER: "Công chức chuyên môn",
+    Role.LEADER: "Lãnh đạo phê duyệt",
+}
+_ID_LABEL = {
+    IdKind.CITIZEN_ID: "Số định danh cá nhân",
+    IdKind.PASSPORT: "Số hộ chiếu",
+    IdKind.TAX_CODE: "Mã số thuế",
+    IdKind.OTHER: "Số giấy tờ tùy thân",
+}
+
+
+@dataclass(frozen=True)
+class Printed:
+    """A rendered document ready to send: bytes, file name and the record of the print."""
+
+    content: bytes
+    filename: str
+    record: PrintedDocument | None
+    mimetype: str = "application/pdf"
+
+
+def status_url(base_url: str, token: str) -> str:
+    """The citizen status page of ``token``: what the QR holds."""
+    return base_url.rstrip("/") + STATUS_PATH + token
+
+
+def print_receipt(
+    session: Session, actor: User, dossier_id: int, *, base_url: str, now: datetime, paper: PaperSize | None = None
+) -> Printed:
+    """Mẫu 01 for a dossier, recorded as printed."""
+    dossier = get_dossier(session, actor, dossier_id)
+    _require_desk(actor, dossier.unit_id)
+    unit = dossier.unit
+    paper = paper or unit.receipt_paper
+    data = form01_receipt.ReceiptData(
+        header=_header(unit, local_date(dossier.received_at)),
+        tracking=Tracking(status_url(base_url, dossier.token), dossier.code),
+        code=dossier.code,
+        receiving_unit=_receiving_unit(unit),
+        applicant=Applicant(dossier.applicant_name, dossier.applicant_address, dossier.applicant_phone,
+                            dossier.applicant_email),
+        applicant_id=f"{_ID_LABEL[dossier.applicant_id_kind]}: {dossier.applicant_id_number}",
+        owner=_owner(dossier),
+        procedure=_procedure(dossier.procedure),
+        documents=tuple(
+            form01_receipt.DocumentLine(d.name, d.originals, d.certified_copies, d.photocopies)
+            for d in dossier.documents
+        ),
+        sets_count=dossier.sets_count,
+        duration=dossier.procedure.duration.describe(),
+        received_at=dossier.received_at,
+        due_at=dossier.due_at,
+        delivery=_delivery(dossier),
+        fee=money(dossier.fee_amount) + (f" ({dossier.fee_note})" if dossier.fee_note else ""),
+        logbook_book=str(dossier.logbook_year),
+        logbook_number=dossier.logbook_number,
+        clerk_name=dossier.received_by.full_name,
+        unit_phone=unit.phone,
+    )
+    content = form01_receipt.render(data, paper=paper)
+    record = _record(session, actor, unit, "01", paper, now, dossier=dossier)
+    return Printed(content, f"giay-tiep-nhan-{dossier.code}.pdf", record)
+
+
+def print_control_slip(
+    session: Session, actor: User, dossier_id: int, *, base_url: str, now: datetime, paper: PaperSize | None = None
+) -> Printed:
+    """Mẫu 06 for a dossier: planned handovers from the procedure's steps, blank to fill by hand."""
+    dossier = get_dossier(session, actor, dossier_id)
+    if not can_see_unit(session, actor, dossier.unit_id) or actor.has_role(Role.INSPECTOR) and not actor.has_role(
+        Role.CLERK, Role.OFFICER, Role.LEADER
+    ):
+        raise Forbidden("Chỉ người xử lý hồ sơ của đơn vị được in phiếu kiểm soát.")
+    unit = dossier.unit
+    paper = paper or unit.control_slip_paper
+    data = form06_control_slip.ControlSlipData(
+        header=_header(unit, local_date(dossier.received_at)),
+        tracking=Tracking(status_url(base_url, dossier.token), dossier.code),
+        code=dossier.code,
+        applicant_name=dossier.applicant_name,
+        procedure=_procedure(dossier.procedure),
+        received_at=dossier.received_at,
+        due_at=dossier.due_at,
+        rescheduled_due_at=dossier.due_rescheduled_at,
+        processing_body=_processing_body(dossier.procedure, unit),
+        coordinating_body="",
+        rows=planned_handovers(session, dossier),
+    )
+    content = form06_control_slip.render(data, paper=paper)
+    record = _record(session, actor, unit, "06", paper, now, dossier=dossier)
+    return Printed(content, f"phieu-kiem-soat-{dossier.code}.pdf", record)
+
+
+def planned_handovers(session: Session, dossier: Dossier) -> tuple[form06_control_slip.HandoverRow, ...]:
+    """One row per handover the procedure's steps foresee, with each step's planned deadline.
+
+    Row k hands the dossier from the holder of step k to the holder of step
+    k + 1 when step k ends; the last row returns the result to the citizen.
+    Recorded handovers (times, people, results) fill these rows once the
+    workflow records them (issue 5).
+    """
+    steps = list(dossier.procedure.steps)
+    holders = [_holder(step) for step in steps] or [DESK]
+    calendar = unit_calendar(session, dossier.unit)
+    if steps:
+        deadlines = calendar.step_deadlines(dossier.received_at, dossier.procedure.duration, [s.share for s in steps])
+    else:
+        deadlines = [dossier.due_at]
+    receivers = holders[1:] + [CITIZEN]
+    return tuple(
+        form06_control_slip.HandoverRow(giver, receiver, deadline)
+        for giver, receiver, deadline in zip(holders, receivers, deadlines, strict=True)
+    )
+
+
+def print_non_reception(
+    session: Session, actor: User, record_id: int, *, base_url: str, now: datetime, paper: PaperSize | None = None
+) -> Printed:
+    """Mẫu 02 (guidance to complete) or Mẫu 03 (refusal) for a request turned away at the counter."""
+    record = get_non_reception(session, actor, record_id)
+    _require_desk(actor, record.unit_id)
+    unit = record.unit
+    paper = paper or unit.receipt_paper
+    applicant = Applicant(record.applicant_name, record.applicant_address, record.applicant_phone, record.applicant_email)
+    if record.kind is NonReceptionKind.INCOMPLETE:
+        number = f"{record.number}/HDHS"
+        content = form02_supplement_request.render(
+            form02_supplement_request.SupplementRequestData(
+                header=_header(unit, local_date(record.at), f"Số: {number}"),
+                tracking=Tracking(status_url(base_url, record.token), number, "Số phiếu"),
+                receiving_unit=_receiving_unit(unit),
+                applicant=applicant,
+                procedure=_procedure(record.procedure),
+                missing=tuple(line for line in record.missing.splitlines() if line.strip()),
+                reason=record.reason,
+                guide_name=record.by.full_name,
+                guide_phone=unit.phone,
+            ),
+            paper=paper,
+        )
+        form, slug = "02", "phieu-huong-dan"
+    else:
+        number = f"{record.number}/TCHS"
+        content = form03_refusal.render(
+            form03_refusal.RefusalData(
+                header=_header(unit, local_date(record.at), f"Số: {number}"),
+                tracking=Tracking(status_url(base_url, record.token), number, "Số phiếu"),
+                receiving_unit=_receiving_unit(unit),
+                applicant=applicant,
+                procedure=_procedure(record.procedure),
+                reason=record.reason,
+                clerk_name=record.by.full_name,
+            ),
+            paper=paper,
+        )
+        form, slug = "03", "phieu-tu-choi"
+    printed = _record(session, actor, unit, form, paper, now, non_reception=record)
+    return Printed(content, f"{slug}-{record.year}-{record.number}.pdf", printed)
+
+
+def logbook(
+    session: Session, actor: User, unit_id: int, first: date, last: date, *, now: datetime, xlsx: bool = False
+) -> Printed:
+    """Mẫu 07 of a unit for the days ``first``–``last`` (local), as PDF or XLSX."""
+    unit = get_visible_unit(session, actor, unit_id)
+    if last < first:
+        raise ValidationFailed({"last": "Ngày cuối kỳ phải sau ngày đầu kỳ."})
+    if (last - first).days >= MAX_LOGBOOK_DAYS:
+        raise ValidationFailed({"last": "Mỗi lần in tối đa 366 ngày; vui lòng chia nhỏ kỳ."})
+    start = datetime.combine(first, time(), VN_TZ)
+    end = datetime.combine(last + timedelta(days=1), time(), VN_TZ)
+    dossiers = session.scalars(
+        select(Dossier)
+        .where(Dossier.unit_id == unit.id, Dossier.received_at >= start, Dossier.received_at < end)
+        .order_by(Dossier.logbook_year, Dossier.logbook_number)
+        .options(selectinload(Dossier.procedure).selectinload(Procedure.steps).selectinload(ProcedureStep.department))
+    ).all()
+    entries = tuple(
+        form07_logbook.LogbookEntry(
+            number=d.logbook_number,
+            code=d.code,
+            procedure=d.procedure.name,
+            sets_count=d.sets_count,
+            applicant=d.owner_name or d.applicant_name,
+            contact="; ".join(x for x in (d.applicant_address, d.applicant_phone) if x),
+            processing_body=_processing_body(d.procedure, unit),
+            received_at=d.received_at,
+            due_at=d.due_at,
+            # Handover, result and return instants come with the workflow (issue 5).
+            note=d.note,
+        )
+        for d in dossiers
+    )
+    books = sorted({d.logbook_year for d in dossiers}) or [first.year]
+    data = form07_logbook.LogbookData(
+        header=_header(unit, local_date(now)),
+        unit_name=_receiving_unit(unit),
+        book=", ".join(str(b) for b in books),
+        period_from=first,
+        period_to=last,
+        entries=entries,
+    )
+    name = f"so-theo-doi-{unit.code}-{first:%Y%m%d}-{last:%Y%m%d}"
+    description = f"{first:%d/%m/%Y}–{last:%d/%m/%Y}" + (" (XLSX)" if xlsx else "")
+    record = _record(session, actor, unit, "07", PaperSize.A4, now, description=description)
+    if xlsx:
+        return Printed(form07_logbook.render_xlsx(data), f"{name}.xlsx", record,
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return Printed(form07_logbook.render(data), f"{name}.pdf", record)
+
+
+def list_prints(session: Session, dossier: Dossier) -> list[PrintedDocument]:
+    """Every print of ``dossier``, oldest first."""
+    return list(session.scalars(
+        select(PrintedDocument)
+        .where(PrintedDocument.dossier_id == dossier.id)
+        .order_by(PrintedDocument.printed_at, PrintedDocument.id)
+        .options(selectinload(PrintedDocument.printed_by))
+    ))
+
+
+# --- mapping helpers ------------------------------------------------------------
+
+
+def _require_desk(actor: User, unit_id: int) -> None:
+    if actor.unit_id != unit_id or not actor.has_role(Role.CLERK):
+        raise Forbidden("Chỉ cán bộ tiếp nhận và trả kết quả của đơn vị được in phiếu này.")
+
+
+def _record(
+    session: Session, actor: User, unit: Unit, form: str, paper: PaperSize, now: datetime, *,
+    dossier: Dossier | None = None, non_reception: NonReception | None = None, description: str = "",
+) -> PrintedDocument:
+    record = PrintedDocument(
+        unit_id=unit.id, form=form, template_version=TEMPLATE_VERSION, paper=paper, printed_at=now,
+        printed_by_id=actor.id, description=description,
+        dossier_id=dossier.id if dossier else None,
+        subject_version=dossier.version if dossier else None,
+        non_reception_id=non_reception.id if non_reception else None,
+    )
+    session.add(record)
+    session.flush()
+    return record
+
+
+def _header(unit: Unit, day: date, number: str = "") -> Header:
+    return Header(unit.governing_body_name, unit.name, unit.place_name, day, number)
+
+
+def _receiving_unit(unit: Unit) -> str:
+    """"Trung tâm phục vụ hành chính công xã An Bình": the desk's name in running text."""
+    return _running_case(f"{unit.name} {_kind(unit)}{unit.place_name}", unit)
+
+
+def _running_case(value: str, unit: Unit) -> str:
+    """Names written in capitals on the header, in sentence case with the place name kept."""
+    lowered = value.lower().replace(unit.place_name.lower(), unit.place_name)
+    return lowered[:1].upper() + lowered[1:]
+
+
+def _kind(unit: Unit) -> str:
+    governing = unit.governing_body_name.upper()
+    for word, kind in ((" XÃ ", "xã "), (" PHƯỜNG ", "phường "), (" ĐẶC KHU ", "đặc khu "), (" TỈNH ", "tỉnh "),
+                       (" THÀNH PHỐ ", "thành phố ")):
+        if word in f" {governing} ":
+            return kind
+    return ""
+
+
+def _procedure(procedure: Procedure) -> str:
+    return f"{procedure.name} (mã TTHC {procedure.code})"
+
+
+def _owner(dossier: Dossier) -> str:
+    if not dossier.owner_name:
+        return ""
+    return dossier.owner_name + (f" — {dossier.owner_id_number}" if dossier.owner_id_number else "")
+
+
+def _delivery(dossier: Dossier) -> str:
+    if dossier.result_delivery is ResultDelivery.POST:
+        return f"Qua dịch vụ bưu chính công ích, địa chỉ: {dossier.delivery_address}"
+    if dossier.result_delivery is ResultDelivery.ELECTRONIC:
+        return "Bản điện tử, tài khoản trên Cổng Dịch vụ công"
+    return DESK
+
+
+def _holder(step: ProcedureStep) -> str:
+    if step.department is not None:
+        return step.department.name
+    return _ROLE_HOLDER.get(step.responsible_role, DESK) if step.responsible_role else DESK
+
+
+def _processing_body(procedure: Procedure, unit: Unit) -> str:
+    departments = [s.department.name for s in procedure.steps if s.department is not None]
+    body = departments[0] if departments else "Công chức chuyên môn"
+    return f"{body}, {_running_case(unit.governing_body_name, unit)}"

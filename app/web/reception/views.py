@@ -1,0 +1,267 @@
+"""Views of the reception desk: thin wrappers around services.reception and services.documents."""
+
+from __future__ import annotations
+
+import io
+
+from flask import (
+    Blueprint,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import login_required
+from sqlalchemy import select
+
+from app.domain.catalogue import DocumentSpec
+from app.domain.localtime import local_date
+from app.domain.paper import PaperSize
+from app.domain.roles import Role
+from app.domain.vn_words import instant_in_words
+from app.domain.workflow import Channel, IdKind, NonReceptionKind, ResultDelivery
+from app.services import documents, reception
+from app.services.access import visible_unit_ids
+from app.services.calendar import unit_calendar
+from app.services.catalogue import get_procedure
+from app.services.errors import NotFound, ValidationFailed
+from app.services.units import list_units
+from app.web.context import actor, get_session, now, role_required
+from app.web.forms import choices
+from app.web.reception.forms import (
+    SPARE_ROWS,
+    LogbookForm,
+    PrintForm,
+    ReceptionForm,
+    TurnAwayForm,
+)
+from app.web.views import apply_errors, form_status, submit
+from models import Dossier, NonReception
+
+bp = Blueprint("reception", __name__)
+
+PRINTABLE = {"01": documents.print_receipt, "06": documents.print_control_slip}
+
+
+def _base_url() -> str:
+    return current_app.config.get("PUBLIC_BASE_URL") or request.url_root
+
+
+def _applicant(form) -> reception.ApplicantInput:  # type: ignore[no-untyped-def]
+    return reception.ApplicantInput(
+        name=form.applicant_name.data or "",
+        id_kind=IdKind(form.applicant_id_kind.data),
+        id_number=form.applicant_id_number.data or "",
+        phone=form.applicant_phone.data or "",
+        email=form.applicant_email.data or "",
+        address=form.applicant_address.data or "",
+        owner_name=getattr(form, "owner_name", None) and form.owner_name.data or "",
+        owner_id_number=getattr(form, "owner_id_number", None) and form.owner_id_number.data or "",
+    )
+
+
+def _procedure_for_desk(procedure_id: int | None):  # type: ignore[no-untyped-def]
+    if procedure_id is None:
+        return None
+    try:
+        procedure = get_procedure(get_session(), actor(), procedure_id)
+    except NotFound:
+        return None
+    if procedure.unit_id != actor().unit_id or not procedure.validity.contains(local_date(now())):
+        return None
+    return procedure
+
+
+@bp.route("/tiep-nhan", methods=["GET", "POST"])
+@role_required(Role.CLERK)
+def receive():  # type: ignore[no-untyped-def]
+    """Pick the procedure, then fill in the dossier and save: the code and due instant are allocated."""
+    session, user = get_session(), actor()
+    procedure = _procedure_for_desk(request.args.get("procedure", type=int))
+    if procedure is None:
+        query = request.args.get("q", "")[:100]
+        return render_template(
+            "reception/pick.html", query=query,
+            procedures=reception.search_procedures(session, user, query, now=now()),
+        )
+    form = ReceptionForm()
+    if not form.is_submitted():
+        for document in procedure.documents:
+            form.documents.append_entry({
+                "received": True, "name": document.name, "originals": document.originals,
+                "certified_copies": document.certified_copies, "photocopies": document.photocopies,
+            })
+    for _ in range(SPARE_ROWS if not form.is_submitted() else 0):
+        form.documents.append_entry()
+
+    def action() -> Dossier:
+        rows = [row.form for row in form.documents]
+        data = reception.ReceptionInput(
+            procedure_id=procedure.id,
+            applicant=_applicant(form),
+            channel=Channel(form.channel.data),
+            sets_count=1 if form.sets_count.data is None else form.sets_count.data,
+            documents=tuple(
+                DocumentSpec(r.name.data or "", r.originals.data or 0, r.certified_copies.data or 0, r.photocopies.data or 0)
+                for r in rows if r.received.data and (r.name.data or "").strip()
+            ),
+            fee_amount=form.fee_amount.data or 0,
+            fee_note=form.fee_note.data or "",
+            result_delivery=ResultDelivery(form.result_delivery.data),
+            delivery_address=form.delivery_address.data or "",
+            note=form.note.data or "",
+        )
+        return reception.receive_dossier(session, user, data, now=now())
+
+    response = submit(
+        form, action,
+        message=lambda d: f"Đã tiếp nhận hồ sơ {d.code}. Hẹn trả kết quả: {instant_in_words(d.due_at)}.",
+        then=lambda d: url_for("reception.dossier", dossier_id=d.id, printed="new"),
+    )
+    if response is not None:
+        return response
+    return render_template("reception/receive.html", form=form, procedure=procedure,
+                           calendar_preview=_preview(procedure)), form_status(form)
+
+
+def _preview(procedure):  # type: ignore[no-untyped-def]
+    """The due instant if the dossier were received now: the clerk tells the citizen before saving."""
+    return unit_calendar(get_session(), actor().unit).add(now(), procedure.duration)
+
+
+@bp.route("/tiep-nhan/khong-tiep-nhan", methods=["GET", "POST"])
+@role_required(Role.CLERK)
+def turn_away():  # type: ignore[no-untyped-def]
+    """Mẫu 02 (incomplete: guide the citizen) or Mẫu 03 (refuse, with the reason), without receiving."""
+    session, user = get_session(), actor()
+    procedure = _procedure_for_desk(request.args.get("procedure", type=int))
+    try:
+        kind = NonReceptionKind(request.args.get("kind", ""))
+    except ValueError:
+        kind = None
+    if procedure is None or kind is None:
+        return redirect(url_for("reception.receive"))
+    form = TurnAwayForm()
+    if not form.is_submitted() and kind is NonReceptionKind.INCOMPLETE:
+        form.missing.data = "\n".join(d.name for d in procedure.documents)
+
+    def action() -> NonReception:
+        data = reception.NonReceptionInput(
+            procedure_id=procedure.id, applicant=_applicant(form), reason=form.reason.data or "",
+            missing=tuple((form.missing.data or "").splitlines()), channel=Channel(form.channel.data),
+        )
+        return reception.turn_away(session, user, kind, data, now=now())
+
+    response = submit(
+        form, action,
+        message=lambda r: f"Đã lập {'Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ' if kind is NonReceptionKind.INCOMPLETE else 'Phiếu từ chối tiếp nhận'} số {r.number}.",
+        then=lambda r: url_for("reception.non_reception", record_id=r.id, printed="new"),
+    )
+    if response is not None:
+        return response
+    return render_template("reception/turn_away.html", form=form, procedure=procedure, kind=kind), form_status(form)
+
+
+@bp.get("/ho-so")
+@login_required
+def dossiers():  # type: ignore[no-untyped-def]
+    """The unit's latest dossiers and turn-aways, searchable by code or name."""
+    session, user = get_session(), actor()
+    query = request.args.get("q", "").strip()[:100]
+    units = visible_unit_ids(session, user)
+    statement = select(Dossier).order_by(Dossier.received_at.desc(), Dossier.id.desc()).limit(100)
+    turned = select(NonReception).order_by(NonReception.at.desc()).limit(20)
+    if units is not None:
+        statement = statement.where(Dossier.unit_id.in_(units))
+        turned = turned.where(NonReception.unit_id.in_(units))
+    if query:
+        like = f"%{query}%"
+        statement = statement.where(Dossier.code.ilike(like) | Dossier.applicant_name.ilike(like))
+        turned = turned.where(NonReception.applicant_name.ilike(like))
+    return render_template("reception/dossiers.html", dossiers=session.scalars(statement).all(),
+                           turned=session.scalars(turned).all(), query=query)
+
+
+@bp.get("/ho-so/<int:dossier_id>")
+@login_required
+def dossier(dossier_id: int):  # type: ignore[no-untyped-def]
+    """All the dossier's data, the due instant in words, and every document printed so far."""
+    session, user = get_session(), actor()
+    item = reception.get_dossier(session, user, dossier_id)
+    return render_template("reception/dossier.html", dossier=item, prints=documents.list_prints(session, item),
+                           print_form=PrintForm(), form_names=documents.FORM_NAMES,
+                           can_print=item.unit_id == user.unit_id and user.has_role(Role.CLERK, Role.OFFICER, Role.LEADER),
+                           just_received=request.args.get("printed") == "new")
+
+
+@bp.post("/ho-so/<int:dossier_id>/in/<form_code>")
+@login_required
+def print_dossier_form(dossier_id: int, form_code: str):  # type: ignore[no-untyped-def]
+    """The PDF of Mẫu 01 or 06, inline for the browser's print dialog; the print is recorded."""
+    render = PRINTABLE.get(form_code)
+    if render is None:
+        raise NotFound("Không có mẫu này.")
+    form = PrintForm()
+    if not form.validate_on_submit():
+        raise ValidationFailed({"paper": "Khổ giấy không hợp lệ."})
+    paper = PaperSize(form.paper.data) if form.paper.data else None
+    printed = render(get_session(), actor(), dossier_id, base_url=_base_url(), now=now(), paper=paper)
+    get_session().commit()
+    return _send(printed)
+
+
+@bp.get("/phieu/<int:record_id>")
+@login_required
+def non_reception(record_id: int):  # type: ignore[no-untyped-def]
+    """A request turned away at the counter, with its Mẫu 02 / Mẫu 03 to print."""
+    session, user = get_session(), actor()
+    record = reception.get_non_reception(session, user, record_id)
+    return render_template("reception/non_reception.html", record=record, print_form=PrintForm(),
+                           can_print=record.unit_id == user.unit_id and user.has_role(Role.CLERK),
+                           just_made=request.args.get("printed") == "new")
+
+
+@bp.post("/phieu/<int:record_id>/in")
+@login_required
+def print_non_reception(record_id: int):  # type: ignore[no-untyped-def]
+    form = PrintForm()
+    if not form.validate_on_submit():
+        raise ValidationFailed({"paper": "Khổ giấy không hợp lệ."})
+    paper = PaperSize(form.paper.data) if form.paper.data else None
+    printed = documents.print_non_reception(get_session(), actor(), record_id, base_url=_base_url(), now=now(), paper=paper)
+    get_session().commit()
+    return _send(printed)
+
+
+@bp.route("/so-theo-doi", methods=["GET", "POST"])
+@role_required(Role.CLERK, Role.LEADER, Role.ADMIN, Role.INSPECTOR)
+def logbook():  # type: ignore[no-untyped-def]
+    """Mẫu 07 for a period and unit, as A4 landscape PDF or XLSX."""
+    session, user = get_session(), actor()
+    form = LogbookForm()
+    form.unit.choices = choices([(u.id, u.governing_body_name) for u in list_units(session, user)])
+    if not form.is_submitted():
+        today = local_date(now())
+        form.unit.data = user.unit_id
+        form.first.data = today.replace(day=1)
+        form.last.data = today
+    if form.validate_on_submit():
+        try:
+            printed = documents.logbook(session, user, form.unit.data, form.first.data, form.last.data, now=now(),
+                                        xlsx=form.fmt.data == "xlsx")
+        except ValidationFailed as error:
+            apply_errors(form, error)
+        else:
+            session.commit()
+            return _send(printed, attachment=form.fmt.data == "xlsx")
+    return render_template("reception/logbook.html", form=form), form_status(form)
+
+
+def _send(printed: documents.Printed, *, attachment: bool = False):  # type: ignore[no-untyped-def]
+    response = send_file(io.BytesIO(printed.content), mimetype=printed.mimetype, as_attachment=attachment,
+                         download_name=printed.filename, max_age=0)
+    response.headers["Cache-Control"] = "no-store"  # personal data: never kept by a shared browser or proxy
+    return response
+

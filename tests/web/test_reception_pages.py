@@ -1,0 +1,177 @@
+"""The reception desk through the browser's eyes: receive, turn away, print, logbook."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from models import Dossier, NonReception, PrintedDocument
+from tests import builders
+from tests.pdfcheck import decoded_codes, page_sizes_mm, pdf_text
+
+
+def _form(procedure, **overrides):  # type: ignore[no-untyped-def]
+    data = {
+        "applicant_name": "Nguyễn Văn Bình", "applicant_id_kind": "cccd", "applicant_id_number": "001203004567",
+        "applicant_phone": "0912 345 678", "applicant_address": "Thôn Trung Hoà", "applicant_email": "",
+        "channel": "direct", "sets_count": "1", "fee_amount": "8000", "result_delivery": "desk",
+    }
+    for index, document in enumerate(procedure.documents):
+        data[f"documents-{index}-received"] = "y"
+        data[f"documents-{index}-name"] = document.name
+        data[f"documents-{index}-originals"] = str(document.originals or 1)
+    data.update(overrides)
+    return data
+
+
+def _receive(client, procedure, **overrides):  # type: ignore[no-untyped-def]
+    return client.post(f"/tiep-nhan?procedure={procedure.id}", data=_form(procedure, **overrides))
+
+
+def test_the_clerk_finds_a_procedure_without_diacritics(client, world, login, db_session, clock):
+    builders.make_procedure(db_session, unit=world.a.unit, now=clock.now(), code="1.001193", name="Đăng ký khai sinh")
+    login("a.clerk")
+    page = client.get("/tiep-nhan?q=khai+sinh").get_data(as_text=True)
+    assert "Đăng ký khai sinh" in page and "1.001193" in page
+    assert "Đăng ký khai sinh" not in client.get("/tiep-nhan?q=ket+hon").get_data(as_text=True)
+
+
+def test_receiving_lands_on_the_dossier_page_with_the_due_instant_in_words(client, world, login, db_session):
+    login("a.clerk")
+    procedure = world.a.procedure
+    form_page = client.get(f"/tiep-nhan?procedure={procedure.id}").get_data(as_text=True)
+    assert procedure.documents[0].name in form_page  # the checklist is prefilled
+    response = _receive(client, procedure)
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    dossier = db_session.scalars(select(Dossier)).one()
+    assert dossier.code in page
+    # Received on a holiday (Tue 24/11/2026): the clock starts Wed 07:30; 3 days → Fri 17:30.
+    assert "17 giờ 30 phút, thứ Sáu, ngày 27/11/2026" in page
+    assert "In giấy tiếp nhận" in page and "In phiếu kiểm soát" in page
+    assert "Chưa in giấy tờ nào" in page
+
+
+def test_printing_the_receipt_opens_a_pdf_inline_and_records_the_print_only(client, world, login, db_session, app):
+    app.config["PUBLIC_BASE_URL"] = "https://motcua.anbinh.gov.vn"
+    login("a.clerk")
+    _receive(client, world.a.procedure)
+    dossier = db_session.scalars(select(Dossier)).one()
+    version = dossier.version
+    response = client.post(f"/ho-so/{dossier.id}/in/01", data={"paper": ""})
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"].startswith("inline")
+    assert response.headers["Cache-Control"] == "no-store"
+    pdf = response.get_data()
+    assert page_sizes_mm(pdf) == [(148, 210), (148, 210)]  # the unit's default: A5, two copies
+    text = pdf_text(pdf)[0]
+    assert dossier.code in text and "Nguyễn Văn Bình" in text and "8.000 đồng" in text
+    assert ("QRCode", f"https://motcua.anbinh.gov.vn/tra-cuu/{dossier.token}") in decoded_codes(pdf)
+    db_session.refresh(dossier)
+    assert dossier.version == version  # a print never changes the dossier
+    record = db_session.scalars(select(PrintedDocument)).one()
+    assert (record.form, record.paper.value, record.dossier_id, record.subject_version) == ("01", "A5", dossier.id, version)
+    # Reprint on A4 from the dossier page.
+    page = client.get(f"/ho-so/{dossier.id}").get_data(as_text=True)
+    assert "Mẫu 01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả" in page and "In lại" in page
+    again = client.post(f"/ho-so/{dossier.id}/in/01", data={"paper": "A4"})
+    assert page_sizes_mm(again.get_data())[0] == (210, 297)
+    assert db_session.scalar(select(func.count(PrintedDocument.id))) == 2
+
+
+def test_the_control_slip_lists_the_planned_handovers_with_step_deadlines(client, world, login, db_session):
+    login("a.clerk")
+    _receive(client, world.a.procedure)
+    dossier = db_session.scalars(select(Dossier)).one()
+    pdf = client.post(f"/ho-so/{dossier.id}/in/06", data={"paper": ""}).get_data()
+    assert page_sizes_mm(pdf) == [(210, 297)]
+    text = " ".join(pdf_text(pdf))
+    assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in text and dossier.code in text
+    assert "1. Giao: Bộ phận tiếp nhận và trả kết quả" in text
+    assert "2. Nhận: Tổ chức, cá nhân" in text
+    steps = len(dossier.procedure.steps)
+    assert text.count("1. Giao:") == steps
+    assert "Hạn bước: 17:30 27/11/2026" in text  # the last step ends at the due instant
+
+
+def test_bad_reception_input_is_refused_with_messages_and_nothing_saved(client, world, login, db_session):
+    login("a.clerk")
+    response = _receive(client, world.a.procedure, applicant_name="", applicant_id_number="123", sets_count="0",
+                        result_delivery="post", delivery_address="")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "12 chữ số" in page and "Vui lòng nhập thông tin này." in page and "địa chỉ nhận" in page
+    assert db_session.scalar(select(func.count(Dossier.id))) == 0
+    assert _receive(client, world.a.procedure, channel="fax").status_code == 400
+
+
+def test_turning_away_with_mau_02_and_mau_03(client, world, login, db_session):
+    login("a.clerk")
+    procedure = world.a.procedure
+    base = {"applicant_name": "Trần Thị Cúc", "applicant_id_kind": "cccd", "applicant_id_number": "001203004568",
+            "channel": "direct"}
+    refused = client.post(f"/tiep-nhan/khong-tiep-nhan?procedure={procedure.id}&kind=refused", data={**base, "reason": ""})
+    assert refused.status_code == 400 and "Vui lòng nhập thông tin này." in refused.get_data(as_text=True)
+    ok = client.post(f"/tiep-nhan/khong-tiep-nhan?procedure={procedure.id}&kind=refused",
+                     data={**base, "reason": "Thủ tục thuộc thẩm quyền của xã khác."})
+    assert ok.status_code == 302
+    record = db_session.scalars(select(NonReception)).one()
+    page = client.get(ok.headers["Location"]).get_data(as_text=True)
+    assert "Phiếu từ chối tiếp nhận giải quyết hồ sơ số 1/TCHS" in page
+    pdf = client.post(f"/phieu/{record.id}/in", data={"paper": "A4"}).get_data()
+    text = pdf_text(pdf)[0]
+    assert "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ" in text and "Thủ tục thuộc thẩm quyền của xã khác." in text
+    assert "Số: 1/TCHS" in text and page_sizes_mm(pdf) == [(210, 297)]
+
+    guide = client.get(f"/tiep-nhan/khong-tiep-nhan?procedure={procedure.id}&kind=incomplete").get_data(as_text=True)
+    assert procedure.documents[0].name in guide  # the checklist is offered as what may be missing
+    made = client.post(f"/tiep-nhan/khong-tiep-nhan?procedure={procedure.id}&kind=incomplete",
+                       data={**base, "missing": "Giấy chứng sinh\n", "reason": "Thiếu giấy chứng sinh."})
+    second = db_session.scalars(select(NonReception).where(NonReception.kind == "incomplete")).one()
+    text = pdf_text(client.post(f"/phieu/{second.id}/in", data={"paper": ""}).get_data())[0]
+    assert made.status_code == 302 and "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in text and "Giấy chứng sinh" in text
+    assert db_session.scalar(select(func.count(Dossier.id))) == 0  # nothing was received
+    listing = client.get("/ho-so").get_data(as_text=True)
+    assert "Trần Thị Cúc" in listing
+
+
+def test_only_the_desk_receives_and_other_units_see_nothing(client, world, login, db_session):
+    login("a.officer")
+    assert client.get("/tiep-nhan").status_code == 403
+    login("a.clerk")
+    _receive(client, world.a.procedure)
+    dossier = db_session.scalars(select(Dossier)).one()
+    login("b.clerk")
+    assert client.get(f"/ho-so/{dossier.id}").status_code == 404
+    assert client.post(f"/ho-so/{dossier.id}/in/01", data={"paper": ""}).status_code == 404
+    assert dossier.code not in client.get("/ho-so").get_data(as_text=True)
+    assert client.get(f"/tiep-nhan?procedure={world.a.procedure.id}").status_code == 200  # back to the picker
+    assert "Chọn" in client.get(f"/tiep-nhan?procedure={world.a.procedure.id}").get_data(as_text=True)
+    login("a.officer")
+    assert client.get(f"/ho-so/{dossier.id}").status_code == 200
+    assert client.post(f"/ho-so/{dossier.id}/in/01", data={"paper": ""}).status_code == 403
+    assert client.post(f"/ho-so/{dossier.id}/in/99", data={"paper": ""}).status_code == 404
+    assert client.post(f"/ho-so/{dossier.id}/in/06", data={"paper": "A3"}).status_code == 400
+
+
+def test_the_logbook_as_pdf_and_xlsx(client, world, login, db_session):
+    login("a.clerk")
+    for name in ("Nguyễn Văn Bình", "Lê Thị Hoa"):
+        _receive(client, world.a.procedure, applicant_name=name)
+    form = {"unit": str(world.a.unit.id), "first": "2026-11-01", "last": "2026-11-30", "fmt": "pdf"}
+    pdf = client.post("/so-theo-doi", data=form).get_data()
+    text = " ".join(pdf_text(pdf))
+    assert page_sizes_mm(pdf)[0] == (297, 210)
+    assert "SỔ THEO DÕI HỒ SƠ" in text and "Nguyễn Văn Bình" in text and "Lê Thị Hoa" in text
+    response = client.post("/so-theo-doi", data={**form, "fmt": "xlsx"})
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    sheet = load_workbook(io.BytesIO(response.get_data())).active
+    assert [sheet.cell(r, 5).value for r in (9, 10)] == ["Nguyễn Văn Bình", "Lê Thị Hoa"]
+    bad = client.post("/so-theo-doi", data={**form, "first": "2026-12-01"})
+    assert bad.status_code == 400 and "Ngày cuối kỳ phải sau ngày đầu kỳ." in bad.get_data(as_text=True)
+    other = client.post("/so-theo-doi", data={**form, "unit": str(world.b.unit.id)})
+    assert other.status_code == 400  # not one of the clerk's units
+    assert re.search(r"Lựa chọn không hợp lệ", other.get_data(as_text=True))
