@@ -8,7 +8,7 @@ FLASK  := $(BIN)/flask --app app
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test setup clean-venv
+.PHONY: run test setup forms bench clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,14 @@ run: setup
 
 test: $(VENV)/.dev-installed
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Reference images of the printed forms (docs/forms/*.png); needs pdftoppm (poppler-utils).
+forms: $(VENV)/.runtime-installed
+	$(BIN)/python docs/forms/regenerate.py docs/forms
+
+bench: $(VENV)/.dev-installed
+	$(BIN)/python bench/bench_worktime.py
+	$(BIN)/python bench/bench_printing.py
 
 clean-venv:
 	rm -rf $(VENV)
