@@ -4,8 +4,9 @@ Run: .venv/bin/python bench/bench_printing.py [runs]
 
 Two baselines, drawn straight on a reportlab canvas with the same embedded
 fonts and the same QR, no layout engine:
-- "bare page": one A5 page with the QR and three lines of Vietnamese — the
-  least any printed form costs (font subsetting, compression, the QR);
+- "bare page": one A5 page with the QR and three lines of Vietnamese, one in
+  each face the forms embed (regular, bold, italic) — the least any printed
+  form costs (font subsetting, compression, the QR);
 - "bare receipt": the receipt's own text, line by line at fixed positions, on
   its two pages with the QR on each — what reportlab costs for the same output,
   so the ratio to it is the cost of our layout (wrapping, tables, flowing).
@@ -39,9 +40,11 @@ def bare_page() -> bytes:
     canvas = Canvas(buffer, pagesize=A5, invariant=1)
     qr = QrFlowable(samples.URL, 16 * mm)
     qr.drawOn(canvas, 14 * mm, A5[1] - 25 * mm)
-    canvas.setFont(FONT, 10)
-    for line, y in (("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", 40), (f"Mã hồ sơ: {samples.CODE}", 46),
-                    ("Tiếp nhận hồ sơ của: Nguyễn Văn Bình", 52)):
+    # One line in each face the forms embed (regular, bold, italic): the same fonts.
+    for face, line, y in ((f"{FONT}-Bold", "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", 40),
+                          (FONT, f"Mã hồ sơ: {samples.CODE}", 46),
+                          (f"{FONT}-Italic", "(Liên 1: Lưu tại Bộ phận tiếp nhận và trả kết quả)", 52)):
+        canvas.setFont(face, 10)
         canvas.drawString(14 * mm, A5[1] - y * mm, line)
     canvas.showPage()
     canvas.save()
@@ -61,7 +64,7 @@ def bare_receipt_factory(pdf: bytes):  # type: ignore[no-untyped-def]
             QrFlowable(samples.URL, 16 * mm).drawOn(canvas, 14 * mm, A5[1] - 25 * mm)
             y = A5[1] - 30 * mm
             for index, line in enumerate(lines):
-                canvas.setFont(FONT + ("-Bold" if index % 5 == 0 else ""), 10)
+                canvas.setFont(FONT + ("-Bold", "", "-Italic", "", "")[index % 5], 10)
                 canvas.drawString(14 * mm, y, line)
                 y -= 11
             for row in range(5):  # the documents table

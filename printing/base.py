@@ -26,6 +26,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    ActionFlowable,
     BaseDocTemplate,
     Flowable,
     Frame,
@@ -246,19 +247,19 @@ def header_block(header: Header, page: Page) -> list[Flowable]:
     nation_size = fit_size(MOTTO_NATION, f"{FONT}-Bold", s["head_right"].fontSize, right_width - 2)
     motto_size = fit_size(MOTTO, f"{FONT}-Bold", s["head_right"].fontSize + 1, right_width - 2)
     left = [
-        Paragraph(text(header.governing_body.upper()), _sized(s["head_left"], left_size)),
-        Paragraph(f"<b>{text(header.unit_name.upper())}</b>", _sized(s["head_left"], unit_size)),
+        line([(header.governing_body.upper(), FONT)], _sized(s["head_left"], left_size), left_width),
+        line([(header.unit_name.upper(), f"{FONT}-Bold")], _sized(s["head_left"], unit_size), left_width),
         _rule(min(left_width * 0.4, 30 * mm)),
     ]
     if header.number:
-        left.append(Paragraph(text(header.number), s["head_left"]))
+        left.append(line([(header.number, FONT)], s["head_left"], left_width))
     motto_width = pdfmetrics.stringWidth(MOTTO, f"{FONT}-Bold", motto_size)
     right = [
-        Paragraph(MOTTO_NATION, _sized(s["head_right"], nation_size)),
-        Paragraph(MOTTO, _sized(s["head_right"], motto_size)),
+        line([(MOTTO_NATION, f"{FONT}-Bold")], _sized(s["head_right"], nation_size), right_width),
+        line([(MOTTO, f"{FONT}-Bold")], _sized(s["head_right"], motto_size), right_width),
         _rule(motto_width),
         Spacer(1, 1.2 * mm),
-        Paragraph(f"<i>{text(place_and_date(header.place, header.issued_on))}</i>", s["head_left"]),
+        line([(place_and_date(header.place, header.issued_on), f"{FONT}-Italic")], s["head_left"], right_width),
     ]
     table = Table(
         [[left, right]],
@@ -288,12 +289,62 @@ def fit_size(value: str, font: str, size: float, width: float, smallest: float =
     return size
 
 
-def field(label: str, value: object, page: Page, *, bold_value: bool = False) -> Paragraph:
+def field(label: str, value: object, page: Page, *, bold_value: bool = False) -> Flowable:
     """A "Label: value" line; an empty value leaves a dotted line to fill in by hand."""
-    shown = text(value) if str(value).strip() else "." * 40
-    if bold_value and str(value).strip():
-        shown = f"<b>{shown}</b>"
-    return Paragraph(f"{text(label)}: {shown}", styles(page)["body"])
+    value = str(value)
+    filled = bool(value.strip())
+    shown = value if filled else "." * 40
+    style = styles(page)["body"]
+    value_font = f"{FONT}-Bold" if bold_value and filled else FONT
+    parts = ((f"{label}: ", FONT), (shown, value_font))
+    if "\n" not in value and _width(parts, style.fontSize) <= page.width:
+        return OneLine(parts, style)  # most lines: no markup parsing, no line breaking
+    markup = f"<b>{text(shown)}</b>" if value_font != FONT else text(shown)
+    return Paragraph(f"{text(label)}: {markup}", style)
+
+
+def line(parts: Sequence[tuple[str, str]], style: ParagraphStyle, width: float) -> Flowable:
+    """Runs of (text, font) as one cheap line when they fit ``width``, else as a wrapping Paragraph."""
+    if all("\n" not in part for part, _ in parts) and _width(parts, style.fontSize) <= width:
+        return OneLine(parts, style)
+    markup = []
+    for part, font in parts:
+        chunk = text(part)
+        if font.endswith("Italic"):
+            chunk = f"<i>{chunk}</i>"
+        if "-Bold" in font:
+            chunk = f"<b>{chunk}</b>"
+        markup.append(chunk)
+    return Paragraph("".join(markup), style)
+
+
+def _width(parts: Sequence[tuple[str, str]], size: float) -> float:
+    return sum(pdfmetrics.stringWidth(part, font, size) for part, font in parts)
+
+
+class OneLine(Flowable):
+    """A line known to fit the frame, drawn as runs of plain text: the cheap case of a Paragraph."""
+
+    def __init__(self, parts: Sequence[tuple[str, str]], style: ParagraphStyle) -> None:
+        super().__init__()
+        self.parts, self.style = tuple(parts), style
+        self.height = style.leading
+        self.spaceBefore, self.spaceAfter = style.spaceBefore, style.spaceAfter
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        return available_width, self.height
+
+    def draw(self) -> None:
+        size = self.style.fontSize
+        x = 0.0
+        if self.style.alignment == TA_CENTER:
+            x = (self.width - _width(self.parts, size)) / 2
+        text_object = self.canv.beginText(x, self.height - size)  # the baseline a Paragraph would use
+        for part, font in self.parts:
+            text_object.setFont(font, size, self.style.leading)
+            text_object.textOut(part)
+        self.canv.drawText(text_object)
 
 
 def grid_table(
@@ -308,6 +359,7 @@ def grid_table(
     """A ruled table whose header rows repeat on every page it flows onto."""
     s = styles(page)
     body: list[list[object]] = []
+    plain: list[tuple] = []  # type: ignore[type-arg]
     for index, row in enumerate(rows):
         cells: list[object] = []
         for column, cell in enumerate(row):
@@ -317,10 +369,21 @@ def grid_table(
                 cells.append(Paragraph(text(cell), s["cell_head"]))
             else:
                 style = s["cell_center"] if column in center_columns else s["cell"]
-                cells.append(Paragraph(text(cell), style))
+                value = str(cell)
+                room = widths[column] - 5  # less the cell padding
+                if "\n" not in value and pdfmetrics.stringWidth(value, FONT, style.fontSize) <= room:
+                    cells.append(value)  # one line: a plain string is drawn without a Paragraph
+                    if column in center_columns:
+                        plain.append(("ALIGN", (column, index), (column, index), "CENTER"))
+                else:
+                    cells.append(Paragraph(text(cell), style))
         body.append(cells)
     table = Table(body, colWidths=list(widths), repeatRows=header_rows, hAlign="CENTER")
     table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("FONTSIZE", (0, 0), (-1, -1), s["cell"].fontSize),
+        ("LEADING", (0, 0), (-1, -1), s["cell"].leading),
+        *plain,
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
@@ -344,10 +407,10 @@ def signatures(page: Page, *blocks: tuple[str, ...]) -> Flowable:
             cells.append([])
             continue
         cells.append([
-            Paragraph(text(title), s["sign_title"]),
-            Paragraph(text(hint), s["sign_hint"]),
+            line([(title, f"{FONT}-Bold")], s["sign_title"], width),
+            line([(hint, f"{FONT}-Italic")], s["sign_hint"], width),
             Spacer(1, (12 if page.small else 20) * mm),
-            Paragraph(f"<b>{text(name)}</b>" if name else "", s["center"]),
+            line([(name, f"{FONT}-Bold")], s["center"], width),
         ])
     table = Table([cells], colWidths=[width] * len(blocks), style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return KeepTogether([Spacer(1, 1.5 * mm), table])
@@ -436,3 +499,70 @@ def applicant_lines(applicant: Applicant, page: Page, label: str = "Tiếp nhậ
             s["body"],
         ),
     ]
+
+
+class Slot(Flowable):
+    """An empty band whose position on the page is remembered, for text that differs per copy."""
+
+    def __init__(self, height: float) -> None:
+        super().__init__()
+        self.height, self.width = height, 0.0
+        self.position: tuple[float, float] | None = None
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        return available_width, self.height
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802 (reportlab's name)
+        self.position = (x, y)
+
+
+def render_copies(
+    story: list[Flowable], slot: Slot, labels: Sequence[str], page: Page, *, style: ParagraphStyle, title: str,
+    author: str = "",
+) -> bytes | None:
+    """Lay ``story`` out once and print it on one page per label, each label written in ``slot``.
+
+    The laid-out page is a PDF form XObject drawn on every page, so a form in
+    two liên costs one layout. None when the story does not fit on one page:
+    the caller then lays each copy out in full, flowing onto further pages.
+    """
+    register_fonts()
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=page.size, invariant=1, pageCompression=1, lang="vi-VN")
+    canvas.setTitle(title)
+    canvas.setAuthor(author)
+    canvas.setCreator("Một Cửa")
+    left, _right, top, bottom = page.margins
+    frame = Frame(left, bottom, page.width, page.size[1] - top - bottom, leftPadding=0, rightPadding=0,
+                  topPadding=0, bottomPadding=0)
+    canvas.beginForm("copy")
+    fits = _fill(frame, list(story), canvas)
+    canvas.endForm()
+    if not fits or slot.position is None:
+        return None
+    x, y = slot.position
+    for label in labels:
+        canvas.doForm("copy")
+        canvas.setFont(style.fontName, style.fontSize)
+        canvas.drawCentredString(x + slot.width / 2, y + (slot.height - style.fontSize) / 2 + 1.5, label)
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _fill(frame: Frame, story: list[Flowable], canvas: Canvas) -> bool:
+    """Place ``story`` in ``frame`` as the page templates do (splitting what may split); False if it overflows."""
+    budget = 20 * len(story) + 20  # splits make progress; never loop on a flowable that cannot
+    while story and budget:
+        budget -= 1
+        flowable = story.pop(0)
+        if isinstance(flowable, ActionFlowable):  # page breaks and the like: let the page templates do it
+            return False
+        if frame.add(flowable, canvas, trySplit=1):
+            continue
+        parts = frame.split(flowable, canvas)
+        if not parts:
+            return False
+        story[:0] = parts
+    return not story

@@ -15,14 +15,18 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
 from app.domain.paper import PaperSize
 from app.domain.vn_words import form_instant
 from printing.base import (
+    FONT,
     Applicant,
     Header,
     Page,
+    Slot,
     Tracking,
     applicant_lines,
     field,
     grid_table,
     header_block,
+    line,
+    render_copies,
     signatures,
     styles,
     text,
@@ -82,22 +86,30 @@ class ReceiptData:
 def render(data: ReceiptData, *, paper: PaperSize = PaperSize.A5) -> bytes:
     """Mẫu 01 as PDF bytes, both liên."""
     page = Page(paper)
+    title = f"{TITLE} {data.code}"
+    # Usually each liên fits one page: lay it out once, print it twice with its label.
+    italic = styles(page)["italic_center"]
+    slot = Slot(italic.leading)
+    once = render_copies(_copy(data, page, slot), slot, [f"({copy})" for copy in COPIES], page,
+                         style=italic, title=title, author=data.receiving_unit)
+    if once is not None:
+        return once
     story: list[Flowable] = []
     for index, copy in enumerate(COPIES):
         if index:
             story.append(PageBreak())
-        story.extend(_copy(data, page, copy))
-    return render_pdf(story, page, title=f"{TITLE} {data.code}", author=data.receiving_unit, footer=data.code)
+        story.extend(_copy(data, page, Paragraph(f"<i>({text(copy)})</i>", styles(page)["subtitle"])))
+    return render_pdf(story, page, title=title, author=data.receiving_unit, footer=data.code)
 
 
-def _copy(data: ReceiptData, page: Page, copy: str) -> list[Flowable]:
+def _copy(data: ReceiptData, page: Page, copy_label: Flowable) -> list[Flowable]:
     s = styles(page)
     gap = Spacer(1, 1.2 * mm)
     story: list[Flowable] = [*top_strip(data.tracking, page), *header_block(data.header, page)]
     story += [
-        Paragraph(TITLE, s["title"]),
-        Paragraph(f"Mã hồ sơ: <b>{text(data.code)}</b>", s["subtitle"]),
-        Paragraph(f"<i>({text(copy)})</i>", s["subtitle"]),
+        line([(TITLE, f"{FONT}-Bold")], s["title"], page.width),
+        line([("Mã hồ sơ: ", FONT), (data.code, f"{FONT}-Bold")], s["subtitle"], page.width),
+        copy_label,
         Spacer(1, 2 * mm),
         field("Bộ phận tiếp nhận và trả kết quả", data.receiving_unit, page),
         *applicant_lines(data.applicant, page),
@@ -123,7 +135,7 @@ def _copy(data: ReceiptData, page: Page, copy: str) -> list[Flowable]:
         ),
         signatures(page, ("NGƯỜI NỘP HỒ SƠ", data.applicant.name), ("NGƯỜI TIẾP NHẬN HỒ SƠ", data.clerk_name)),
         Spacer(1, 2 * mm),
-        Paragraph(f"<b><i>Ghi chú:</i></b> <i>{text(NOTE)}</i>", s["note"]),
+        Paragraph(f"<b>Ghi chú:</b> <i>{text(NOTE)}</i>", s["note"]),
     ]
     if data.unit_phone:
         story.append(Paragraph(f"<i>Điện thoại liên hệ: {text(data.unit_phone)}.</i>", s["note"]))

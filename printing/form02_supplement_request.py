@@ -13,6 +13,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from app.domain.paper import PaperSize
 from printing.base import (
+    FONT,
     Applicant,
     Header,
     Page,
@@ -21,6 +22,7 @@ from printing.base import (
     field,
     grid_table,
     header_block,
+    line,
     signatures,
     styles,
     text,
@@ -55,7 +57,7 @@ def render(data: SupplementRequestData, *, paper: PaperSize = PaperSize.A5) -> b
     story: list[Flowable] = [
         *top_strip(data.tracking, page),
         *header_block(data.header, page),
-        Paragraph(TITLE, s["title"]),
+        line([(TITLE, f"{FONT}-Bold")], s["title"], page.width),
         Spacer(1, 2 * mm),
         field("Bộ phận tiếp nhận và trả kết quả", data.receiving_unit, page),
         *applicant_lines(data.applicant, page, "Tiếp nhận hồ sơ/yêu cầu của (Ông/Bà/tổ chức)"),

@@ -12,6 +12,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from app.domain.paper import PaperSize
 from printing.base import (
+    FONT,
     Applicant,
     Header,
     Page,
@@ -19,6 +20,7 @@ from printing.base import (
     applicant_lines,
     field,
     header_block,
+    line,
     signatures,
     styles,
     text,
@@ -51,7 +53,7 @@ def render(data: RefusalData, *, paper: PaperSize = PaperSize.A5) -> bytes:
     story: list[Flowable] = [
         *top_strip(data.tracking, page, "Quét mã QR để xem lại phiếu này."),
         *header_block(data.header, page),
-        Paragraph(TITLE, s["title"]),
+        line([(TITLE, f"{FONT}-Bold")], s["title"], page.width),
         Spacer(1, 2 * mm),
         field("Bộ phận tiếp nhận và trả kết quả", data.receiving_unit, page),
         *applicant_lines(data.applicant, page),

@@ -16,11 +16,13 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 from app.domain.paper import PaperSize
 from app.domain.vn_words import form_instant
 from printing.base import (
+    FONT,
     Header,
     Page,
     Tracking,
     field,
     header_block,
+    line,
     signatures,
     styles,
     text,
@@ -56,7 +58,7 @@ def render(data: SuspensionNoticeData, *, paper: PaperSize = PaperSize.A5) -> by
     story: list[Flowable] = [
         *top_strip(data.tracking, page),
         *header_block(data.header, page),
-        Paragraph(TITLE, s["title"]),
+        line([(TITLE, f"{FONT}-Bold")], s["title"], page.width),
         Spacer(1, 2 * mm),
         Paragraph(f"Kính gửi: Ông/Bà <b>{text(data.applicant_name)}</b>", s["center"]),
         Spacer(1, 1.5 * mm),

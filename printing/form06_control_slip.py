@@ -18,12 +18,14 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 from app.domain.paper import PaperSize
 from app.domain.vn_words import form_instant, short_instant
 from printing.base import (
+    FONT,
     Header,
     Page,
     Tracking,
     field,
     grid_table,
     header_block,
+    line,
     styles,
     text,
     top_strip,
@@ -78,8 +80,8 @@ def render(data: ControlSlipData, *, paper: PaperSize = PaperSize.A4) -> bytes:
     story: list[Flowable] = [*top_strip(data.tracking, page, "Quét mã để giao, nhận hoặc tra cứu hồ sơ."),
                              *header_block(data.header, page)]
     story += [
-        Paragraph(TITLE, s["title"]),
-        Paragraph(f"Mã hồ sơ: <b>{text(data.code)}</b>", s["subtitle"]),
+        line([(TITLE, f"{FONT}-Bold")], s["title"], page.width),
+        line([("Mã hồ sơ: ", FONT), (data.code, f"{FONT}-Bold")], s["subtitle"], page.width),
         Paragraph(f"<i>({COPY})</i>", s["subtitle"]),
         Spacer(1, 2 * mm),
         field("Kèm theo hồ sơ của", data.applicant_name, page, bold_value=True),
@@ -96,7 +98,7 @@ def render(data: ControlSlipData, *, paper: PaperSize = PaperSize.A4) -> bytes:
         Spacer(1, 2 * mm),
         _handover_table(data.rows, page),
         Spacer(1, 2 * mm),
-        Paragraph(f"<b><i>Ghi chú:</i></b> <i>{NOTE}</i>", s["note"]),
+        Paragraph(f"<b>Ghi chú:</b> <i>{NOTE}</i>", s["note"]),
     ]
     return render_pdf(story, page, title=f"{TITLE} {data.code}", author=data.header.unit_name, footer=data.code)
 

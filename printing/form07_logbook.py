@@ -20,11 +20,13 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 from app.domain.localtime import to_local
 from app.domain.paper import PaperSize
 from printing.base import (
+    FONT,
     Header,
     Orientation,
     Page,
     grid_table,
     header_block,
+    line,
     styles,
     text,
 )
@@ -118,7 +120,7 @@ def render(data: LogbookData, *, paper: PaperSize = PaperSize.A4) -> bytes:
     table = grid_table(rows, widths, page, header_rows=3, center_columns=(0, 3, 7, 8, 9, 10, 11), extra_style=spans)
     story: list[Flowable] = [
         *header_block(data.header, page),
-        Paragraph(TITLE, s["title"]),
+        line([(TITLE, f"{FONT}-Bold")], s["title"], page.width),
         Paragraph(text(_period(data)), s["subtitle"]),
         Spacer(1, 3 * mm),
         table,
