@@ -9,6 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from app.services.errors import Conflict, ServiceError
+from printing.base import FontMissing
 
 TITLES = {
     400: "Yêu cầu không hợp lệ",
@@ -20,6 +21,7 @@ TITLES = {
     413: "Dữ liệu gửi lên quá lớn",
     429: "Quá nhiều yêu cầu",
     500: "Lỗi hệ thống",
+    503: "Tạm thời chưa phục vụ được",
 }
 MESSAGES = {
     400: "Yêu cầu gửi lên không hợp lệ. Vui lòng kiểm tra lại thông tin.",
@@ -63,6 +65,12 @@ def register(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError):  # type: ignore[no-untyped-def]
         return render_error(error.status_code, error.message)
+
+    @app.errorhandler(FontMissing)
+    def font_missing(error: FontMissing):  # type: ignore[no-untyped-def]
+        # An installation fault, not the user's: say what is missing rather than print boxes.
+        app.logger.error("printing unavailable: %s", error)
+        return render_error(503, f"Chưa in được vì máy chủ thiếu phông chữ. {error} Vui lòng báo quản trị hệ thống.")
 
     @app.errorhandler(StaleDataError)
     def stale(_error: StaleDataError):  # type: ignore[no-untyped-def]

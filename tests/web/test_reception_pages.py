@@ -175,3 +175,20 @@ def test_the_logbook_as_pdf_and_xlsx(client, world, login, db_session):
     other = client.post("/so-theo-doi", data={**form, "unit": str(world.b.unit.id)})
     assert other.status_code == 400  # not one of the clerk's units
     assert re.search(r"Lựa chọn không hợp lệ", other.get_data(as_text=True))
+
+
+def test_a_missing_font_gives_a_clear_503_not_boxes_or_a_crash(client, world, login, db_session, monkeypatch):
+    from printing import base
+
+    login("a.clerk")
+    _receive(client, world.a.procedure)
+    dossier = db_session.scalars(select(Dossier)).one()
+
+    def missing(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise base.FontMissing(base.font_path.__doc__ or "")
+
+    monkeypatch.setattr("printing.form01_receipt.render_copies", missing)
+    response = client.post(f"/ho-so/{dossier.id}/in/01", data={"paper": ""})
+    assert response.status_code == 503
+    assert "thiếu phông chữ" in response.get_data(as_text=True)
+    assert db_session.scalar(select(func.count(PrintedDocument.id))) == 0
