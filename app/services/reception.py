@@ -86,6 +86,11 @@ def search_procedures(session: Session, actor: User, query: str, *, now: datetim
     return [p for p in procedures if matches(query, p.name, p.code, p.field_name)]
 
 
+def preview_due(session: Session, actor: User, procedure: Procedure, *, now: datetime) -> datetime:
+    """The due instant a dossier of ``procedure`` would get if received at ``now``: told before saving."""
+    return unit_calendar(session, actor.unit).add(to_local(now), procedure.duration)
+
+
 def receive_dossier(session: Session, actor: User, data: ReceptionInput, *, now: datetime) -> Dossier:
     """Receive a complete dossier: allocate its code, compute its due instant, log the event."""
     _require_clerk(actor)

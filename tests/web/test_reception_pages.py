@@ -44,6 +44,7 @@ def test_receiving_lands_on_the_dossier_page_with_the_due_instant_in_words(clien
     procedure = world.a.procedure
     form_page = client.get(f"/tiep-nhan?procedure={procedure.id}").get_data(as_text=True)
     assert procedure.documents[0].name in form_page  # the checklist is prefilled
+    assert "hẹn trả: <strong>17 giờ 30 phút, thứ Sáu, ngày 27/11/2026</strong>" in form_page  # told before saving
     response = _receive(client, procedure)
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)

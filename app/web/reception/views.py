@@ -15,6 +15,7 @@ from flask import (
 )
 from flask_login import login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.domain.catalogue import DocumentSpec
 from app.domain.localtime import local_date
@@ -24,7 +25,6 @@ from app.domain.vn_words import instant_in_words
 from app.domain.workflow import Channel, IdKind, NonReceptionKind, ResultDelivery
 from app.services import documents, reception
 from app.services.access import visible_unit_ids
-from app.services.calendar import unit_calendar
 from app.services.catalogue import get_procedure
 from app.services.errors import NotFound, ValidationFailed
 from app.services.units import list_units
@@ -123,12 +123,7 @@ def receive():  # type: ignore[no-untyped-def]
     if response is not None:
         return response
     return render_template("reception/receive.html", form=form, procedure=procedure,
-                           calendar_preview=_preview(procedure)), form_status(form)
-
-
-def _preview(procedure):  # type: ignore[no-untyped-def]
-    """The due instant if the dossier were received now: the clerk tells the citizen before saving."""
-    return unit_calendar(get_session(), actor().unit).add(now(), procedure.duration)
+                           calendar_preview=reception.preview_due(session, user, procedure, now=now())), form_status(form)
 
 
 @bp.route("/tiep-nhan/khong-tiep-nhan", methods=["GET", "POST"])
@@ -171,8 +166,10 @@ def dossiers():  # type: ignore[no-untyped-def]
     session, user = get_session(), actor()
     query = request.args.get("q", "").strip()[:100]
     units = visible_unit_ids(session, user)
-    statement = select(Dossier).order_by(Dossier.received_at.desc(), Dossier.id.desc()).limit(100)
-    turned = select(NonReception).order_by(NonReception.at.desc()).limit(20)
+    statement = (select(Dossier).order_by(Dossier.received_at.desc(), Dossier.id.desc()).limit(100)
+                 .options(selectinload(Dossier.procedure)))
+    turned = (select(NonReception).order_by(NonReception.at.desc()).limit(20)
+              .options(selectinload(NonReception.procedure)))
     if units is not None:
         statement = statement.where(Dossier.unit_id.in_(units))
         turned = turned.where(NonReception.unit_id.in_(units))
