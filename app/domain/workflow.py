@@ -1,12 +1,19 @@
 """Dossier statuses (design.md "Statuses"), reception channels and result delivery.
 
 The national status codes are those used when synchronising with Cổng DVCQG
-(domain.md §5). Transitions between statuses arrive with the workflow issue.
+(domain.md §5). ``TRANSITIONS`` is the explicit table of what may happen
+next, who may do it and what it needs; the services apply it and write one
+event per transition.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
+
+from app.domain.errors import DomainError
+from app.domain.roles import Role
 
 
 class DossierStatus(StrEnum):
@@ -119,3 +126,143 @@ class NonReceptionKind(StrEnum):
             NonReceptionKind.INCOMPLETE: "Hướng dẫn bổ sung, hoàn thiện (Mẫu 02)",
             NonReceptionKind.REFUSED: "Từ chối tiếp nhận (Mẫu 03)",
         }[self]
+
+
+# --- the state machine (design.md "Statuses", domain.md §5) -------------------------------
+
+OPEN_STATUSES = frozenset({
+    DossierStatus.RECEIVED, DossierStatus.IN_PROGRESS, DossierStatus.SUPPLEMENT_REQUESTED,
+    DossierStatus.FINANCIAL_OBLIGATION,
+})
+TERMINAL_STATUSES = frozenset({
+    DossierStatus.RETURNED, DossierStatus.REFUSED, DossierStatus.WITHDRAWN, DossierStatus.STOPPED,
+})
+
+
+class Action(StrEnum):
+    """Something a person does to a dossier after reception; each is one event."""
+
+    HAND_OVER = "hand_over"  # a row of the control slip: to the next holder
+    ASSIGN = "assign"  # a leader names the officer who handles the step
+    SEND_BACK = "send_back"  # back to the previous holder
+    REQUEST_SUPPLEMENT = "request_supplement"  # Mẫu 02 during appraisal: the clock pauses
+    RECEIVE_SUPPLEMENT = "receive_supplement"  # the citizen brought it: the clock resumes (or restarts)
+    REQUEST_PAYMENT = "request_payment"  # financial obligation (e.g. land tax)
+    CONFIRM_PAYMENT = "confirm_payment"
+    RESCHEDULE = "reschedule"  # Mẫu 04: apology and new date, once, before the original due instant
+    FINISH = "finish"  # the result is signed: "Đã xử lý xong"
+    RETURN_RESULT = "return_result"  # the citizen got it (desk or post)
+    REFUSE = "refuse"  # refused after reception
+    WITHDRAW = "withdraw"  # the citizen withdraws the dossier
+    STOP = "stop"  # Mẫu 05: processing stopped at the citizen's request, no result issued
+
+    @property
+    def label(self) -> str:
+        """The button's words."""
+        return _ACTION_LABELS[self]
+
+
+_ACTION_LABELS = {
+    Action.HAND_OVER: "Chuyển hồ sơ",
+    Action.ASSIGN: "Phân công xử lý",
+    Action.SEND_BACK: "Trả lại bước trước",
+    Action.REQUEST_SUPPLEMENT: "Yêu cầu bổ sung hồ sơ",
+    Action.RECEIVE_SUPPLEMENT: "Nhận hồ sơ bổ sung",
+    Action.REQUEST_PAYMENT: "Yêu cầu thực hiện nghĩa vụ tài chính",
+    Action.CONFIRM_PAYMENT: "Xác nhận đã thực hiện nghĩa vụ tài chính",
+    Action.RESCHEDULE: "Xin lỗi, hẹn lại ngày trả",
+    Action.FINISH: "Hoàn thành xử lý",
+    Action.RETURN_RESULT: "Trả kết quả",
+    Action.REFUSE: "Từ chối giải quyết",
+    Action.WITHDRAW: "Công dân rút hồ sơ",
+    Action.STOP: "Dừng xử lý",
+}
+
+
+@dataclass(frozen=True)
+class Transition:
+    """Where an action may start, where it leads, who may do it and what it needs."""
+
+    sources: frozenset[DossierStatus]
+    target: DossierStatus | None  # None: the status stays (a handover, an assignment, a new date)
+    roles: frozenset[Role]
+    needs_reason: bool = False
+    needs_holder: bool = False  # the next holder (department and/or person)
+    form: str | None = None  # the legal form the action produces
+
+
+_IN_HAND = frozenset({DossierStatus.RECEIVED, DossierStatus.IN_PROGRESS})
+_CLERK = frozenset({Role.CLERK})
+_PROCESSING = frozenset({Role.CLERK, Role.OFFICER, Role.LEADER})
+_DECIDING = frozenset({Role.OFFICER, Role.LEADER})
+
+TRANSITIONS: dict[Action, Transition] = {
+    Action.HAND_OVER: Transition(_IN_HAND, DossierStatus.IN_PROGRESS, _PROCESSING, needs_holder=True),
+    Action.ASSIGN: Transition(_IN_HAND, DossierStatus.IN_PROGRESS, frozenset({Role.LEADER}), needs_holder=True),
+    Action.SEND_BACK: Transition(frozenset({DossierStatus.IN_PROGRESS}), None, _DECIDING, needs_reason=True),
+    Action.REQUEST_SUPPLEMENT: Transition(
+        _IN_HAND, DossierStatus.SUPPLEMENT_REQUESTED, _DECIDING, needs_reason=True, form="02"
+    ),
+    Action.RECEIVE_SUPPLEMENT: Transition(
+        frozenset({DossierStatus.SUPPLEMENT_REQUESTED}), DossierStatus.IN_PROGRESS, _CLERK
+    ),
+    Action.REQUEST_PAYMENT: Transition(
+        frozenset({DossierStatus.IN_PROGRESS}), DossierStatus.FINANCIAL_OBLIGATION, _DECIDING, needs_reason=True
+    ),
+    Action.CONFIRM_PAYMENT: Transition(
+        frozenset({DossierStatus.FINANCIAL_OBLIGATION}), DossierStatus.IN_PROGRESS, frozenset({Role.CLERK, Role.OFFICER})
+    ),
+    Action.RESCHEDULE: Transition(OPEN_STATUSES, None, _DECIDING, needs_reason=True, form="04"),
+    Action.FINISH: Transition(frozenset({DossierStatus.IN_PROGRESS}), DossierStatus.DONE, _DECIDING),
+    Action.RETURN_RESULT: Transition(frozenset({DossierStatus.DONE}), DossierStatus.RETURNED, _CLERK),
+    Action.REFUSE: Transition(
+        frozenset({DossierStatus.RECEIVED, DossierStatus.IN_PROGRESS, DossierStatus.SUPPLEMENT_REQUESTED}),
+        DossierStatus.REFUSED, frozenset({Role.LEADER}), needs_reason=True,
+    ),
+    Action.WITHDRAW: Transition(OPEN_STATUSES, DossierStatus.WITHDRAWN, _CLERK),
+    Action.STOP: Transition(OPEN_STATUSES, DossierStatus.STOPPED, _CLERK, needs_reason=True, form="05"),
+}
+
+
+class TransitionNotAllowed(DomainError):
+    """An action the dossier's status or the person's roles do not allow."""
+
+
+def allowed_actions(status: DossierStatus, roles: Iterable[Role]) -> list[Action]:
+    """The actions a person holding ``roles`` may take on a dossier in ``status`` (the page's buttons)."""
+    held = frozenset(roles)
+    return [a for a, t in TRANSITIONS.items() if status in t.sources and t.roles & held]
+
+
+def check_transition(
+    status: DossierStatus, action: Action, roles: Iterable[Role], *, reason: str = "", has_holder: bool = False
+) -> DossierStatus:
+    """The status after ``action``, or TransitionNotAllowed saying why in Vietnamese."""
+    transition = TRANSITIONS[action]
+    if status not in transition.sources:
+        raise TransitionNotAllowed(
+            f"Không thể “{action.label.lower()}” khi hồ sơ đang ở trạng thái “{status.label}”."
+        )
+    if not transition.roles & frozenset(roles):
+        who = ", ".join(sorted(r.label.lower() for r in transition.roles))
+        raise TransitionNotAllowed(f"Chỉ {who} được “{action.label.lower()}”.")
+    if transition.needs_reason and not reason.strip():
+        raise TransitionNotAllowed("Vui lòng ghi rõ lý do.", field="reason")
+    if transition.needs_holder and not has_holder:
+        raise TransitionNotAllowed("Vui lòng chọn bộ phận hoặc người nhận hồ sơ.", field="holder")
+    return transition.target or status
+
+
+def replay(actions: Iterable[Action]) -> DossierStatus:
+    """The status a dossier reaches from reception through ``actions``: the state rebuilt from its events.
+
+    Roles and reasons were checked when each event was written; here only the
+    order matters, and an impossible order is an error (a corrupted log).
+    """
+    status = DossierStatus.RECEIVED
+    for action in actions:
+        transition = TRANSITIONS[action]
+        if status not in transition.sources:
+            raise TransitionNotAllowed(f"Nhật ký hồ sơ không hợp lệ: “{action.label}” sau “{status.label}”.")
+        status = transition.target or status
+    return status
