@@ -9,6 +9,7 @@ event per transition.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -266,3 +267,20 @@ def replay(actions: Iterable[Action]) -> DossierStatus:
             raise TransitionNotAllowed(f"Nhật ký hồ sơ không hợp lệ: “{action.label}” sau “{status.label}”.")
         status = transition.target or status
     return status
+
+
+def check_reschedule(
+    *, now: datetime, due_at: datetime, rescheduled_due_at: datetime | None, new_due_at: datetime
+) -> None:
+    """The rescheduling rule (domain.md §4): once only, before the original due instant, to a later date.
+
+    KPIs keep the original due instant; the new one is what the citizen is told.
+    """
+    if rescheduled_due_at is not None:
+        raise TransitionNotAllowed("Hồ sơ đã được hẹn lại một lần; chỉ được hẹn lại ngày trả kết quả một lần.")
+    if now >= due_at:
+        raise TransitionNotAllowed(
+            "Đã quá thời hạn trả kết quả: chỉ được xin lỗi và hẹn lại trước thời hạn đã hẹn."
+        )
+    if new_due_at <= due_at:
+        raise TransitionNotAllowed("Ngày hẹn mới phải sau ngày hẹn trả kết quả ban đầu.", field="new_due_at")

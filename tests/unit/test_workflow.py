@@ -111,3 +111,20 @@ def test_the_state_rebuilt_from_the_events_is_the_state_reached(choices):
         status = check_transition(status, action, [C, O, L], reason="Lý do", has_holder=True)
         log.append(action)
     assert replay(log) is status
+
+
+def test_rescheduling_is_once_before_the_original_due_instant_and_later_than_it():
+    from datetime import datetime, timedelta, timezone
+
+    from app.domain.workflow import check_reschedule
+
+    due = datetime(2026, 11, 30, 2, 0, tzinfo=timezone.utc)
+    before, later = due - timedelta(days=1), due + timedelta(days=2)
+    check_reschedule(now=before, due_at=due, rescheduled_due_at=None, new_due_at=later)  # allowed
+    with pytest.raises(TransitionNotAllowed, match="một lần"):
+        check_reschedule(now=before, due_at=due, rescheduled_due_at=later, new_due_at=later + timedelta(days=1))
+    with pytest.raises(TransitionNotAllowed, match="trước thời hạn"):
+        check_reschedule(now=due, due_at=due, rescheduled_due_at=None, new_due_at=later)
+    with pytest.raises(TransitionNotAllowed) as error:
+        check_reschedule(now=before, due_at=due, rescheduled_due_at=None, new_due_at=due)
+    assert error.value.field == "new_due_at"
