@@ -281,6 +281,7 @@ def _sized(style: ParagraphStyle, size: float) -> ParagraphStyle:
     return ParagraphStyle(f"{style.name}-{size}", parent=style, fontSize=size, leading=size * 1.2)
 
 
+@lru_cache(maxsize=1024)
 def fit_size(value: str, font: str, size: float, width: float, smallest: float = 7) -> float:
     """The largest size ≤ ``size`` (in half points) at which ``value`` fits on one line of ``width``."""
     register_fonts()

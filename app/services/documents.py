@@ -18,7 +18,7 @@ from app.domain.paper import PaperSize
 from app.domain.roles import Role
 from app.domain.vn_words import money
 from app.domain.workflow import IdKind, NonReceptionKind, ResultDelivery
-from app.services.access import can_see_unit, get_visible_unit
+from app.services.access import get_visible_unit
 from app.services.calendar import unit_calendar
 from app.services.errors import Forbidden, ValidationFailed
 from app.services.reception import get_dossier, get_non_reception
@@ -125,9 +125,7 @@ def print_control_slip(
 ) -> Printed:
     """Mẫu 06 for a dossier: planned handovers from the procedure's steps, blank to fill by hand."""
     dossier = get_dossier(session, actor, dossier_id)
-    if not can_see_unit(session, actor, dossier.unit_id) or actor.has_role(Role.INSPECTOR) and not actor.has_role(
-        Role.CLERK, Role.OFFICER, Role.LEADER
-    ):
+    if not can_print_control_slip(actor, dossier.unit_id):
         raise Forbidden("Chỉ người xử lý hồ sơ của đơn vị được in phiếu kiểm soát.")
     unit = dossier.unit
     paper = paper or unit.control_slip_paper
@@ -179,39 +177,32 @@ def print_non_reception(
     _require_desk(actor, record.unit_id)
     unit = record.unit
     paper = paper or unit.receipt_paper
-    applicant = Applicant(record.applicant_name, record.applicant_address, record.applicant_phone, record.applicant_email)
-    if record.kind is NonReceptionKind.INCOMPLETE:
-        number = f"{record.number}/HDHS"
+    incomplete = record.kind is NonReceptionKind.INCOMPLETE
+    form, slug, suffix = ("02", "phieu-huong-dan", "HDHS") if incomplete else ("03", "phieu-tu-choi", "TCHS")
+    number = f"{record.number}/{suffix}"
+    common = dict(
+        header=_header(unit, local_date(record.at), f"Số: {number}"),
+        tracking=Tracking(status_url(base_url, record.token), number, "Số phiếu"),
+        receiving_unit=_receiving_unit(unit),
+        applicant=Applicant(record.applicant_name, record.applicant_address, record.applicant_phone,
+                            record.applicant_email),
+        procedure=_procedure(record.procedure),
+        reason=record.reason,
+    )
+    if incomplete:
         content = form02_supplement_request.render(
             form02_supplement_request.SupplementRequestData(
-                header=_header(unit, local_date(record.at), f"Số: {number}"),
-                tracking=Tracking(status_url(base_url, record.token), number, "Số phiếu"),
-                receiving_unit=_receiving_unit(unit),
-                applicant=applicant,
-                procedure=_procedure(record.procedure),
+                **common,
                 missing=tuple(line for line in record.missing.splitlines() if line.strip()),
-                reason=record.reason,
                 guide_name=record.by.full_name,
                 guide_phone=unit.phone,
             ),
             paper=paper,
         )
-        form, slug = "02", "phieu-huong-dan"
     else:
-        number = f"{record.number}/TCHS"
         content = form03_refusal.render(
-            form03_refusal.RefusalData(
-                header=_header(unit, local_date(record.at), f"Số: {number}"),
-                tracking=Tracking(status_url(base_url, record.token), number, "Số phiếu"),
-                receiving_unit=_receiving_unit(unit),
-                applicant=applicant,
-                procedure=_procedure(record.procedure),
-                reason=record.reason,
-                clerk_name=record.by.full_name,
-            ),
-            paper=paper,
+            form03_refusal.RefusalData(**common, clerk_name=record.by.full_name), paper=paper
         )
-        form, slug = "03", "phieu-tu-choi"
     printed = _record(session, actor, unit, form, paper, now, non_reception=record)
     return Printed(content, f"{slug}-{record.year}-{record.number}.pdf", printed)
 
@@ -280,8 +271,18 @@ def list_prints(session: Session, dossier: Dossier) -> list[PrintedDocument]:
 # --- mapping helpers ------------------------------------------------------------
 
 
+def can_print_desk_forms(actor: User, unit_id: int) -> bool:
+    """Mẫu 01, 02, 03: the unit's own reception clerks."""
+    return actor.unit_id == unit_id and actor.has_role(Role.CLERK)
+
+
+def can_print_control_slip(actor: User, unit_id: int) -> bool:
+    """Mẫu 06: anyone of the unit who handles dossiers."""
+    return actor.unit_id == unit_id and actor.has_role(Role.CLERK, Role.OFFICER, Role.LEADER)
+
+
 def _require_desk(actor: User, unit_id: int) -> None:
-    if actor.unit_id != unit_id or not actor.has_role(Role.CLERK):
+    if not can_print_desk_forms(actor, unit_id):
         raise Forbidden("Chỉ cán bộ tiếp nhận và trả kết quả của đơn vị được in phiếu này.")
 
 

@@ -10,7 +10,7 @@ from flask import Flask
 from app.domain.durations import format_amount
 from app.domain.localtime import to_local
 from app.domain.roles import Role
-from app.domain.vn_words import instant_in_words, weekday_name
+from app.domain.vn_words import instant_in_words, money, weekday_name
 
 
 def vn_datetime(value: datetime | None) -> str:
@@ -57,4 +57,5 @@ def register(app: Flask) -> None:
     app.add_template_filter(vn_weekday)
     app.add_template_filter(vn_local)
     app.add_template_filter(instant_in_words, "vn_words")
+    app.add_template_filter(money, "vn_money")
     app.jinja_env.globals["Role"] = Role

@@ -57,8 +57,8 @@ def _applicant(form) -> reception.ApplicantInput:  # type: ignore[no-untyped-def
         phone=form.applicant_phone.data or "",
         email=form.applicant_email.data or "",
         address=form.applicant_address.data or "",
-        owner_name=getattr(form, "owner_name", None) and form.owner_name.data or "",
-        owner_id_number=getattr(form, "owner_id_number", None) and form.owner_id_number.data or "",
+        owner_name=form.data.get("owner_name") or "",  # the turn-away form has no owner fields
+        owner_id_number=form.data.get("owner_id_number") or "",
     )
 
 
@@ -189,7 +189,8 @@ def dossier(dossier_id: int):  # type: ignore[no-untyped-def]
     item = reception.get_dossier(session, user, dossier_id)
     return render_template("reception/dossier.html", dossier=item, prints=documents.list_prints(session, item),
                            print_form=PrintForm(), form_names=documents.FORM_NAMES,
-                           can_print=item.unit_id == user.unit_id and user.has_role(Role.CLERK, Role.OFFICER, Role.LEADER),
+                           can_print_desk=documents.can_print_desk_forms(user, item.unit_id),
+                           can_print_slip=documents.can_print_control_slip(user, item.unit_id),
                            just_received=request.args.get("printed") == "new")
 
 
@@ -216,7 +217,7 @@ def non_reception(record_id: int):  # type: ignore[no-untyped-def]
     session, user = get_session(), actor()
     record = reception.get_non_reception(session, user, record_id)
     return render_template("reception/non_reception.html", record=record, print_form=PrintForm(),
-                           can_print=record.unit_id == user.unit_id and user.has_role(Role.CLERK),
+                           can_print=documents.can_print_desk_forms(user, record.unit_id),
                            just_made=request.args.get("printed") == "new")
 
 
