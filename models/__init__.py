@@ -1,20 +1,24 @@
 """SQLAlchemy models. Importing this package registers every table on ``Base.metadata``."""
 
+from models.api import ApiToken
 from models.base import Base
 from models.calendar import CalendarOverride
 from models.desk import NonReception
-from models.dossier import Dossier, DossierDocument, DossierEvent
+from models.dossier import Dossier, DossierDocument, DossierEvent, DossierNotice, Handover
 from models.org import Department, Unit, User, UserRole
 from models.printing import PrintedDocument
 from models.procedure import Procedure, ProcedureDocument, ProcedureStep
 
 __all__ = [
+    "ApiToken",
     "Base",
     "CalendarOverride",
     "Department",
     "Dossier",
     "DossierDocument",
     "DossierEvent",
+    "DossierNotice",
+    "Handover",
     "NonReception",
     "Procedure",
     "PrintedDocument",

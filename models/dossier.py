@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.domain.roles import Role
+from app.domain.timeliness import Timeliness
 from app.domain.workflow import Channel, DossierStatus, IdKind, ResultDelivery
 from models.base import Base, enum_column_type, str_40, str_100, str_255, str_500, utc_datetime
-from models.org import Unit, User
+from models.org import Department, Unit, User
 from models.procedure import Procedure
 
 
@@ -52,21 +56,46 @@ class Dossier(Base):
     status: Mapped[DossierStatus] = mapped_column(enum_column_type(DossierStatus), index=True)
     received_at: Mapped[utc_datetime]
     received_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    due_at: Mapped[utc_datetime] = mapped_column(index=True)  # original appointment; KPIs use it
-    due_rescheduled_at: Mapped[utc_datetime | None]
-    finished_at: Mapped[utc_datetime | None]
+    # The legal due instant: the appointment of the receipt, moved by supplement
+    # pauses (or restarted, per the procedure). KPIs and ISO figures use it.
+    due_at: Mapped[utc_datetime] = mapped_column(index=True)
+    due_rescheduled_at: Mapped[utc_datetime | None]  # Mẫu 04's new date: what the citizen is told
+    finished_at: Mapped[utc_datetime | None]  # done, or closed by refusal, withdrawal or stop
+
+    # Where the dossier is: the step of the procedure's process and who holds it.
+    step_position: Mapped[int] = mapped_column(default=1)
+    holder_department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
+    holder_role: Mapped[Role | None] = mapped_column(enum_column_type(Role))
+    holder_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    step_started_at: Mapped[utc_datetime]
+    step_due_at: Mapped[utc_datetime]
+    paused_at: Mapped[utc_datetime | None]  # waiting for the citizen's supplement since
+    supplement_count: Mapped[int] = mapped_column(default=0)
+    returned_at: Mapped[utc_datetime | None]
+    returned_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    return_method: Mapped[ResultDelivery | None] = mapped_column(enum_column_type(ResultDelivery))
+    return_note: Mapped[str_500] = mapped_column(default="")
     logbook_year: Mapped[int]  # Sổ theo dõi hồ sơ: quyển số (one book per unit and year)
     logbook_number: Mapped[int]  # số thứ tự in the book
     version: Mapped[int] = mapped_column(default=1)
 
     unit: Mapped[Unit] = relationship()
     procedure: Mapped[Procedure] = relationship()
-    received_by: Mapped[User] = relationship()
+    received_by: Mapped[User] = relationship(foreign_keys=[received_by_id])
+    holder_department: Mapped[Department | None] = relationship()
+    holder_user: Mapped[User | None] = relationship(foreign_keys=[holder_user_id])
+    returned_by: Mapped[User | None] = relationship(foreign_keys=[returned_by_id])
     documents: Mapped[list[DossierDocument]] = relationship(
         back_populates="dossier", cascade="all, delete-orphan", order_by="DossierDocument.position"
     )
     events: Mapped[list[DossierEvent]] = relationship(
         back_populates="dossier", cascade="all, delete-orphan", order_by="DossierEvent.id"
+    )
+    handovers: Mapped[list[Handover]] = relationship(
+        back_populates="dossier", cascade="all, delete-orphan", order_by="Handover.seq"
+    )
+    notices: Mapped[list[DossierNotice]] = relationship(
+        back_populates="dossier", cascade="all, delete-orphan", order_by="DossierNotice.id"
     )
 
     __table_args__ = (
@@ -74,7 +103,9 @@ class Dossier(Base):
         UniqueConstraint("unit_id", "logbook_year", "logbook_number"),
         CheckConstraint("sequence > 0 AND logbook_number > 0", name="numbers_positive"),
         CheckConstraint("sets_count > 0 AND fee_amount >= 0", name="amounts_valid"),
+        CheckConstraint("step_position > 0 AND supplement_count >= 0", name="progress_valid"),
         Index("ix_dossier_unit_received", "unit_id", "received_at"),
+        Index("ix_dossier_unit_status_due", "unit_id", "status", "due_at"),
     )
     __mapper_args__ = {"version_id_col": version}
 
@@ -101,17 +132,95 @@ class DossierDocument(Base):
 
 
 class DossierEvent(Base):
-    """One transition of a dossier, append-only: who, when, why, and the resulting status."""
+    """One change of a dossier, append-only: who, when, from which status to which, why, and what else.
+
+    ``payload`` holds what the action set (the new holder, the new due
+    instant, …) so that the dossier's state can be rebuilt from its events.
+    """
 
     __tablename__ = "dossier_event"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), index=True)
     action: Mapped[str_40]
+    from_status: Mapped[DossierStatus | None] = mapped_column(enum_column_type(DossierStatus))
     status: Mapped[DossierStatus] = mapped_column(enum_column_type(DossierStatus))
     at: Mapped[utc_datetime]
     actor_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     reason: Mapped[str] = mapped_column(Text(), default="")
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON(), default=dict)
 
     dossier: Mapped[Dossier] = relationship(back_populates="events")
     actor: Mapped[User] = relationship()
+
+
+@event.listens_for(DossierEvent, "before_update")
+def _events_are_append_only(mapper, connection, target):  # type: ignore[no-untyped-def]
+    raise ValueError("dossier events are append-only")
+
+
+class Handover(Base):
+    """One row of the control slip (Mẫu 06): who gave the dossier to whom, when, and how the step went.
+
+    Names are copied as they were at the handover, so a renamed department or
+    person does not rewrite the slip.
+    """
+
+    __tablename__ = "dossier_handover"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"))
+    seq: Mapped[int]  # 1, 2, … in the order of the slip
+    kind: Mapped[str_40]  # the action: hand_over, assign, send_back, finish, return_result
+    at: Mapped[utc_datetime]
+    step_position: Mapped[int]  # the step the giver was working on
+    giver: Mapped[str_255]  # department or desk
+    giver_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    giver_person: Mapped[str_100] = mapped_column(default="")
+    receiver: Mapped[str_255]
+    receiver_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    receiver_person: Mapped[str_100] = mapped_column(default="")
+    step_deadline: Mapped[utc_datetime | None]  # the deadline of the giver's step
+    step_result: Mapped[Timeliness | None] = mapped_column(enum_column_type(Timeliness))
+    note: Mapped[str] = mapped_column(Text(), default="")
+    actor_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+
+    dossier: Mapped[Dossier] = relationship(back_populates="handovers")
+
+    __table_args__ = (UniqueConstraint("dossier_id", "seq"),)
+
+
+class DossierNotice(Base):
+    """A numbered letter issued for a received dossier.
+
+    Mẫu 02 (supplement request during appraisal: the clock pauses from ``at``
+    until ``resolved_at``), Mẫu 04 (apology and new date), Mẫu 05 (processing
+    stopped at the citizen's request).
+    """
+
+    __tablename__ = "dossier_notice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), index=True)
+    form: Mapped[str] = mapped_column(String(2))  # "02", "04", "05"
+    number: Mapped[int]  # "Số: …", per unit, form and year
+    year: Mapped[int]
+    at: Mapped[utc_datetime]
+    by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    reason: Mapped[str] = mapped_column(Text())
+    missing: Mapped[str] = mapped_column(Text(), default="")  # Mẫu 02: one line per document
+    new_due_at: Mapped[utc_datetime | None]  # Mẫu 04
+    requested_at: Mapped[utc_datetime | None]  # Mẫu 05: when the citizen asked to stop
+    fee_handling: Mapped[str_500] = mapped_column(default="")  # Mẫu 05
+    resolved_at: Mapped[utc_datetime | None]  # Mẫu 02: when the supplement was received
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    dossier: Mapped[Dossier] = relationship(back_populates="notices")
+    by: Mapped[User] = relationship(foreign_keys=[by_id])
+    resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
+
+    __table_args__ = (
+        UniqueConstraint("unit_id", "form", "year", "number"),
+        CheckConstraint("resolved_at IS NULL OR resolved_at >= at", name="resolved_after"),
+    )

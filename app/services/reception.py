@@ -27,9 +27,10 @@ from app.services.access import can_see_unit
 from app.services.calendar import unit_calendar
 from app.services.catalogue import get_procedure, list_procedures
 from app.services.errors import Forbidden, NotFound, ValidationFailed
+from app.services.processing import start_process
 from app.services.rows import find
 from app.services.validation import Errors, text_field
-from models import Dossier, DossierDocument, DossierEvent, NonReception, Procedure, User
+from models import Dossier, DossierDocument, NonReception, Procedure, User
 
 MAX_ATTEMPTS = 20
 
@@ -119,7 +120,8 @@ def receive_dossier(session: Session, actor: User, data: ReceptionInput, *, now:
 
     unit = actor.unit
     local_now = to_local(now)
-    due_at = unit_calendar(session, unit).add(local_now, procedure.duration)
+    calendar = unit_calendar(session, unit)
+    due_at = calendar.add(local_now, procedure.duration)
     for _attempt in range(MAX_ATTEMPTS):
         sequence, logbook_number = _next_numbers(session, unit.id, local_now)
         dossier = Dossier(
@@ -150,7 +152,7 @@ def receive_dossier(session: Session, actor: User, data: ReceptionInput, *, now:
                             certified_copies=d.certified_copies, photocopies=d.photocopies)
             for i, d in enumerate(documents, start=1)
         ]
-        dossier.events = [DossierEvent(action="receive", status=DossierStatus.RECEIVED, at=now, actor_id=actor.id)]
+        start_process(dossier, procedure, calendar, actor, now)
         try:
             with session.begin_nested():
                 session.add(dossier)

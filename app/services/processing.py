@@ -1,0 +1,518 @@
+"""Processing a received dossier: every change of its status, step or holder goes through here.
+
+``apply_action`` is the only writer of a dossier's status. It locks the
+dossier's row, refuses a form made from an older version ("hồ sơ vừa được cập
+nhật"), checks the transition table and the process, then changes the dossier
+and writes, in the same transaction, one append-only event, the control-slip
+row (Handover) and the numbered letter (DossierNotice) the action produces.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.domain.durations import SupplementPolicy
+from app.domain.errors import DomainError
+from app.domain.localtime import to_local
+from app.domain.process import CITIZEN, DESK, STATE_FIELDS, Holding, Person, Process, Step, may_act_on, may_hold
+from app.domain.timeliness import classify_finished
+from app.domain.workflow import (
+    Action,
+    DossierStatus,
+    ResultDelivery,
+    allowed_actions,
+    check_reschedule,
+    check_transition,
+)
+from app.domain.worktime import WorkCalendar, share_duration
+from app.services.access import can_see_unit
+from app.services.calendar import unit_calendar
+from app.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.services.rows import find
+from app.services.validation import Errors, text_field
+from models import Dossier, DossierEvent, DossierNotice, Handover, Procedure, User
+
+STALE = "Hồ sơ vừa được cập nhật, vui lòng tải lại trang để xem thay đổi rồi thao tác lại."
+MAX_ATTEMPTS = 20
+NOTICE_SUFFIX = {"02": "PYCBS", "04": "XL", "05": "TB-DGQ"}
+
+
+@dataclass(frozen=True)
+class ActionInput:
+    """What a person asks to do to a dossier, from a form or the API."""
+
+    action: Action
+    version: int | None  # the dossier's version the form was made from; None skips the check (API reads-then-acts)
+    reason: str = ""
+    to_user_id: int | None = None  # hand over / assign: the person who takes the dossier
+    missing: tuple[str, ...] = ()  # request supplement: one line per document
+    new_due_at: datetime | None = None  # reschedule
+    return_method: ResultDelivery | None = None  # return: at the desk, by post, electronically
+    return_note: str = ""  # return: who collected it, the postal tracking number …
+    requested_at: datetime | None = None  # stop: when the citizen asked
+    fee_handling: str = ""  # stop: what happens to the fees paid
+
+
+def process_of(procedure: Procedure) -> Process:
+    """The procedure's steps as the domain's Process."""
+    return Process([
+        Step(
+            position=s.position,
+            name=s.name,
+            share=s.share,
+            department_id=s.department_id,
+            department_name=s.department.name if s.department else "",
+            role=s.responsible_role,
+        )
+        for s in procedure.steps
+    ])
+
+
+def person(user: User) -> Person:
+    return Person(user.id, user.unit_id, user.department_id, user.roles, user.full_name)
+
+
+def holding(dossier: Dossier) -> Holding:
+    return Holding(dossier.step_position, dossier.holder_user_id)
+
+
+def start_process(dossier: Dossier, procedure: Procedure, calendar: WorkCalendar, clerk: User, now: datetime) -> None:
+    """Put a dossier just received into the first step, held by the clerk who received it."""
+    process = process_of(procedure)
+    first = process.step(1)
+    dossier.step_position = 1
+    dossier.holder_department_id = first.department_id
+    dossier.holder_role = first.role
+    dossier.holder_user_id = clerk.id if may_hold(person(clerk), clerk.unit_id, first) else None
+    dossier.step_started_at = now
+    dossier.step_due_at = _step_due(calendar, procedure, first, now, dossier.due_at)
+    dossier.supplement_count = 0
+    dossier.events = [DossierEvent(
+        action="receive", from_status=None, status=DossierStatus.RECEIVED, at=now, actor_id=clerk.id,
+        payload=snapshot(dossier, STATE_FIELDS),
+    )]
+
+
+def snapshot(dossier: Dossier, fields: tuple[str, ...] | list[str]) -> dict[str, Any]:
+    """The dossier's values of ``fields`` as JSON-ready values (what an event's payload holds)."""
+    return {name: _json(getattr(dossier, name)) for name in fields}
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+# --- what a person may do ----------------------------------------------------------------
+
+
+def available_actions(session: Session, actor: User, dossier: Dossier) -> list[Action]:
+    """The actions ``actor`` may take on ``dossier`` now: the buttons of the dossier page."""
+    if actor.unit_id != dossier.unit_id:
+        return []
+    process = process_of(dossier.procedure)
+    me = person(actor)
+    here = may_act_on(me, dossier.unit_id, process, holding(dossier))
+    result = []
+    for action in allowed_actions(dossier.status, actor.roles):
+        if action is Action.HAND_OVER:
+            following = process.next_position(dossier.step_position)
+            if following is None:
+                continue
+            if not (here or may_hold(me, dossier.unit_id, process.step(following))):
+                continue
+        elif action is Action.FINISH:
+            if not (here and process.can_finish_at(dossier.step_position)):
+                continue
+        elif action is Action.SEND_BACK:
+            if not (here and dossier.step_position > 1):
+                continue
+        elif action is Action.RESCHEDULE:
+            if dossier.due_rescheduled_at is not None or not here:
+                continue
+        elif action in (Action.REQUEST_SUPPLEMENT, Action.REQUEST_PAYMENT) and not here:
+            continue
+        result.append(action)
+    return result
+
+
+def receivers(session: Session, dossier: Dossier, action: Action) -> list[User]:
+    """The people who may take the dossier by ``action`` (hand over: the next step; assign: this step)."""
+    process = process_of(dossier.procedure)
+    position = dossier.step_position
+    if action is Action.HAND_OVER:
+        position = process.next_position(position) or position
+    step = process.step(position)
+    users = session.scalars(
+        select(User)
+        .where(User.unit_id == dossier.unit_id, User.is_active.is_(True))
+        .options(selectinload(User.role_rows))
+        .order_by(User.full_name)
+    ).all()
+    return [u for u in users if may_hold(person(u), dossier.unit_id, step)]
+
+
+# --- the one writer ----------------------------------------------------------------------
+
+
+def apply_action(session: Session, actor: User, dossier_id: int, data: ActionInput, *, now: datetime) -> Dossier:
+    """Apply ``data.action`` to the dossier, or raise a 4xx error saying why not."""
+    dossier = _locked(session, actor, dossier_id)
+    if data.version is not None and data.version != dossier.version:
+        raise Conflict(STALE)
+    if actor.unit_id != dossier.unit_id:
+        raise Forbidden("Chỉ cán bộ của đơn vị tiếp nhận hồ sơ được xử lý hồ sơ này.")
+    errors = Errors()
+    reason = text_field(errors, "reason", data.reason, 2000, required=False, multiline=True)
+    errors.raise_if_any()
+    try:
+        target = check_transition(
+            dossier.status, data.action, actor.roles, reason=reason, has_holder=True
+        )
+    except DomainError as error:
+        _refuse(error)
+    context = _Context(session, actor, dossier, process_of(dossier.procedure), unit_calendar(session, dossier.unit),
+                       now, reason)
+    before = dossier.status
+    handler = _HANDLERS[data.action]
+    changed = handler(context, data)
+    dossier.status = target
+    payload = snapshot(dossier, changed)
+    payload.update(context.extra)
+    session.add(DossierEvent(
+        dossier_id=dossier.id, action=data.action.value, from_status=before, status=target, at=now,
+        actor_id=actor.id, reason=reason, payload=payload,
+    ))
+    try:
+        session.flush()
+    except StaleDataError:
+        raise Conflict(STALE) from None
+    return dossier
+
+
+def _locked(session: Session, actor: User, dossier_id: int) -> Dossier:
+    dossier = find(session, Dossier, dossier_id)
+    if dossier is None or not can_see_unit(session, actor, dossier.unit_id):
+        raise NotFound("Không tìm thấy hồ sơ.")
+    # Lock the row (PostgreSQL; SQLite has one writer at a time) and read its latest state.
+    return session.scalars(
+        select(Dossier).where(Dossier.id == dossier_id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def _refuse(error: DomainError) -> None:
+    raise ValidationFailed({error.field or "action": error.message}) from None
+
+
+@dataclass
+class _Context:
+    session: Session
+    actor: User
+    dossier: Dossier
+    process: Process
+    calendar: WorkCalendar
+    now: datetime
+    reason: str
+
+    def __post_init__(self) -> None:
+        self.extra: dict[str, Any] = {}
+        self.me = person(self.actor)
+
+    def require_holder(self) -> None:
+        if not may_act_on(self.me, self.dossier.unit_id, self.process, holding(self.dossier)):
+            raise Forbidden("Hồ sơ đang do người khác xử lý; bạn chưa được giao hồ sơ này.")
+
+    def step_due(self, step: Step, start: datetime) -> datetime:
+        return _step_due(self.calendar, self.dossier.procedure, step, start, self.dossier.due_at)
+
+    def handover(
+        self, kind: Action, *, giver: str, giver_user: User | None, receiver: str, receiver_user: User | None,
+        result: bool = True, note: str = "", deadline: datetime | None = None,
+    ) -> Handover:
+        dossier = self.dossier
+        deadline = deadline or dossier.step_due_at
+        seq = 1 + (self.session.scalar(
+            select(func.coalesce(func.max(Handover.seq), 0)).where(Handover.dossier_id == dossier.id)
+        ) or 0)
+        row = Handover(
+            dossier_id=dossier.id, seq=seq, kind=kind.value, at=self.now, step_position=dossier.step_position,
+            giver=giver, giver_user_id=giver_user.id if giver_user else None,
+            giver_person=giver_user.full_name if giver_user else "",
+            receiver=receiver, receiver_user_id=receiver_user.id if receiver_user else None,
+            receiver_person=receiver_user.full_name if receiver_user else "",
+            step_deadline=deadline, step_result=classify_finished(self.now, deadline) if result else None,
+            note=note, actor_id=self.actor.id,
+        )
+        self.session.add(row)
+        self.extra["handover_seq"] = seq
+        return row
+
+    def move_to(self, position: int, user: User | None) -> list[str]:
+        step = self.process.step(position)
+        dossier = self.dossier
+        dossier.step_position = position
+        dossier.holder_department_id = step.department_id
+        dossier.holder_role = step.role
+        dossier.holder_user_id = user.id if user else None
+        dossier.step_started_at = self.now
+        dossier.step_due_at = self.step_due(step, self.now)
+        return ["step_position", "holder_department_id", "holder_role", "holder_user_id", "step_started_at",
+                "step_due_at"]
+
+    def notice(self, form: str, **values: Any) -> DossierNotice:
+        dossier = self.dossier
+        year = to_local(self.now).year
+        for _attempt in range(MAX_ATTEMPTS):
+            number = 1 + self.session.scalar(
+                select(func.coalesce(func.max(DossierNotice.number), 0)).where(
+                    DossierNotice.unit_id == dossier.unit_id, DossierNotice.form == form, DossierNotice.year == year
+                )
+            )
+            notice = DossierNotice(
+                unit_id=dossier.unit_id, dossier_id=dossier.id, form=form, number=number, year=year, at=self.now,
+                by_id=self.actor.id, reason=self.reason, **values,
+            )
+            try:
+                with self.session.begin_nested():
+                    self.session.add(notice)
+            except IntegrityError:
+                continue  # another letter took this number: take the next
+            self.extra["notice_id"] = notice.id
+            return notice
+        raise ValidationFailed({"action": "Hệ thống đang bận; vui lòng thử lại."})
+
+    def user(self, user_id: int | None, step: Step, what: str) -> User | None:
+        if user_id is None:
+            return None
+        user = find(self.session, User, user_id)
+        if user is None or not user.is_active or not may_hold(person(user), self.dossier.unit_id, step):
+            raise ValidationFailed({"to_user_id": f"Người được chọn không thể {what} ở bước “{step.name}”."})
+        return user
+
+
+def _step_due(calendar: WorkCalendar, procedure: Procedure, step: Step, start: datetime, due_at: datetime) -> datetime:
+    """A step's deadline: its share from its start, never after the dossier's due instant."""
+    if step.share <= 0:
+        return due_at
+    return min(calendar.add(start, share_duration(procedure.duration, step.share)), due_at)
+
+
+def _holder_user(context: _Context) -> User | None:
+    dossier = context.dossier
+    return dossier.holder_user if dossier.holder_user_id is not None else None
+
+
+def _hand_over(context: _Context, data: ActionInput) -> list[str]:
+    dossier, process = context.dossier, context.process
+    following = process.next_position(dossier.step_position)
+    if following is None:
+        raise ValidationFailed({"action": "Đây là bước cuối của quy trình: dùng “Hoàn thành xử lý” để chuyển kết quả "
+                                          "về Bộ phận tiếp nhận và trả kết quả."})
+    current, target = process.step(dossier.step_position), process.step(following)
+    here = may_act_on(context.me, dossier.unit_id, process, holding(dossier))
+    if here:
+        giver_user = _holder_user(context) or context.actor
+        receiver_user = context.user(data.to_user_id, target, "nhận hồ sơ")
+    elif may_hold(context.me, dossier.unit_id, target):
+        if data.to_user_id not in (None, context.actor.id):
+            raise Forbidden("Bạn chỉ có thể nhận hồ sơ về mình; người đang giữ hồ sơ mới chọn được người nhận khác.")
+        giver_user, receiver_user = _holder_user(context), context.actor
+    else:
+        raise Forbidden("Hồ sơ đang do người khác xử lý và bạn không thuộc bước tiếp theo của quy trình.")
+    context.handover(Action.HAND_OVER, giver=current.holder_label, giver_user=giver_user,
+                     receiver=target.holder_label, receiver_user=receiver_user, note=context.reason)
+    return context.move_to(following, receiver_user)
+
+
+def _assign(context: _Context, data: ActionInput) -> list[str]:
+    dossier, process = context.dossier, context.process
+    if data.to_user_id is None:
+        raise ValidationFailed({"to_user_id": "Vui lòng chọn người được phân công xử lý."})
+    step = process.step(dossier.step_position)
+    user = context.user(data.to_user_id, step, "xử lý")
+    if user is not None and user.id == dossier.holder_user_id:
+        raise ValidationFailed({"to_user_id": "Người này đang xử lý hồ sơ."})
+    context.handover(Action.ASSIGN, giver=step.holder_label, giver_user=context.actor, receiver=step.holder_label,
+                     receiver_user=user, result=False, note=context.reason or "Phân công xử lý")
+    dossier.holder_user_id = user.id if user else None
+    return ["holder_user_id"]
+
+
+def _send_back(context: _Context, data: ActionInput) -> list[str]:
+    context.require_holder()
+    dossier, process = context.dossier, context.process
+    if dossier.step_position <= 1:
+        raise ValidationFailed({"action": "Hồ sơ đang ở bước đầu tiên, không có bước trước để trả lại."})
+    previous = process.step(dossier.step_position - 1)
+    # Back to the person who handed it over, if they may still hold that step.
+    last = context.session.scalar(
+        select(Handover).where(
+            Handover.dossier_id == dossier.id, Handover.kind == Action.HAND_OVER.value,
+            Handover.step_position == previous.position,
+        ).order_by(Handover.seq.desc()).limit(1)
+    )
+    back_to = find(context.session, User, last.giver_user_id) if last and last.giver_user_id else None
+    if back_to is not None and not may_hold(person(back_to), dossier.unit_id, previous):
+        back_to = None
+    current = process.step(dossier.step_position)
+    context.handover(Action.SEND_BACK, giver=current.holder_label, giver_user=_holder_user(context) or context.actor,
+                     receiver=previous.holder_label, receiver_user=back_to, result=False,
+                     note=f"Trả lại: {context.reason}")
+    return context.move_to(previous.position, back_to)
+
+
+def _request_supplement(context: _Context, data: ActionInput) -> list[str]:
+    context.require_holder()
+    dossier = context.dossier
+    missing = [" ".join(m.split()) for m in data.missing if m.strip()]
+    if not missing:
+        raise ValidationFailed({"missing": "Vui lòng ghi các giấy tờ, nội dung cần bổ sung, hoàn thiện."})
+    if any(len(m) > 500 for m in missing):
+        raise ValidationFailed({"missing": "Mỗi dòng tối đa 500 ký tự."})
+    context.notice("02", missing="\n".join(missing))
+    dossier.paused_at = context.now
+    dossier.supplement_count += 1
+    context.extra["missing"] = missing
+    return ["paused_at", "supplement_count"]
+
+
+def _receive_supplement(context: _Context, data: ActionInput) -> list[str]:
+    dossier, session, now = context.dossier, context.session, context.now
+    notice = session.scalar(
+        select(DossierNotice).where(
+            DossierNotice.dossier_id == dossier.id, DossierNotice.form == "02", DossierNotice.resolved_at.is_(None)
+        ).order_by(DossierNotice.id.desc()).limit(1)
+    )
+    if notice is not None:
+        notice.resolved_at, notice.resolved_by_id = now, context.actor.id
+    pauses = [
+        (n.at, n.resolved_at) for n in session.scalars(
+            select(DossierNotice).where(DossierNotice.dossier_id == dossier.id, DossierNotice.form == "02")
+        ) if n.resolved_at is not None
+    ]
+    procedure = dossier.procedure
+    restart = procedure.supplement_policy is SupplementPolicy.RESTART
+    dossier.due_at = context.calendar.add(dossier.received_at, procedure.duration, pauses=pauses, restart=restart)
+    step = context.process.step(dossier.step_position)
+    if restart:
+        dossier.step_due_at = context.step_due(step, now)
+    elif step.share > 0:
+        dossier.step_due_at = min(
+            context.calendar.add(dossier.step_started_at, share_duration(procedure.duration, step.share),
+                                 pauses=pauses),
+            dossier.due_at,
+        )
+    else:
+        dossier.step_due_at = dossier.due_at
+    dossier.paused_at = None
+    return ["due_at", "step_due_at", "paused_at"]
+
+
+def _request_payment(context: _Context, data: ActionInput) -> list[str]:
+    context.require_holder()
+    return []
+
+
+def _confirm_payment(context: _Context, data: ActionInput) -> list[str]:
+    return []
+
+
+def _reschedule(context: _Context, data: ActionInput) -> list[str]:
+    context.require_holder()
+    dossier = context.dossier
+    if data.new_due_at is None:
+        raise ValidationFailed({"new_due_at": "Vui lòng chọn ngày hẹn trả kết quả mới."})
+    try:
+        check_reschedule(now=context.now, due_at=dossier.due_at, rescheduled_due_at=dossier.due_rescheduled_at,
+                         new_due_at=data.new_due_at)
+    except DomainError as error:
+        _refuse(error)
+    if not context.calendar.is_working_day(to_local(data.new_due_at).date()):
+        raise ValidationFailed({"new_due_at": "Ngày hẹn mới phải là ngày làm việc."})
+    context.notice("04", new_due_at=data.new_due_at)
+    dossier.due_rescheduled_at = data.new_due_at
+    return ["due_rescheduled_at"]
+
+
+def _finish(context: _Context, data: ActionInput) -> list[str]:
+    context.require_holder()
+    dossier, process = context.dossier, context.process
+    if not process.can_finish_at(dossier.step_position):
+        following = process.step(process.next_position(dossier.step_position) or dossier.step_position)
+        raise ValidationFailed({"action": f"Hồ sơ còn phải qua bước “{following.name}” trước khi hoàn thành."})
+    current = process.step(dossier.step_position)
+    context.handover(Action.FINISH, giver=current.holder_label, giver_user=_holder_user(context) or context.actor,
+                     receiver=DESK, receiver_user=None, note=context.reason or "Chuyển kết quả")
+    dossier.finished_at = context.now
+    changed = context.move_to(process.result_position, None)
+    dossier.step_due_at = max(dossier.due_at, context.now)
+    return [*changed, "finished_at"]
+
+
+def _return_result(context: _Context, data: ActionInput) -> list[str]:
+    dossier = context.dossier
+    method = data.return_method or dossier.result_delivery
+    errors = Errors()
+    note = text_field(errors, "return_note", data.return_note, 500, required=False)
+    if method is ResultDelivery.POST and not note:
+        errors.add("return_note", "Trả qua bưu chính: vui lòng ghi số hiệu bưu gửi.")
+    errors.raise_if_any()
+    finished = dossier.finished_at or context.now
+    row = context.handover(Action.RETURN_RESULT, giver=DESK, giver_user=context.actor, receiver=CITIZEN,
+                           receiver_user=None, deadline=dossier.due_at, note=method.label)
+    row.step_result = classify_finished(finished, dossier.due_at)
+    dossier.returned_at, dossier.returned_by_id = context.now, context.actor.id
+    dossier.return_method, dossier.return_note = method, note
+    return ["returned_at", "returned_by_id", "return_method"]
+
+
+def _refuse_dossier(context: _Context, data: ActionInput) -> list[str]:
+    context.dossier.finished_at = context.now
+    return ["finished_at"]
+
+
+def _withdraw(context: _Context, data: ActionInput) -> list[str]:
+    context.dossier.finished_at = context.now
+    return ["finished_at"]
+
+
+def _stop(context: _Context, data: ActionInput) -> list[str]:
+    dossier = context.dossier
+    requested = data.requested_at or context.now
+    if not dossier.received_at <= requested <= context.now:
+        raise ValidationFailed({"requested_at": "Thời điểm công dân đề nghị dừng phải sau khi tiếp nhận và không ở tương lai."})
+    errors = Errors()
+    fee = text_field(errors, "fee_handling", data.fee_handling, 500, required=False)
+    errors.raise_if_any()
+    context.notice("05", requested_at=requested, fee_handling=fee)
+    dossier.finished_at = context.now
+    return ["finished_at"]
+
+
+_HANDLERS = {
+    Action.HAND_OVER: _hand_over,
+    Action.ASSIGN: _assign,
+    Action.SEND_BACK: _send_back,
+    Action.REQUEST_SUPPLEMENT: _request_supplement,
+    Action.RECEIVE_SUPPLEMENT: _receive_supplement,
+    Action.REQUEST_PAYMENT: _request_payment,
+    Action.CONFIRM_PAYMENT: _confirm_payment,
+    Action.RESCHEDULE: _reschedule,
+    Action.FINISH: _finish,
+    Action.RETURN_RESULT: _return_result,
+    Action.REFUSE: _refuse_dossier,
+    Action.WITHDRAW: _withdraw,
+    Action.STOP: _stop,
+}
