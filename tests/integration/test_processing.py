@@ -231,7 +231,11 @@ def test_only_the_holder_acts_and_others_are_told_why(db_session, world, desk):
         act(db_session, a.officer, desk, Action.FINISH, vn(25, 11, 11))
     with pytest.raises(NotFound):  # another unit's dossier does not exist for them
         act(db_session, world.b.clerk, desk, Action.WITHDRAW, vn(25, 11, 11))
-    assert processing.available_actions(db_session, other_officer, desk) == [Action.HAND_OVER]
+    assert processing.available_actions(db_session, other_officer, desk) == []
+    assert processing.available_actions(db_session, a.officer, desk) == [
+        Action.HAND_OVER, Action.SEND_BACK, Action.REQUEST_SUPPLEMENT, Action.REQUEST_PAYMENT, Action.RESCHEDULE,
+    ]
+    assert processing.available_actions(db_session, a.clerk, desk) == [Action.WITHDRAW, Action.STOP]
 
 
 def test_leader_assigns_an_officer(db_session, world, desk):
@@ -261,3 +265,47 @@ def test_payment_wait(db_session, world, desk):
     act(db_session, a.clerk, desk, Action.CONFIRM_PAYMENT, vn(26, 11, 9))
     assert desk.status is DossierStatus.IN_PROGRESS
     assert_rebuilt(db_session, desk)
+
+
+# --- random sequences through the service: the state is always what the events say ------------
+
+from datetime import timedelta  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+EXITS = {Action.REFUSE, Action.WITHDRAW, Action.STOP}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(choices=st.lists(st.tuples(st.integers(0, 50), st.integers(1, 30)), max_size=14))
+def test_random_action_sequences_rebuild_to_the_dossier(db_session, world, choices):
+    a = world.a
+    people = [a.clerk, a.officer, a.leader]
+    savepoint = db_session.begin_nested()
+    try:
+        at = vn(25, 11, 9)
+        dossier = reception.receive_dossier(db_session, a.clerk, reception_input(a.procedure.id), now=at)
+        applied = 0
+        for pick, hours in choices:
+            at += timedelta(hours=hours)
+            options = [(p, action) for p in people for action in processing.available_actions(db_session, p, dossier)]
+            if not options:
+                break
+            onward = [o for o in options if o[1] not in EXITS]
+            if onward and pick < 47:  # side exits now and then, so that long paths get explored
+                options = onward
+            who, action = options[pick % len(options)]
+            values = dict(reason="Lý do", missing=("Tờ khai",), new_due_at=dossier.due_at + timedelta(days=7),
+                          return_note="Số bưu gửi EB123")
+            try:
+                act(db_session, who, dossier, action, at, **values)
+            except ValidationFailed:
+                continue  # e.g. a new date on a day off, or a reschedule after the due instant
+            applied += 1
+        assert len(dossier.events) == applied + 1
+        assert [h.seq for h in dossier.handovers] == list(range(1, len(dossier.handovers) + 1))
+        assert_rebuilt(db_session, dossier)
+    finally:
+        savepoint.rollback()
