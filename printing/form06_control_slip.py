@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
 from app.domain.paper import PaperSize
 from app.domain.vn_words import form_instant, short_instant
@@ -98,7 +98,7 @@ def render(data: ControlSlipData, *, paper: PaperSize = PaperSize.A4) -> bytes:
         Spacer(1, 2 * mm),
         _handover_table(data.rows, page),
         Spacer(1, 2 * mm),
-        Paragraph(f"<b>Ghi chú:</b> <i>{NOTE}</i>", s["note"]),
+        KeepTogether([Paragraph(f"<b>Ghi chú:</b> <i>{NOTE}</i>", s["note"])]),  # never split over two pages
     ]
     return render_pdf(story, page, title=f"{TITLE} {data.code}", author=data.header.unit_name, footer=data.code)
 
@@ -115,7 +115,7 @@ def _handover_table(rows: tuple[HandoverRow, ...], page: Page) -> Flowable:
         "KẾT QUẢ GIẢI QUYẾT HỒ SƠ (Trước hạn/ đúng hạn/ quá hạn)", "GHI CHÚ",
     ]]
     spans: list[tuple] = [("SPAN", (1, 0), (2, 0))]  # type: ignore[type-arg]
-    sign_space = Spacer(1, (7 if page.small else 9) * mm)
+    sign_space = Spacer(1, 7 * mm)
     for index, row in enumerate(rows):
         top = 1 + 2 * index
         names = Paragraph(f"1. Giao: {text(row.giver)}<br/>2. Nhận: {text(row.receiver)}", s["cell"])

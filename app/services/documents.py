@@ -7,6 +7,7 @@ reprint is traceable and the ISO pack can list what was issued.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -16,14 +17,19 @@ from sqlalchemy.orm import Session, selectinload
 from app.domain.localtime import VN_TZ, local_date
 from app.domain.paper import PaperSize
 from app.domain.roles import Role
-from app.domain.vn_words import money
-from app.domain.workflow import IdKind, NonReceptionKind, ResultDelivery
+from app.domain.process import CITIZEN, DESK
+from app.domain.vn_words import money, short_instant
+from app.domain.workflow import TERMINAL_STATUSES, DossierStatus, IdKind, NonReceptionKind, ResultDelivery
+from app.domain.worktime import share_duration
 from app.services.access import get_visible_unit
 from app.services.calendar import unit_calendar
-from app.services.errors import Forbidden, ValidationFailed
+from app.services.errors import Forbidden, NotFound, ValidationFailed
+from app.services.processing import NOTICE_SUFFIX, process_of
 from app.services.reception import get_dossier, get_non_reception
+from app.services.rows import find
 from models import (
     Dossier,
+    DossierNotice,
     NonReception,
     PrintedDocument,
     Procedure,
@@ -36,13 +42,13 @@ from printing import (
     form01_receipt,
     form02_supplement_request,
     form03_refusal,
+    form04_apology_extension,
+    form05_suspension_notice,
     form06_control_slip,
     form07_logbook,
 )
 from printing.base import Applicant, Header, Tracking
 
-DESK = "Bộ phận tiếp nhận và trả kết quả"
-CITIZEN = "Tổ chức, cá nhân"
 STATUS_PATH = "/tra-cuu/"
 MAX_LOGBOOK_DAYS = 366
 FORM_NAMES = {
@@ -53,11 +59,6 @@ FORM_NAMES = {
     "05": "Thông báo dừng giải quyết hồ sơ",
     "06": "Phiếu kiểm soát quá trình giải quyết hồ sơ",
     "07": "Sổ theo dõi hồ sơ",
-}
-_ROLE_HOLDER = {
-    Role.CLERK: DESK,
-    Role.OFFICER: "Công chức chuyên môn",
-    Role.LEADER: "Lãnh đạo phê duyệt",
 }
 _ID_LABEL = {
     IdKind.CITIZEN_ID: "Số định danh cá nhân",
@@ -148,25 +149,89 @@ def print_control_slip(
 
 
 def planned_handovers(session: Session, dossier: Dossier) -> tuple[form06_control_slip.HandoverRow, ...]:
-    """One row per handover the procedure's steps foresee, with each step's planned deadline.
+    """The rows of the control slip: the handovers recorded so far, then those still to come.
 
-    Row k hands the dossier from the holder of step k to the holder of step
-    k + 1 when step k ends; the last row returns the result to the citizen.
-    Recorded handovers (times, people, results) fill these rows once the
-    workflow records them (issue 5).
+    A recorded row has its time, people and the result of the giver's step
+    (trước hạn / đúng hạn / quá hạn). The rows to come, one per remaining step
+    of the procedure's process, carry each step's planned deadline (the
+    current step's own deadline, then the following shares, never after the
+    dossier's due instant) and are left blank to fill in by hand.
     """
-    steps = list(dossier.procedure.steps)
-    holders = [_holder(step) for step in steps] or [DESK]
+    recorded = [
+        form06_control_slip.HandoverRow(
+            giver=h.giver, receiver=h.receiver, deadline=h.step_deadline, at=h.at,
+            result=h.step_result.label if h.step_result else "", giver_person=h.giver_person,
+            receiver_person=h.receiver_person, note=h.note,
+        )
+        for h in dossier.handovers
+    ]
+    if dossier.status in TERMINAL_STATUSES:
+        return tuple(recorded)
+    if dossier.status is DossierStatus.DONE:
+        return (*recorded, form06_control_slip.HandoverRow(DESK, CITIZEN, dossier.due_at))
+    process = process_of(dossier.procedure)
     calendar = unit_calendar(session, dossier.unit)
-    if steps:
-        deadlines = calendar.step_deadlines(dossier.received_at, dossier.procedure.duration, [s.share for s in steps])
+    planned, position, deadline = [], dossier.step_position, dossier.step_due_at
+    while True:
+        following = process.next_position(position)
+        receiver = process.step(following).holder_label if following else DESK
+        planned.append(form06_control_slip.HandoverRow(process.step(position).holder_label, receiver, deadline))
+        if following is None:
+            break
+        share = process.step(following).share
+        deadline = min(calendar.add(deadline, share_duration(dossier.procedure.duration, share)), dossier.due_at)
+        position = following
+    planned.append(form06_control_slip.HandoverRow(DESK, CITIZEN, dossier.due_at))
+    return (*recorded, *planned)
+
+
+def print_notice(
+    session: Session, actor: User, notice_id: int, *, base_url: str, now: datetime, paper: PaperSize | None = None
+) -> Printed:
+    """Mẫu 02 (supplement requested during processing), 04 (apology, new date) or 05 (stopped)."""
+    notice = find(session, DossierNotice, notice_id)
+    if notice is None:
+        raise NotFound("Không tìm thấy văn bản.")
+    dossier = get_dossier(session, actor, notice.dossier_id)
+    if not can_print_control_slip(actor, dossier.unit_id):
+        raise Forbidden("Chỉ người xử lý hồ sơ của đơn vị được in văn bản này.")
+    unit = dossier.unit
+    paper = paper or unit.receipt_paper
+    number = f"{notice.number}/{NOTICE_SUFFIX[notice.form]}"
+    header = _header(unit, local_date(notice.at), f"Số: {number}")
+    tracking = Tracking(status_url(base_url, dossier.token), dossier.code)
+    if notice.form == "02":
+        content = form02_supplement_request.render(form02_supplement_request.SupplementRequestData(
+            header=header, tracking=tracking, receiving_unit=_receiving_unit(unit),
+            applicant=Applicant(dossier.applicant_name, dossier.applicant_address, dossier.applicant_phone,
+                                dossier.applicant_email),
+            procedure=_procedure(dossier.procedure),
+            missing=tuple(line for line in notice.missing.splitlines() if line.strip()),
+            reason=notice.reason, guide_name=notice.by.full_name, guide_phone=unit.phone,
+        ), paper=paper)
+        slug = "phieu-yeu-cau-bo-sung"
+    elif notice.form == "04":
+        leader = notice.by.has_role(Role.LEADER)
+        content = form04_apology_extension.render(form04_apology_extension.ApologyData(
+            header=header, tracking=tracking, agency=_running_case(unit.governing_body_name, unit),
+            applicant_name=dossier.applicant_name, code=dossier.code, procedure=_procedure(dossier.procedure),
+            received_at=dossier.received_at, due_at=dossier.due_at, reason=notice.reason,
+            new_due_at=notice.new_due_at or dossier.due_at,
+            signer_title=(notice.by.position if leader and notice.by.position else "THỦ TRƯỞNG CƠ QUAN").upper(),
+            signer_name=notice.by.full_name if leader else "",
+        ), paper=paper)
+        slug = "van-ban-xin-loi"
     else:
-        deadlines = [dossier.due_at]
-    receivers = holders[1:] + [CITIZEN]
-    return tuple(
-        form06_control_slip.HandoverRow(giver, receiver, deadline)
-        for giver, receiver, deadline in zip(holders, receivers, deadlines, strict=True)
-    )
+        content = form05_suspension_notice.render(form05_suspension_notice.SuspensionNoticeData(
+            header=header, tracking=tracking, receiving_unit=_receiving_unit(unit),
+            applicant_name=dossier.applicant_name, code=dossier.code, procedure=_procedure(dossier.procedure),
+            received_at=dossier.received_at, requested_at=notice.requested_at or notice.at, stopped_at=notice.at,
+            reason=notice.reason, fee_handling=notice.fee_handling or "Không phát sinh.",
+            clerk_name=notice.by.full_name,
+        ), paper=paper)
+        slug = "thong-bao-dung"
+    record = _record(session, actor, unit, notice.form, paper, now, dossier=dossier, description=f"Số {number}")
+    return Printed(content, f"{slug}-{dossier.code}-{notice.year}-{notice.number}.pdf", record)
 
 
 def print_non_reception(
@@ -222,7 +287,8 @@ def logbook(
         select(Dossier)
         .where(Dossier.unit_id == unit.id, Dossier.received_at >= start, Dossier.received_at < end)
         .order_by(Dossier.logbook_year, Dossier.logbook_number)
-        .options(selectinload(Dossier.procedure).selectinload(Procedure.steps).selectinload(ProcedureStep.department))
+        .options(selectinload(Dossier.procedure).selectinload(Procedure.steps).selectinload(ProcedureStep.department),
+                 selectinload(Dossier.handovers))
     ).all()
     entries = tuple(
         form07_logbook.LogbookEntry(
@@ -235,8 +301,10 @@ def logbook(
             processing_body=_processing_body(d.procedure, unit),
             received_at=d.received_at,
             due_at=d.due_at,
-            # Handover, result and return instants come with the workflow (issue 5).
-            note=d.note,
+            sent_at=_first(h.at for h in d.handovers if h.kind == "hand_over" and h.step_position == 1),
+            result_received_at=_first(h.at for h in reversed(d.handovers) if h.kind == "finish"),
+            returned_at=d.returned_at,
+            note=_logbook_note(d),
         )
         for d in dossiers
     )
@@ -344,10 +412,22 @@ def _delivery(dossier: Dossier) -> str:
     return DESK
 
 
-def _holder(step: ProcedureStep) -> str:
-    if step.department is not None:
-        return step.department.name
-    return _ROLE_HOLDER.get(step.responsible_role, DESK) if step.responsible_role else DESK
+def _first(values: Iterable[datetime]) -> datetime | None:
+    return next(iter(values), None)
+
+
+def _logbook_note(dossier: Dossier) -> str:
+    """The logbook's note column: the status if closed otherwise than by a return, the new date, the note."""
+    parts = []
+    if dossier.status in (DossierStatus.REFUSED, DossierStatus.WITHDRAWN, DossierStatus.STOPPED):
+        parts.append(dossier.status.label)
+    if dossier.due_rescheduled_at is not None:
+        parts.append(f"Hẹn lại: {short_instant(dossier.due_rescheduled_at)}")
+    if dossier.returned_at is not None and dossier.return_method is ResultDelivery.POST:
+        parts.append(f"Trả qua bưu chính {dossier.return_note}".strip())
+    if dossier.note:
+        parts.append(dossier.note)
+    return "; ".join(parts)
 
 
 def _processing_body(procedure: Procedure, unit: Unit) -> str:

@@ -51,14 +51,6 @@ def assert_rebuilt(session, dossier):
     assert set(state.values) == set(STATE_FIELDS)
 
 
-@pytest.fixture
-def desk(db_session, world):
-    a = world.a
-    dossier = reception.receive_dossier(db_session, a.clerk, reception_input(a.procedure.id), now=vn(25, 11, 9))
-    db_session.flush()
-    return dossier
-
-
 def to_leader(session, world, dossier, *, handed=vn(25, 11, 10), signed=vn(26, 11, 16)):
     a = world.a
     act(session, a.clerk, dossier, Action.HAND_OVER, handed)
