@@ -6,7 +6,7 @@ or a plain date; none reads the clock.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from app.domain.localtime import to_local
 
@@ -53,3 +53,17 @@ def money(amount: int) -> str:
     if amount == 0:
         return "Không thu"
     return f"{amount:,} đồng".replace(",", ".")
+
+
+def working_span(span: timedelta) -> str:
+    """"1 ngày 2 giờ 30 phút" of working time (a working day is 8 working hours); sign ignored."""
+    minutes = abs(int(span.total_seconds())) // 60
+    days, rest = divmod(minutes, 8 * 60)
+    hours, minutes = divmod(rest, 60)
+    parts = [f"{days} ngày" if days else "", f"{hours} giờ" if hours else "", f"{minutes} phút" if minutes else ""]
+    return " ".join(p for p in parts if p) or "0 phút"
+
+
+def time_left(span: timedelta) -> str:
+    """"còn 3 giờ 15 phút" or "quá hạn 1 ngày 2 giờ" (working time)."""
+    return f"còn {working_span(span)}" if span >= timedelta(0) else f"quá hạn {working_span(span)}"

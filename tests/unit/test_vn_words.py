@@ -34,3 +34,15 @@ def test_naive_instants_are_refused():
 @pytest.mark.parametrize(("amount", "text"), [(0, "Không thu"), (8000, "8.000 đồng"), (1250000, "1.250.000 đồng")])
 def test_money_uses_vietnamese_grouping(amount, text):
     assert money(amount) == text
+
+
+def test_working_spans_count_eight_hour_days():
+    from datetime import timedelta
+
+    from app.domain.vn_words import time_left, working_span
+
+    assert working_span(timedelta(hours=10, minutes=30)) == "1 ngày 2 giờ 30 phút"
+    assert working_span(timedelta(hours=8)) == "1 ngày"
+    assert working_span(timedelta(seconds=20)) == "0 phút"
+    assert time_left(timedelta(minutes=45)) == "còn 45 phút"
+    assert time_left(-timedelta(hours=3)) == "quá hạn 3 giờ"
