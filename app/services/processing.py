@@ -10,8 +10,9 @@ row (Handover) and the numbered letter (DossierNotice) the action produces.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import func, select
@@ -25,6 +26,7 @@ from app.domain.localtime import to_local
 from app.domain.process import CITIZEN, DESK, STATE_FIELDS, Holding, Person, Process, Step, may_act_on, may_hold
 from app.domain.timeliness import classify_finished
 from app.domain.workflow import (
+    OPEN_STATUSES,
     Action,
     DossierStatus,
     ResultDelivery,
@@ -145,6 +147,50 @@ def available_actions(session: Session, actor: User, dossier: Dossier) -> list[A
             continue
         result.append(action)
     return result
+
+
+def is_taking_over(actor: User, dossier: Dossier) -> bool:
+    """Whether a handover by ``actor`` takes the dossier (scanned at the next desk) rather than gives it."""
+    process = process_of(dossier.procedure)
+    return not may_act_on(person(actor), dossier.unit_id, process, holding(dossier))
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a dossier stands, for its page: the step, who holds it, time left, the flags."""
+
+    step_name: str
+    step_position: int
+    step_count: int
+    holder: str  # department or office, and the person if named
+    step_due_at: datetime
+    step_left: timedelta | None  # working time to the step's deadline; None when closed or paused
+    due_left: timedelta | None
+    paused: bool
+    flags: tuple[str, ...]
+
+
+def progress(session: Session, dossier: Dossier, *, now: datetime) -> Progress:
+    """The dossier's position in its process and what is worth flagging."""
+    process = process_of(dossier.procedure)
+    step = process.step(dossier.step_position)
+    holder = step.holder_label + (f" — {dossier.holder_user.full_name}" if dossier.holder_user else "")
+    open_ = dossier.status in OPEN_STATUSES or dossier.status is DossierStatus.DONE
+    paused = dossier.status is DossierStatus.SUPPLEMENT_REQUESTED
+    calendar = unit_calendar(session, dossier.unit) if open_ and not paused else None
+    flags = []
+    if dossier.supplement_count > 1:
+        flags.append(f"Đã yêu cầu bổ sung {dossier.supplement_count} lần: hồ sơ được tính là quá hạn "
+                     "trong chỉ số đánh giá (Quyết định 766).")
+    if dossier.due_rescheduled_at is not None:
+        flags.append("Đã xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04); chỉ số đánh giá vẫn tính theo ngày hẹn ban đầu.")
+    return Progress(
+        step_name=step.name, step_position=dossier.step_position, step_count=len(process.steps), holder=holder,
+        step_due_at=dossier.step_due_at,
+        step_left=calendar.elapsed(now, dossier.step_due_at) if calendar and dossier.status is not DossierStatus.DONE else None,
+        due_left=calendar.elapsed(now, dossier.due_at) if calendar else None,
+        paused=paused, flags=tuple(flags),
+    )
 
 
 def receivers(session: Session, dossier: Dossier, action: Action) -> list[User]:
@@ -516,3 +562,25 @@ _HANDLERS = {
     Action.WITHDRAW: _withdraw,
     Action.STOP: _stop,
 }
+
+
+# --- finding a dossier from what a scanner typed ----------------------------------------
+
+_TOKEN = re.compile(r"/tra-cuu/([A-Za-z0-9_-]{16,64})")
+
+
+def find_by_scan(session: Session, actor: User, scanned: str) -> Dossier:
+    """The dossier whose control-slip QR (the status URL) or code was scanned or typed.
+
+    A USB scanner types the QR's content and Enter; people type the code
+    printed beside it. Other units' dossiers are not found.
+    """
+    text = "".join(scanned.split())[:300]
+    if not text:
+        raise ValidationFailed({"ma": "Vui lòng quét mã QR trên phiếu hoặc nhập mã hồ sơ."})
+    match = _TOKEN.search(text)
+    column, value = (Dossier.token, match.group(1)) if match else (Dossier.code, text.upper())
+    dossier = session.scalar(select(Dossier).where(column == value))
+    if dossier is None or not can_see_unit(session, actor, dossier.unit_id):
+        raise ValidationFailed({"ma": f"Không tìm thấy hồ sơ có mã “{text[:80]}”. Kiểm tra lại mã trên phiếu."})
+    return dossier

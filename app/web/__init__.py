@@ -13,6 +13,7 @@ def register_web(app: Flask) -> None:
     from app.web.calendar import bp as calendar_bp
     from app.web.catalogue import bp as catalogue_bp
     from app.web.main import bp as main_bp
+    from app.web.processing import bp as processing_bp
     from app.web.reception import bp as reception_bp
 
     app.register_blueprint(main_bp)
@@ -21,6 +22,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(reception_bp)
+    app.register_blueprint(processing_bp)
     errors.register(app)
     guards.register(app)
     filters.register(app)

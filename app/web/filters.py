@@ -10,7 +10,8 @@ from flask import Flask
 from app.domain.durations import format_amount
 from app.domain.localtime import to_local
 from app.domain.roles import Role
-from app.domain.vn_words import instant_in_words, money, weekday_name
+from app.domain.workflow import Action
+from app.domain.vn_words import time_left, instant_in_words, money, weekday_name
 
 
 def vn_datetime(value: datetime | None) -> str:
@@ -58,4 +59,6 @@ def register(app: Flask) -> None:
     app.add_template_filter(vn_local)
     app.add_template_filter(instant_in_words, "vn_words")
     app.add_template_filter(money, "vn_money")
+    app.add_template_filter(time_left, "vn_time_left")
     app.jinja_env.globals["Role"] = Role
+    app.jinja_env.globals["action_labels"] = {"receive": "Tiếp nhận hồ sơ", **{a.value: a.label for a in Action}}

@@ -23,7 +23,7 @@ from app.domain.paper import PaperSize
 from app.domain.roles import Role
 from app.domain.vn_words import instant_in_words
 from app.domain.workflow import Channel, IdKind, NonReceptionKind, ResultDelivery
-from app.services import documents, reception
+from app.services import documents, processing, reception
 from app.services.access import visible_unit_ids
 from app.services.catalogue import get_procedure
 from app.services.errors import NotFound, ValidationFailed
@@ -45,7 +45,7 @@ bp = Blueprint("reception", __name__)
 PRINTABLE = {"01": documents.print_receipt, "06": documents.print_control_slip}
 
 
-def _base_url() -> str:
+def base_url() -> str:
     return current_app.config.get("PUBLIC_BASE_URL") or request.url_root
 
 
@@ -189,6 +189,8 @@ def dossier(dossier_id: int):  # type: ignore[no-untyped-def]
     item = reception.get_dossier(session, user, dossier_id)
     return render_template("reception/dossier.html", dossier=item, prints=documents.list_prints(session, item),
                            print_form=PrintForm(), form_names=documents.FORM_NAMES,
+                           actions=processing.available_actions(session, user, item),
+                           progress=processing.progress(session, item, now=now()),
                            can_print_desk=documents.can_print_desk_forms(user, item.unit_id),
                            can_print_slip=documents.can_print_control_slip(user, item.unit_id),
                            just_received=request.args.get("printed") == "new")
@@ -205,9 +207,9 @@ def print_dossier_form(dossier_id: int, form_code: str):  # type: ignore[no-unty
     if not form.validate_on_submit():
         raise ValidationFailed({"paper": "Khổ giấy không hợp lệ."})
     paper = PaperSize(form.paper.data) if form.paper.data else None
-    printed = render(get_session(), actor(), dossier_id, base_url=_base_url(), now=now(), paper=paper)
+    printed = render(get_session(), actor(), dossier_id, base_url=base_url(), now=now(), paper=paper)
     get_session().commit()
-    return _send(printed)
+    return send_pdf(printed)
 
 
 @bp.get("/phieu/<int:record_id>")
@@ -228,9 +230,9 @@ def print_non_reception(record_id: int):  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         raise ValidationFailed({"paper": "Khổ giấy không hợp lệ."})
     paper = PaperSize(form.paper.data) if form.paper.data else None
-    printed = documents.print_non_reception(get_session(), actor(), record_id, base_url=_base_url(), now=now(), paper=paper)
+    printed = documents.print_non_reception(get_session(), actor(), record_id, base_url=base_url(), now=now(), paper=paper)
     get_session().commit()
-    return _send(printed)
+    return send_pdf(printed)
 
 
 @bp.route("/so-theo-doi", methods=["GET", "POST"])
@@ -253,11 +255,11 @@ def logbook():  # type: ignore[no-untyped-def]
             apply_errors(form, error)
         else:
             session.commit()
-            return _send(printed, attachment=form.fmt.data == "xlsx")
+            return send_pdf(printed, attachment=form.fmt.data == "xlsx")
     return render_template("reception/logbook.html", form=form), form_status(form)
 
 
-def _send(printed: documents.Printed, *, attachment: bool = False):  # type: ignore[no-untyped-def]
+def send_pdf(printed: documents.Printed, *, attachment: bool = False):  # type: ignore[no-untyped-def]
     response = send_file(io.BytesIO(printed.content), mimetype=printed.mimetype, as_attachment=attachment,
                          download_name=printed.filename, max_age=0)
     response.headers["Cache-Control"] = "no-store"  # personal data: never kept by a shared browser or proxy
