@@ -8,9 +8,11 @@ from flask import Flask
 def register_cli(app: Flask) -> None:
     """Add the project's commands to ``flask``."""
     from app.cli.accounts import create_admin_command
+    from app.cli.api_tokens import api_token_group
     from app.cli.db import db_group
     from app.cli.demo import demo_command
 
     app.cli.add_command(db_group)
     app.cli.add_command(demo_command)
     app.cli.add_command(create_admin_command)
+    app.cli.add_command(api_token_group)

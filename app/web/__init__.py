@@ -8,7 +8,9 @@ from flask import Flask
 def register_web(app: Flask) -> None:
     """Register blueprints, error handlers, template filters and globals."""
     from app.web import errors, filters, guards
+    from app.extensions import csrf
     from app.web.admin import bp as admin_bp
+    from app.web.api import bp as api_bp
     from app.web.auth import bp as auth_bp
     from app.web.calendar import bp as calendar_bp
     from app.web.catalogue import bp as catalogue_bp
@@ -23,6 +25,8 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(calendar_bp)
     app.register_blueprint(reception_bp)
     app.register_blueprint(processing_bp)
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)  # bearer tokens, never cookies
     errors.register(app)
     guards.register(app)
     filters.register(app)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from app.services.errors import Conflict, ServiceError
 from printing.base import FontMissing
 
+API_PREFIX = "/api/"
 TITLES = {
     400: "Yêu cầu không hợp lệ",
     401: "Chưa đăng nhập",
@@ -37,8 +38,17 @@ MESSAGES = {
 }
 
 
-def render_error(status: int, message: str | None = None):  # type: ignore[no-untyped-def]
-    """The error page for ``status`` with an optional specific message."""
+def render_error(status: int, message: str | None = None, fields: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    """The error page for ``status`` with an optional specific message; JSON under /api/."""
+    if request.path.startswith(API_PREFIX):
+        body: dict[str, object] = {"status": status, "title": TITLES.get(status, "Lỗi"),
+                                   "message": message or MESSAGES.get(status, MESSAGES[400])}
+        if fields:
+            body["fields"] = fields
+        response = jsonify(error=body)
+        if status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="motcua"'
+        return response, status
     return (
         render_template(
             "errors/error.html",
@@ -64,7 +74,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError):  # type: ignore[no-untyped-def]
-        return render_error(error.status_code, error.message)
+        return render_error(error.status_code, error.message, getattr(error, "errors", None))
 
     @app.errorhandler(FontMissing)
     def font_missing(error: FontMissing):  # type: ignore[no-untyped-def]

@@ -1,0 +1,73 @@
+"""Bearer tokens for the JSON API: made for a user, shown once, stored as a SHA-256, revocable."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.domain.roles import Role
+from app.services.access import manageable_unit_ids
+from app.services.errors import Forbidden, NotFound
+from app.services.rows import find
+from app.services.validation import Errors, text_field
+from models import ApiToken, User
+
+PREFIX = "mc_"
+LAST_USED_PRECISION = timedelta(minutes=5)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(session: Session, actor: User, user_id: int, name: str, *, now: datetime) -> tuple[ApiToken, str]:
+    """A new token acting as ``user_id``; returns the row and the token, which is never shown again.
+
+    Users make tokens for themselves; an admin also for the users of the units they manage.
+    """
+    user = find(session, User, user_id)
+    if user is None:
+        raise NotFound("Không tìm thấy người dùng.")
+    if user.id != actor.id and not (actor.has_role(Role.ADMIN) and user.unit_id in manageable_unit_ids(session, actor)):
+        raise Forbidden("Bạn chỉ tạo được khoá API cho chính mình hoặc người dùng của đơn vị mình quản lý.")
+    errors = Errors()
+    clean = text_field(errors, "name", name, 100)
+    errors.raise_if_any()
+    token = PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(user_id=user.id, name=clean, prefix=token[:8], token_hash=_digest(token), created_at=now)
+    session.add(row)
+    session.flush()
+    return row, token
+
+
+def authenticate(session: Session, token: str, *, now: datetime) -> User | None:
+    """The active user a token stands for, or None (unknown, revoked, user deactivated)."""
+    if not token.startswith(PREFIX) or len(token) > 100:
+        return None
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    if row is None or row.revoked_at is not None or not row.user.is_active:
+        return None
+    if row.last_used_at is None or now - row.last_used_at > LAST_USED_PRECISION:
+        row.last_used_at = now  # one write every few minutes, not one per request
+    return row.user
+
+
+def revoke_token(session: Session, actor: User, token_id: int, *, now: datetime) -> ApiToken:
+    row = find(session, ApiToken, token_id)
+    if row is None:
+        raise NotFound("Không tìm thấy khoá API.")
+    if row.user_id != actor.id and not (
+        actor.has_role(Role.ADMIN) and row.user.unit_id in manageable_unit_ids(session, actor)
+    ):
+        raise Forbidden("Bạn không có quyền thu hồi khoá API này.")
+    row.revoked_at = row.revoked_at or now
+    session.flush()
+    return row
+
+
+def list_tokens(session: Session, user: User) -> list[ApiToken]:
+    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)))
