@@ -101,3 +101,28 @@ def test_supplement_notice_prints_and_queues_show_the_work(client, world, login,
     assert client.get("/xu-ly/cua-toi?status=bogus").status_code == 400
     login("b.clerk")
     assert client.post(f"/van-ban/{notice.id}/in", data={"paper": ""}).status_code == 404
+
+
+def test_no_workflow_input_makes_a_500(client, world, login, db_session, clock):
+    from tests.web.test_hostile_input import NASTY
+
+    dossier = received(client, world, login, db_session, clock)
+    fields = ["version", "to_user_id", "reason", "missing", "new_due_at", "return_method", "return_note",
+              "requested_at", "fee_handling"]
+    failures = []
+    for user in ("a.clerk", "a.officer", "a.leader"):
+        login(user)
+        for action in ("hand_over", "assign", "send_back", "request_supplement", "reschedule", "return_result",
+                       "stop", "finish"):
+            for field in fields:
+                for value in NASTY:
+                    db_session.expire_all()
+                    data = {"version": str(dossier.version), "reason": "Lý do", field: value}
+                    status = client.post(f"/ho-so/{dossier.id}/xu-ly/{action}", data=data).status_code
+                    if status >= 500:
+                        failures.append((user, action, field, value[:20], status))
+        for value in NASTY:
+            for url in (f"/quet?ma={value}", f"/xu-ly/cua-toi?q={value}&page={value}&procedure={value}&sort={value}"):
+                if client.get(url).status_code >= 500:
+                    failures.append((user, url[:40]))
+    assert failures == []
