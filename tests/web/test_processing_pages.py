@@ -126,3 +126,14 @@ def test_no_workflow_input_makes_a_500(client, world, login, db_session, clock):
                 if client.get(url).status_code >= 500:
                     failures.append((user, url[:40]))
     assert failures == []
+
+
+def test_a_late_apology_is_warned_about(client, world, login, db_session, clock):
+    dossier = received(client, world, login, db_session, clock)  # due Mon 30/11 09:00
+    client.post(f"/ho-so/{dossier.id}/xu-ly/hand_over", data={"version": str(dossier.version)})
+    login("a.officer")
+    clock.at = vn(27, 11, 15)  # 4 working hours left
+    page = client.get(f"/ho-so/{dossier.id}/xu-ly/reschedule").get_data(as_text=True)
+    assert "ít nhất 1 ngày làm việc" in page and "còn 4 giờ" in page
+    clock.at = vn(25, 11, 15)
+    assert "ít nhất 1 ngày làm việc" not in client.get(f"/ho-so/{dossier.id}/xu-ly/reschedule").get_data(as_text=True)

@@ -92,6 +92,7 @@ def act(dossier_id: int, action: str):  # type: ignore[no-untyped-def]
         "processing/act.html", dossier=dossier, action=chosen, form=form, fields=FIELDS[chosen],
         transition=TRANSITIONS[chosen], taking_over=processing.is_taking_over(user, dossier),
         allowed=chosen in processing.available_actions(session, user, dossier),
+        progress=processing.progress(session, dossier, now=now()),
     ), status
 
 
