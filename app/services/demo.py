@@ -22,6 +22,7 @@ from app.domain.durations import DurationKind
 from app.domain.roles import Role
 from app.services.catalogue import ProcedureInput, apply_procedure_input
 from app.services.units import UnitInput, apply_unit_input
+from app.services.demo_dossiers import load_demo_dossiers
 from app.services.users import UserInput, apply_user_input
 from models import Department, Procedure, Unit, User
 
@@ -284,6 +285,7 @@ class DemoSummary:
     departments: int = 0
     users: int = 0
     procedures: int = 0
+    dossiers: int = 0
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # username, name, unit
 
 
@@ -298,6 +300,10 @@ def load_demo(session: Session, *, now: datetime) -> DemoSummary:
         _ensure_users(session, commune, COMMUNE_USERS[commune.code], now=now, summary=summary, departments=departments)
         for demo in PROCEDURES:
             _ensure_procedure(session, commune, demo, departments, now=now, summary=summary)
+    first = session.scalar(select(Unit).where(Unit.code == COMMUNES[0].code))
+    people = {role: session.scalar(select(User).where(User.username == f"anbinh.{name}"))
+              for role, name in (("clerk", "tiepnhan"), ("officer", "hotich"), ("leader", "lanhdao"))}
+    summary.dossiers = load_demo_dossiers(session, first, people, now=now)
     return summary
 
 

@@ -79,3 +79,22 @@ def test_unknown_environment_names_are_refused(tmp_path, monkeypatch):
     monkeypatch.setenv("MOTCUA_ENV", "prod")
     with pytest.raises(ConfigError, match="MOTCUA_ENV"):
         create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
+
+
+def test_the_demo_commune_has_dossiers_in_every_everyday_state(db_session):
+    from collections import Counter
+
+    from app.domain.process import rebuild
+    from app.services import processing
+    from models import Dossier
+
+    summary = load_demo(db_session, now=NOW)
+    assert summary.dossiers == 7
+    dossiers = db_session.query(Dossier).all()
+    assert Counter(d.status.value for d in dossiers) == {
+        "received": 1, "in_progress": 3, "supplement_requested": 1, "done": 1, "returned": 1}
+    for dossier in dossiers:
+        state = rebuild((e.action, e.status, e.payload) for e in dossier.events)
+        assert state.values == processing.snapshot(dossier, list(state.values))
+    assert any(d.step_due_at < NOW and d.status.value == "in_progress" for d in dossiers)  # one overdue
+    assert load_demo(db_session, now=NOW).dossiers == 0
