@@ -301,3 +301,10 @@ def test_random_action_sequences_rebuild_to_the_dossier(db_session, world, choic
         assert_rebuilt(db_session, dossier)
     finally:
         savepoint.rollback()
+
+
+def test_events_cannot_be_rewritten(db_session, world, desk):
+    event = desk.events[0]
+    event.reason = "sửa lại lịch sử"
+    with pytest.raises(ValueError, match="append-only"):
+        db_session.flush()
