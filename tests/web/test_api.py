@@ -114,3 +114,21 @@ def test_bad_requests_are_clear_4xx_and_write_nothing(client, world, login, db_s
     other_unit = tokens(world.b.clerk)
     assert client.get(f"/api/v1/dossiers/{dossier.code}", headers=other_unit).status_code == 404
     assert client.get("/api/v1/nothing-here", headers=clerk).get_json()["error"]["status"] == 404
+
+
+def test_a_user_makes_and_revokes_a_token_on_the_account_page(client, world, login, db_session):
+    login("a.officer")
+    page = client.post("/tai-khoan/khoa-api", data={"name": "Kiosk tra cứu"}).get_data(as_text=True)
+    token = page.split('id="new-token">')[1].split("<")[0]
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/dossiers", headers=headers).status_code == 200
+    listed = client.get("/tai-khoan/khoa-api").get_data(as_text=True)
+    assert token not in listed and token[:8] in listed and "Kiosk tra cứu" in listed
+    assert client.post("/tai-khoan/khoa-api", data={"name": ""}).status_code == 400
+    from models import ApiToken
+    row = db_session.scalars(select(ApiToken)).one()
+    login("a.clerk")
+    assert client.post(f"/tai-khoan/khoa-api/{row.id}/thu-hoi").status_code == 403  # not theirs
+    login("a.officer")
+    client.post(f"/tai-khoan/khoa-api/{row.id}/thu-hoi")
+    assert client.get("/api/v1/dossiers", headers=headers).status_code == 401

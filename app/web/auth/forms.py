@@ -39,3 +39,7 @@ class PasswordForm(Form):
         ],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class ApiTokenForm(Form):
+    name = StringField("Dùng cho", description="Ví dụ: Cổng dịch vụ công tỉnh, máy kiosk tra cứu.")

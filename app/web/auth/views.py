@@ -7,10 +7,12 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from app.services import api_tokens
 from app.services.users import authenticate, change_own_password
-from app.web.auth.forms import LoginForm, PasswordForm
+from app.web.auth.forms import ApiTokenForm, LoginForm, PasswordForm
 from app.web.context import actor, get_session, now
-from app.web.views import form_status, submit
+from app.services.errors import ValidationFailed
+from app.web.views import apply_errors, form_status, submit
 
 bp = Blueprint("auth", __name__)
 
@@ -70,3 +72,33 @@ def change_password():  # type: ignore[no-untyped-def]
 
     done = submit(form, change, message=lambda _: "Đã đổi mật khẩu.", then=lambda _: url_for("main.home"))
     return done or (render_template("auth/password.html", form=form), form_status(form))
+
+
+@bp.route("/tai-khoan/khoa-api", methods=["GET", "POST"])
+@login_required
+def tokens():  # type: ignore[no-untyped-def]
+    """One's own API tokens: make one (shown once), see when each was last used, revoke."""
+    session, user = get_session(), actor()
+    form = ApiTokenForm()
+    made = None
+    if form.validate_on_submit():
+        try:
+            _row, made = api_tokens.create_token(session, user, user.id, form.name.data or "", now=now())
+        except ValidationFailed as error:
+            apply_errors(form, error)
+        else:
+            session.commit()
+            form = ApiTokenForm(formdata=None)
+    return render_template("auth/tokens.html", form=form, made=made, tokens=api_tokens.list_tokens(session, user),
+                           revoke_form=ApiTokenForm(formdata=None)), (400 if form.errors else 200)
+
+
+@bp.post("/tai-khoan/khoa-api/<int:token_id>/thu-hoi")
+@login_required
+def revoke_token(token_id: int):  # type: ignore[no-untyped-def]
+    form = ApiTokenForm()
+    form.validate_on_submit()  # CSRF only
+    api_tokens.revoke_token(get_session(), actor(), token_id, now=now())
+    get_session().commit()
+    flash("Đã thu hồi khoá API.", "success")
+    return redirect(url_for("auth.tokens"))
