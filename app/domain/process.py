@@ -134,15 +134,19 @@ def may_act_on(person: Person, unit_id: int, process: Process, holding: Holding)
     """Whether ``person`` may act as the holder of the dossier's current step.
 
     The named holder may; if nobody is named, anyone who may hold the step;
-    a leader of the unit may always act (they supervise every step).
+    at the desk, any clerk (the desk works as one team, across shifts); a
+    leader of the unit may always act (they supervise every step).
     """
     if person.unit_id != unit_id:
         return False
     if Role.LEADER in person.roles:
         return True
+    step = process.step(holding.position)
+    if step.is_desk and Role.CLERK in person.roles:
+        return True
     if holding.user_id is not None:
         return holding.user_id == person.id
-    return may_hold(person, unit_id, process.step(holding.position))
+    return may_hold(person, unit_id, step)
 
 
 # --- the state rebuilt from the events -------------------------------------------

@@ -369,7 +369,7 @@ def _hand_over(context: _Context, data: ActionInput) -> list[str]:
     current, target = process.step(dossier.step_position), process.step(following)
     here = may_act_on(context.me, dossier.unit_id, process, holding(dossier))
     if here:
-        giver_user = _holder_user(context) or context.actor
+        giver_user = context.actor
         receiver_user = context.user(data.to_user_id, target, "nhận hồ sơ")
     elif may_hold(context.me, dossier.unit_id, target):
         if data.to_user_id not in (None, context.actor.id):
@@ -413,7 +413,7 @@ def _send_back(context: _Context, data: ActionInput) -> list[str]:
     if back_to is not None and not may_hold(person(back_to), dossier.unit_id, previous):
         back_to = None
     current = process.step(dossier.step_position)
-    context.handover(Action.SEND_BACK, giver=current.holder_label, giver_user=_holder_user(context) or context.actor,
+    context.handover(Action.SEND_BACK, giver=current.holder_label, giver_user=context.actor,
                      receiver=previous.holder_label, receiver_user=back_to, result=False,
                      note=f"Trả lại: {context.reason}")
     return context.move_to(previous.position, back_to)
@@ -499,7 +499,7 @@ def _finish(context: _Context, data: ActionInput) -> list[str]:
         following = process.step(process.next_position(dossier.step_position) or dossier.step_position)
         raise ValidationFailed({"action": f"Hồ sơ còn phải qua bước “{following.name}” trước khi hoàn thành."})
     current = process.step(dossier.step_position)
-    context.handover(Action.FINISH, giver=current.holder_label, giver_user=_holder_user(context) or context.actor,
+    context.handover(Action.FINISH, giver=current.holder_label, giver_user=context.actor,
                      receiver=DESK, receiver_user=None, note=context.reason or "Chuyển kết quả")
     dossier.finished_at = context.now
     changed = context.move_to(process.result_position, None)

@@ -308,3 +308,11 @@ def test_events_cannot_be_rewritten(db_session, world, desk):
     event.reason = "sửa lại lịch sử"
     with pytest.raises(ValueError, match="append-only"):
         db_session.flush()
+
+
+def test_any_clerk_of_the_desk_may_forward_what_a_colleague_received(db_session, world, desk):
+    a = world.a
+    colleague = builders.make_user(db_session, unit=a.unit, roles={builders.Role.CLERK}, now=vn(1, 11, 9))
+    act(db_session, colleague, desk, Action.HAND_OVER, vn(25, 11, 10))
+    assert desk.handovers[0].giver_person == colleague.full_name  # who handed it over, not who received it
+    assert desk.events[-1].actor_id == colleague.id
