@@ -180,6 +180,9 @@ def test_side_exits_close_the_dossier(db_session, world, desk, action, actor, st
     act(db_session, getattr(a, actor), desk, action, vn(26, 11, 9), reason="Công dân đề nghị",
         fee_handling="Không hoàn lệ phí")
     assert desk.status is status and local(desk.finished_at) == datetime(2026, 11, 26, 9)
+    # The slip keeps the one handover made; no row is invented for the exit.
+    assert rows(desk) == [("hand_over", "Bộ phận tiếp nhận và trả kết quả", a.clerk.full_name, "Công chức chuyên môn",
+                           "", datetime(2026, 11, 25, 15, 0), Timeliness.ON_TIME)]
     if action is Action.STOP:
         assert (desk.notices[-1].form, desk.notices[-1].fee_handling) == ("05", "Không hoàn lệ phí")
     with pytest.raises(ValidationFailed, match="Không thể"):
