@@ -74,3 +74,26 @@ def is_due_soon(
     if now > due_at:
         return False
     return calendar.elapsed(now, due_at) < threshold
+
+
+class Urgency(StrEnum):
+    """How pressing open work is, for queues and colours."""
+
+    OK = "ok"
+    SOON = "soon"
+    OVERDUE = "overdue"
+    PAUSED = "paused"
+
+    @property
+    def label(self) -> str:
+        return {Urgency.OK: "Trong hạn", Urgency.SOON: "Sắp đến hạn", Urgency.OVERDUE: "Quá hạn",
+                Urgency.PAUSED: "Tạm dừng chờ bổ sung"}[self]
+
+
+def urgency_of(left: timedelta, *, paused: bool = False, threshold: timedelta = DEFAULT_DUE_SOON) -> Urgency:
+    """Urgency of open work with ``left`` working time to its deadline (negative: overdue)."""
+    if paused:
+        return Urgency.PAUSED
+    if left < timedelta(0):
+        return Urgency.OVERDUE
+    return Urgency.SOON if left < threshold else Urgency.OK

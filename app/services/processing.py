@@ -24,7 +24,7 @@ from app.domain.durations import SupplementPolicy
 from app.domain.errors import DomainError
 from app.domain.localtime import to_local
 from app.domain.process import CITIZEN, DESK, STATE_FIELDS, Holding, Person, Process, Step, may_act_on, may_hold
-from app.domain.timeliness import classify_finished
+from app.domain.timeliness import DEFAULT_DUE_SOON, Urgency, classify_finished, urgency_of
 from app.domain.workflow import (
     OPEN_STATUSES,
     Action,
@@ -160,13 +160,14 @@ class Progress:
     """Where a dossier stands, for its page: the step, who holds it, time left, the flags."""
 
     step_name: str
-    step_position: int
-    step_count: int
     holder: str  # department or office, and the person if named
     step_due_at: datetime
     step_left: timedelta | None  # working time to the step's deadline; None when closed or paused
+    step_urgency: Urgency | None
     due_left: timedelta | None
     paused: bool
+    in_process: bool  # open and not yet done: the steps are worth showing
+    late_apology: bool  # less than one working day before the due instant: too late for Mẫu 04 by the rules
     flags: tuple[str, ...]
 
 
@@ -184,12 +185,14 @@ def progress(session: Session, dossier: Dossier, *, now: datetime) -> Progress:
                      "trong chỉ số đánh giá (Quyết định 766).")
     if dossier.due_rescheduled_at is not None:
         flags.append("Đã xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04); chỉ số đánh giá vẫn tính theo ngày hẹn ban đầu.")
+    step_left = calendar.elapsed(now, dossier.step_due_at) if calendar and dossier.status in OPEN_STATUSES else None
+    due_left = calendar.elapsed(now, dossier.due_at) if calendar else None
     return Progress(
-        step_name=step.name, step_position=dossier.step_position, step_count=len(process.steps), holder=holder,
-        step_due_at=dossier.step_due_at,
-        step_left=calendar.elapsed(now, dossier.step_due_at) if calendar and dossier.status is not DossierStatus.DONE else None,
-        due_left=calendar.elapsed(now, dossier.due_at) if calendar else None,
-        paused=paused, flags=tuple(flags),
+        step_name=step.name, holder=holder,
+        step_due_at=dossier.step_due_at, step_left=step_left,
+        step_urgency=urgency_of(step_left) if step_left is not None else None,
+        due_left=due_left, paused=paused, in_process=dossier.status in OPEN_STATUSES,
+        late_apology=due_left is not None and due_left < DEFAULT_DUE_SOON, flags=tuple(flags),
     )
 
 

@@ -22,7 +22,7 @@ from sqlalchemy import and_, false, func, or_, select, true
 from sqlalchemy.orm import Session, joinedload
 
 from app.domain.roles import Role
-from app.domain.timeliness import DEFAULT_DUE_SOON
+from app.domain.timeliness import Urgency, urgency_of
 from app.domain.workflow import OPEN_STATUSES, DossierStatus
 from app.services.calendar import unit_calendar
 from app.services.errors import Forbidden
@@ -54,18 +54,6 @@ class Sort(StrEnum):
     @property
     def label(self) -> str:
         return {Sort.DUE: "Hạn gần nhất", Sort.RECEIVED: "Mới tiếp nhận", Sort.CODE: "Mã hồ sơ"}[self]
-
-
-class Urgency(StrEnum):
-    OK = "ok"
-    SOON = "soon"
-    OVERDUE = "overdue"
-    PAUSED = "paused"
-
-    @property
-    def label(self) -> str:
-        return {Urgency.OK: "Trong hạn", Urgency.SOON: "Sắp đến hạn", Urgency.OVERDUE: "Quá hạn",
-                Urgency.PAUSED: "Tạm dừng chờ bổ sung"}[self]
 
 
 @dataclass(frozen=True)
@@ -150,14 +138,7 @@ def queue(
     for dossier, _total in found:
         deadline = dossier.due_at if kind is QueueKind.RETURN else dossier.step_due_at
         left = calendar.elapsed(now, deadline) if calendar else timedelta(0)
-        if dossier.status is DossierStatus.SUPPLEMENT_REQUESTED:
-            urgency = Urgency.PAUSED
-        elif left < timedelta(0):
-            urgency = Urgency.OVERDUE
-        elif left < DEFAULT_DUE_SOON:
-            urgency = Urgency.SOON
-        else:
-            urgency = Urgency.OK
+        urgency = urgency_of(left, paused=dossier.status is DossierStatus.SUPPLEMENT_REQUESTED)
         rows.append(QueueRow(dossier, deadline, left, urgency))
     return QueuePage(kind, rows, total, page, per_page)
 

@@ -6,7 +6,8 @@ from sqlalchemy import event
 
 from app.domain.workflow import Action, DossierStatus
 from app.services import reception
-from app.services.queues import QueueFilter, QueueKind, Sort, Urgency, queue
+from app.domain.timeliness import Urgency
+from app.services.queues import QueueFilter, QueueKind, Sort, queue
 from tests import builders
 from tests.integration.test_processing import act, vn
 from tests.integration.test_reception import reception_input

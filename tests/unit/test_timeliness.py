@@ -54,3 +54,16 @@ def test_bad_duration_short_forms_raise_value_error(text):
     with pytest.raises(ValueError):
         Duration.parse(text)
     assert issubclass(DomainError, ValueError)
+
+
+def test_urgency_of_open_work():
+    from datetime import timedelta
+
+    from app.domain.timeliness import Urgency, urgency_of
+
+    assert urgency_of(timedelta(hours=8)) is Urgency.OK
+    assert urgency_of(timedelta(hours=7, minutes=59)) is Urgency.SOON
+    assert urgency_of(timedelta(0)) is Urgency.SOON
+    assert urgency_of(-timedelta(minutes=1)) is Urgency.OVERDUE
+    assert urgency_of(-timedelta(hours=3), paused=True) is Urgency.PAUSED
+    assert urgency_of(timedelta(hours=20), threshold=timedelta(hours=24)) is Urgency.SOON

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from app.domain.workflow import Action, DossierStatus, ResultDelivery
-from app.services.queues import QueueKind, Sort, Urgency
+from app.domain.timeliness import Urgency
+from app.services.queues import QueueKind, Sort
 
 _INSTANT = {"type": "string", "format": "date-time"}
 _OPTIONAL_INSTANT = {"type": ["string", "null"], "format": "date-time"}
