@@ -359,8 +359,7 @@ def _step_due(calendar: WorkCalendar, procedure: Procedure, step: Step, start: d
 
 
 def _holder_user(context: _Context) -> User | None:
-    dossier = context.dossier
-    return dossier.holder_user if dossier.holder_user_id is not None else None
+    return context.dossier.holder_user
 
 
 def _hand_over(context: _Context, data: ActionInput) -> list[str]:

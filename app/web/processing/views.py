@@ -7,7 +7,7 @@ from datetime import datetime
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from app.domain.localtime import VN_TZ, to_local
+from app.domain.localtime import VN_TZ
 from app.domain.paper import PaperSize
 from app.domain.roles import Role
 from app.domain.workflow import TRANSITIONS, Action, DossierStatus, ResultDelivery
@@ -212,8 +212,3 @@ def _done_message(action: Action, dossier) -> str:  # type: ignore[no-untyped-de
         Action.STOP: "Đã lập thông báo dừng giải quyết hồ sơ",
     }
     return f"{words[action]}: hồ sơ {dossier.code}."
-
-
-def local_input(value: datetime | None) -> str:
-    """A stored instant as the value of a datetime-local input."""
-    return to_local(value).strftime("%Y-%m-%dT%H:%M") if value else ""
