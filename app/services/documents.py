@@ -96,8 +96,7 @@ def print_receipt(
         tracking=Tracking(status_url(base_url, dossier.token), dossier.code),
         code=dossier.code,
         receiving_unit=_receiving_unit(unit),
-        applicant=Applicant(dossier.applicant_name, dossier.applicant_address, dossier.applicant_phone,
-                            dossier.applicant_email),
+        applicant=_applicant(dossier),
         applicant_id=f"{_ID_LABEL[dossier.applicant_id_kind]}: {dossier.applicant_id_number}",
         owner=_owner(dossier),
         procedure=_procedure(dossier.procedure),
@@ -203,8 +202,7 @@ def print_notice(
     if notice.form == "02":
         content = form02_supplement_request.render(form02_supplement_request.SupplementRequestData(
             header=header, tracking=tracking, receiving_unit=_receiving_unit(unit),
-            applicant=Applicant(dossier.applicant_name, dossier.applicant_address, dossier.applicant_phone,
-                                dossier.applicant_email),
+            applicant=_applicant(dossier),
             procedure=_procedure(dossier.procedure),
             missing=tuple(line for line in notice.missing.splitlines() if line.strip()),
             reason=notice.reason, guide_name=notice.by.full_name, guide_phone=unit.phone,
@@ -249,8 +247,7 @@ def print_non_reception(
         header=_header(unit, local_date(record.at), f"Số: {number}"),
         tracking=Tracking(status_url(base_url, record.token), number, "Số phiếu"),
         receiving_unit=_receiving_unit(unit),
-        applicant=Applicant(record.applicant_name, record.applicant_address, record.applicant_phone,
-                            record.applicant_email),
+        applicant=_applicant(record),
         procedure=_procedure(record.procedure),
         reason=record.reason,
     )
@@ -368,6 +365,11 @@ def _record(
     session.add(record)
     session.flush()
     return record
+
+
+def _applicant(row: Dossier | NonReception) -> Applicant:
+    """The applicant block of the desk's forms (Mẫu 01, 02, 03)."""
+    return Applicant(row.applicant_name, row.applicant_address, row.applicant_phone, row.applicant_email)
 
 
 def _header(unit: Unit, day: date, number: str = "") -> Header:
