@@ -200,13 +200,8 @@ def print_notice(
     header = _header(unit, local_date(notice.at), f"Số: {number}")
     tracking = Tracking(status_url(base_url, dossier.token), dossier.code)
     if notice.form == "02":
-        content = form02_supplement_request.render(form02_supplement_request.SupplementRequestData(
-            header=header, tracking=tracking, receiving_unit=_receiving_unit(unit),
-            applicant=_applicant(dossier),
-            procedure=_procedure(dossier.procedure),
-            missing=tuple(line for line in notice.missing.splitlines() if line.strip()),
-            reason=notice.reason, guide_name=notice.by.full_name, guide_phone=unit.phone,
-        ), paper=paper)
+        content = _supplement_request(header, tracking, unit, dossier, notice.missing, notice.reason, notice.by,
+                                      paper)
         slug = "phieu-yeu-cau-bo-sung"
     elif notice.form == "04":
         leader = notice.by.has_role(Role.LEADER)
@@ -243,28 +238,15 @@ def print_non_reception(
     incomplete = record.kind is NonReceptionKind.INCOMPLETE
     form, slug, suffix = ("02", "phieu-huong-dan", "HDHS") if incomplete else ("03", "phieu-tu-choi", "TCHS")
     number = f"{record.number}/{suffix}"
-    common = dict(
-        header=_header(unit, local_date(record.at), f"Số: {number}"),
-        tracking=Tracking(status_url(base_url, record.token), number, "Số phiếu"),
-        receiving_unit=_receiving_unit(unit),
-        applicant=_applicant(record),
-        procedure=_procedure(record.procedure),
-        reason=record.reason,
-    )
+    header = _header(unit, local_date(record.at), f"Số: {number}")
+    tracking = Tracking(status_url(base_url, record.token), number, "Số phiếu")
     if incomplete:
-        content = form02_supplement_request.render(
-            form02_supplement_request.SupplementRequestData(
-                **common,
-                missing=tuple(line for line in record.missing.splitlines() if line.strip()),
-                guide_name=record.by.full_name,
-                guide_phone=unit.phone,
-            ),
-            paper=paper,
-        )
+        content = _supplement_request(header, tracking, unit, record, record.missing, record.reason, record.by, paper)
     else:
-        content = form03_refusal.render(
-            form03_refusal.RefusalData(**common, clerk_name=record.by.full_name), paper=paper
-        )
+        content = form03_refusal.render(form03_refusal.RefusalData(
+            header=header, tracking=tracking, receiving_unit=_receiving_unit(unit), applicant=_applicant(record),
+            procedure=_procedure(record.procedure), reason=record.reason, clerk_name=record.by.full_name,
+        ), paper=paper)
     printed = _record(session, actor, unit, form, paper, now, non_reception=record)
     return Printed(content, f"{slug}-{record.year}-{record.number}.pdf", printed)
 
@@ -365,6 +347,18 @@ def _record(
     session.add(record)
     session.flush()
     return record
+
+
+def _supplement_request(
+    header: Header, tracking: Tracking, unit: Unit, row: Dossier | NonReception, missing: str, reason: str,
+    guide: User, paper: PaperSize,
+) -> bytes:
+    """Mẫu 02, at the counter (not received) or during processing (a dossier's notice)."""
+    return form02_supplement_request.render(form02_supplement_request.SupplementRequestData(
+        header=header, tracking=tracking, receiving_unit=_receiving_unit(unit), applicant=_applicant(row),
+        procedure=_procedure(row.procedure), missing=tuple(line for line in missing.splitlines() if line.strip()),
+        reason=reason, guide_name=guide.full_name, guide_phone=unit.phone,
+    ), paper=paper)
 
 
 def _applicant(row: Dossier | NonReception) -> Applicant:

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -38,12 +37,11 @@ from app.domain.worktime import WorkCalendar, share_duration
 from app.services.access import can_see_unit
 from app.services.calendar import unit_calendar
 from app.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from app.services.rows import find
+from app.services.rows import MAX_ID, find, insert_numbered, next_number
 from app.services.validation import Errors, text_field
 from models import Dossier, DossierEvent, DossierNotice, Handover, Procedure, User
 
 STALE = "Hồ sơ vừa được cập nhật, vui lòng tải lại trang để xem thay đổi rồi thao tác lại."
-MAX_ATTEMPTS = 20
 NOTICE_SUFFIX = {"02": "PYCBS", "04": "XL", "05": "TB-DGQ"}
 
 
@@ -251,14 +249,16 @@ def apply_action(session: Session, actor: User, dossier_id: int, data: ActionInp
 
 
 def _locked(session: Session, actor: User, dossier_id: int) -> Dossier:
-    dossier = find(session, Dossier, dossier_id)
+    """The dossier, row locked (PostgreSQL; SQLite has one writer at a time) and re-read; NotFound if not visible."""
+    dossier = None
+    if 0 < dossier_id <= MAX_ID:
+        dossier = session.scalars(
+            select(Dossier).where(Dossier.id == dossier_id).with_for_update()
+            .execution_options(populate_existing=True)
+        ).one_or_none()
     if dossier is None or not can_see_unit(session, actor, dossier.unit_id):
         raise NotFound("Không tìm thấy hồ sơ.")
-    # Lock the row (PostgreSQL; SQLite has one writer at a time) and read its latest state.
-    return session.scalars(
-        select(Dossier).where(Dossier.id == dossier_id).with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    return dossier
 
 
 def _refuse(error: DomainError) -> None:
@@ -292,9 +292,7 @@ class _Context:
     ) -> Handover:
         dossier = self.dossier
         deadline = deadline or dossier.step_due_at
-        seq = 1 + (self.session.scalar(
-            select(func.coalesce(func.max(Handover.seq), 0)).where(Handover.dossier_id == dossier.id)
-        ) or 0)
+        seq = next_number(self.session, Handover.seq, Handover.dossier_id == dossier.id)  # the row is locked
         row = Handover(
             dossier_id=dossier.id, seq=seq, kind=kind.value, at=self.now, step_position=dossier.step_position,
             giver=giver, giver_user_id=giver_user.id if giver_user else None,
@@ -323,24 +321,18 @@ class _Context:
     def notice(self, form: str, **values: Any) -> DossierNotice:
         dossier = self.dossier
         year = to_local(self.now).year
-        for _attempt in range(MAX_ATTEMPTS):
-            number = 1 + self.session.scalar(
-                select(func.coalesce(func.max(DossierNotice.number), 0)).where(
-                    DossierNotice.unit_id == dossier.unit_id, DossierNotice.form == form, DossierNotice.year == year
-                )
-            )
-            notice = DossierNotice(
+
+        def build() -> DossierNotice:
+            number = next_number(self.session, DossierNotice.number, DossierNotice.unit_id == dossier.unit_id,
+                                 DossierNotice.form == form, DossierNotice.year == year)
+            return DossierNotice(
                 unit_id=dossier.unit_id, dossier_id=dossier.id, form=form, number=number, year=year, at=self.now,
                 by_id=self.actor.id, reason=self.reason, **values,
             )
-            try:
-                with self.session.begin_nested():
-                    self.session.add(notice)
-            except IntegrityError:
-                continue  # another letter took this number: take the next
-            self.extra["notice_id"] = notice.id
-            return notice
-        raise ValidationFailed({"action": "Hệ thống đang bận; vui lòng thử lại."})
+
+        notice = insert_numbered(self.session, build, field="action")  # another letter took it: the next one
+        self.extra["notice_id"] = notice.id
+        return notice
 
     def user(self, user_id: int | None, step: Step, what: str) -> User | None:
         if user_id is None:

@@ -13,8 +13,6 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.domain.catalogue import DocumentSpec, validate_documents
@@ -28,11 +26,10 @@ from app.services.calendar import unit_calendar
 from app.services.catalogue import get_procedure, list_procedures
 from app.services.errors import Forbidden, NotFound, ValidationFailed
 from app.services.processing import start_process
-from app.services.rows import find
+from app.services.rows import find, insert_numbered, next_number
 from app.services.validation import Errors, text_field
 from models import Dossier, DossierDocument, NonReception, Procedure, User
 
-MAX_ATTEMPTS = 20
 
 
 @dataclass(frozen=True)
@@ -122,7 +119,8 @@ def receive_dossier(session: Session, actor: User, data: ReceptionInput, *, now:
     local_now = to_local(now)
     calendar = unit_calendar(session, unit)
     due_at = calendar.add(local_now, procedure.duration)
-    for _attempt in range(MAX_ATTEMPTS):
+
+    def build() -> Dossier:
         sequence, logbook_number = _next_numbers(session, unit.id, local_now)
         dossier = Dossier(
             unit_id=unit.id,
@@ -153,27 +151,19 @@ def receive_dossier(session: Session, actor: User, data: ReceptionInput, *, now:
             for i, d in enumerate(documents, start=1)
         ]
         start_process(dossier, procedure, calendar, actor, now)
-        try:
-            with session.begin_nested():
-                session.add(dossier)
-        except IntegrityError:
-            continue  # a concurrent clerk took this number: take the next one
         return dossier
-    raise ValidationFailed({"code": "Không cấp được mã hồ sơ do quá nhiều hồ sơ được nhận cùng lúc; vui lòng thử lại."})
+
+    return insert_numbered(  # a concurrent clerk took the number: build again with the next one
+        session, build, field="code",
+        message="Không cấp được mã hồ sơ do quá nhiều hồ sơ được nhận cùng lúc; vui lòng thử lại.",
+    )
 
 
 def _next_numbers(session: Session, unit_id: int, local_now: datetime) -> tuple[int, int]:
-    sequence = session.scalar(
-        select(func.coalesce(func.max(Dossier.sequence), 0)).where(
-            Dossier.unit_id == unit_id, Dossier.reception_day == local_now.date()
-        )
+    return (
+        next_number(session, Dossier.sequence, Dossier.unit_id == unit_id, Dossier.reception_day == local_now.date()),
+        next_number(session, Dossier.logbook_number, Dossier.unit_id == unit_id, Dossier.logbook_year == local_now.year),
     )
-    logbook = session.scalar(
-        select(func.coalesce(func.max(Dossier.logbook_number), 0)).where(
-            Dossier.unit_id == unit_id, Dossier.logbook_year == local_now.year
-        )
-    )
-    return sequence + 1, logbook + 1
 
 
 def turn_away(
@@ -192,25 +182,17 @@ def turn_away(
         errors.add("missing", "Mỗi dòng tối đa 500 ký tự.")
     errors.raise_if_any()
     year = to_local(now).year
-    for _attempt in range(MAX_ATTEMPTS):
-        number = 1 + session.scalar(
-            select(func.coalesce(func.max(NonReception.number), 0)).where(
-                NonReception.unit_id == actor.unit_id, NonReception.kind == kind, NonReception.year == year
-            )
-        )
-        record = NonReception(
+    def build() -> NonReception:
+        number = next_number(session, NonReception.number, NonReception.unit_id == actor.unit_id,
+                             NonReception.kind == kind, NonReception.year == year)
+        return NonReception(
             unit_id=actor.unit_id, procedure_id=procedure.id, kind=kind, number=number, year=year,
             channel=data.channel, missing="\n".join(missing), reason=reason, at=now, by_id=actor.id,
             token=secrets.token_urlsafe(24),
             **{k: v for k, v in applicant.items() if not k.startswith("owner")},
         )
-        try:
-            with session.begin_nested():
-                session.add(record)
-        except IntegrityError:
-            continue
-        return record
-    raise ValidationFailed({"reason": "Hệ thống đang bận; vui lòng thử lại."})
+
+    return insert_numbered(session, build, field="reason")
 
 
 def get_dossier(session: Session, actor: User, dossier_id: int) -> Dossier:
