@@ -1,16 +1,19 @@
 """SQLAlchemy models. Importing this package registers every table on ``Base.metadata``."""
 
 from models.api import ApiToken
+from models.audit import AuditEntry
 from models.base import Base
 from models.calendar import CalendarOverride
 from models.desk import NonReception
 from models.dossier import Dossier, DossierDocument, DossierEvent, DossierNotice, Handover
+from models.feedback import SatisfactionRating
 from models.org import Department, Unit, User, UserRole
 from models.printing import PrintedDocument
 from models.procedure import Procedure, ProcedureDocument, ProcedureStep
 
 __all__ = [
     "ApiToken",
+    "AuditEntry",
     "Base",
     "CalendarOverride",
     "Department",
@@ -24,6 +27,7 @@ __all__ = [
     "PrintedDocument",
     "ProcedureDocument",
     "ProcedureStep",
+    "SatisfactionRating",
     "Unit",
     "User",
     "UserRole",

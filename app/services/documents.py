@@ -20,11 +20,10 @@ from app.domain.roles import Role
 from app.domain.process import CITIZEN, DESK
 from app.domain.vn_words import money, short_instant
 from app.domain.workflow import TERMINAL_STATUSES, DossierStatus, IdKind, NonReceptionKind, ResultDelivery
-from app.domain.worktime import share_duration
 from app.services.access import get_visible_unit
 from app.services.calendar import unit_calendar
 from app.services.errors import Forbidden, NotFound, ValidationFailed
-from app.services.processing import NOTICE_SUFFIX, process_of
+from app.services.processing import NOTICE_SUFFIX, planned_steps, process_of
 from app.services.reception import get_dossier, get_non_reception
 from app.services.rows import find
 from models import (
@@ -95,7 +94,7 @@ def print_receipt(
         header=_header(unit, local_date(dossier.received_at)),
         tracking=Tracking(status_url(base_url, dossier.token), dossier.code),
         code=dossier.code,
-        receiving_unit=_receiving_unit(unit),
+        receiving_unit=receiving_unit_name(unit),
         applicant=_applicant(dossier),
         applicant_id=f"{_ID_LABEL[dossier.applicant_id_kind]}: {dossier.applicant_id_number}",
         owner=_owner(dossier),
@@ -169,17 +168,12 @@ def planned_handovers(session: Session, dossier: Dossier) -> tuple[form06_contro
     if dossier.status is DossierStatus.DONE:
         return (*recorded, form06_control_slip.HandoverRow(DESK, CITIZEN, dossier.due_at))
     process = process_of(dossier.procedure)
-    calendar = unit_calendar(session, dossier.unit)
-    planned, position, deadline = [], dossier.step_position, dossier.step_due_at
-    while True:
-        following = process.next_position(position)
+    steps = planned_steps(dossier, unit_calendar(session, dossier.unit))
+    planned = []
+    for step, deadline in steps:
+        following = process.next_position(step.position)
         receiver = process.step(following).holder_label if following else DESK
-        planned.append(form06_control_slip.HandoverRow(process.step(position).holder_label, receiver, deadline))
-        if following is None:
-            break
-        share = process.step(following).share
-        deadline = min(calendar.add(deadline, share_duration(dossier.procedure.duration, share)), dossier.due_at)
-        position = following
+        planned.append(form06_control_slip.HandoverRow(step.holder_label, receiver, deadline))
     planned.append(form06_control_slip.HandoverRow(DESK, CITIZEN, dossier.due_at))
     return (*recorded, *planned)
 
@@ -216,7 +210,7 @@ def print_notice(
         slug = "van-ban-xin-loi"
     else:
         content = form05_suspension_notice.render(form05_suspension_notice.SuspensionNoticeData(
-            header=header, tracking=tracking, receiving_unit=_receiving_unit(unit),
+            header=header, tracking=tracking, receiving_unit=receiving_unit_name(unit),
             applicant_name=dossier.applicant_name, code=dossier.code, procedure=_procedure(dossier.procedure),
             received_at=dossier.received_at, requested_at=notice.requested_at or notice.at, stopped_at=notice.at,
             reason=notice.reason, fee_handling=notice.fee_handling or "Không phát sinh.",
@@ -244,7 +238,7 @@ def print_non_reception(
         content = _supplement_request(header, tracking, unit, record, record.missing, record.reason, record.by, paper)
     else:
         content = form03_refusal.render(form03_refusal.RefusalData(
-            header=header, tracking=tracking, receiving_unit=_receiving_unit(unit), applicant=_applicant(record),
+            header=header, tracking=tracking, receiving_unit=receiving_unit_name(unit), applicant=_applicant(record),
             procedure=_procedure(record.procedure), reason=record.reason, clerk_name=record.by.full_name,
         ), paper=paper)
     printed = _record(session, actor, unit, form, paper, now, non_reception=record)
@@ -290,7 +284,7 @@ def logbook(
     books = sorted({d.logbook_year for d in dossiers}) or [first.year]
     data = form07_logbook.LogbookData(
         header=_header(unit, local_date(now)),
-        unit_name=_receiving_unit(unit),
+        unit_name=receiving_unit_name(unit),
         book=", ".join(str(b) for b in books),
         period_from=first,
         period_to=last,
@@ -355,7 +349,7 @@ def _supplement_request(
 ) -> bytes:
     """Mẫu 02, at the counter (not received) or during processing (a dossier's notice)."""
     return form02_supplement_request.render(form02_supplement_request.SupplementRequestData(
-        header=header, tracking=tracking, receiving_unit=_receiving_unit(unit), applicant=_applicant(row),
+        header=header, tracking=tracking, receiving_unit=receiving_unit_name(unit), applicant=_applicant(row),
         procedure=_procedure(row.procedure), missing=tuple(line for line in missing.splitlines() if line.strip()),
         reason=reason, guide_name=guide.full_name, guide_phone=unit.phone,
     ), paper=paper)
@@ -370,7 +364,7 @@ def _header(unit: Unit, day: date, number: str = "") -> Header:
     return Header(unit.governing_body_name, unit.name, unit.place_name, day, number)
 
 
-def _receiving_unit(unit: Unit) -> str:
+def receiving_unit_name(unit: Unit) -> str:
     """"Trung tâm phục vụ hành chính công xã An Bình": the desk's name in running text."""
     return _running_case(f"{unit.name} {_kind(unit)}{unit.place_name}", unit)
 

@@ -194,6 +194,24 @@ def progress(session: Session, dossier: Dossier, *, now: datetime) -> Progress:
     )
 
 
+def planned_steps(dossier: Dossier, calendar: WorkCalendar) -> list[tuple[Step, datetime]]:
+    """The current step and those still to come, each with its planned deadline.
+
+    The current step keeps its own deadline; each following one adds its share
+    of the procedure's duration, never beyond the dossier's due instant.
+    """
+    process = process_of(dossier.procedure)
+    planned, position, deadline = [], dossier.step_position, dossier.step_due_at
+    while True:
+        planned.append((process.step(position), deadline))
+        following = process.next_position(position)
+        if following is None:
+            return planned
+        share = process.step(following).share
+        deadline = min(calendar.add(deadline, share_duration(dossier.procedure.duration, share)), dossier.due_at)
+        position = following
+
+
 def receivers(session: Session, dossier: Dossier, action: Action) -> list[User]:
     """The people who may take the dossier by ``action`` (hand over: the next step; assign: this step)."""
     process = process_of(dossier.procedure)

@@ -30,6 +30,12 @@ from app.services.rows import find, insert_numbered, next_number
 from app.services.validation import Errors, text_field
 from models import Dossier, DossierDocument, NonReception, Procedure, User
 
+STATUS_TOKEN_BYTES = 24  # 192 bits: 32 URL-safe characters in the QR's link
+
+
+def new_status_token() -> str:
+    """A fresh, unguessable token for a citizen's status link (design.md: at least 128 bits)."""
+    return secrets.token_urlsafe(STATUS_TOKEN_BYTES)
 
 
 @dataclass(frozen=True)
@@ -128,7 +134,7 @@ def receive_dossier(session: Session, actor: User, data: ReceptionInput, *, now:
             code=format_dossier_code(unit.code, local_now.date(), sequence),
             reception_day=local_now.date(),
             sequence=sequence,
-            token=secrets.token_urlsafe(24),
+            token=new_status_token(),
             deciding_agency=unit.governing_body_name,
             channel=data.channel,
             sets_count=data.sets_count,
@@ -188,7 +194,7 @@ def turn_away(
         return NonReception(
             unit_id=actor.unit_id, procedure_id=procedure.id, kind=kind, number=number, year=year,
             channel=data.channel, missing="\n".join(missing), reason=reason, at=now, by_id=actor.id,
-            token=secrets.token_urlsafe(24),
+            token=new_status_token(),
             **{k: v for k, v in applicant.items() if not k.startswith("owner")},
         )
 
