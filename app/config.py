@@ -30,10 +30,19 @@ DEFAULTS: dict[str, Any] = {
     # Public address of the service, printed in the QR codes (https://motcua.xa.gov.vn).
     # Default: the address the clerk's browser used, which may be a LAN name citizens cannot reach.
     "PUBLIC_BASE_URL": None,
+    # Behind nginx (or another reverse proxy): how many proxies set X-Forwarded-For/-Proto.
+    # 0 = none; the client's address is then the socket's, which the rate limits count by.
+    "PROXY_COUNT": 0,
+    # Rate limits of the public status pages (``limits`` strings, per client IP or per code).
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": "memory://",  # per worker; redis://host:6379 to share between servers
+    "PUBLIC_RATE_LIMIT": "60 per minute;600 per hour",
+    "LOOKUP_MISS_LIMIT": "10 per 10 minutes;40 per day",
+    "LOOKUP_CODE_MISS_LIMIT": "5 per hour;20 per day",
 }
 
 # Environment variables read on top of instance/config.py.
-ENV_KEYS = ("MOTCUA_ENV", "SECRET_KEY", "DATABASE_URL", "PUBLIC_BASE_URL")
+ENV_KEYS = ("MOTCUA_ENV", "SECRET_KEY", "DATABASE_URL", "PUBLIC_BASE_URL", "RATELIMIT_STORAGE_URI")
 
 
 class ConfigError(RuntimeError):

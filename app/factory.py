@@ -15,6 +15,7 @@ from app import db
 from app.clock import SystemClock
 from app.config import load_config
 from app.extensions import csrf, login_manager
+from app.web.public.throttle import Throttle
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,6 +36,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     _init_login(app)
     csrf.init_app(app)
+    _init_proxy(app)
+    app.extensions["motcua.throttle"] = Throttle(
+        app.config["RATELIMIT_STORAGE_URI"], app.config, enabled=bool(app.config["RATELIMIT_ENABLED"])
+    )
 
     from app.web import register_web
 
@@ -44,6 +49,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     register_cli(app)
     return app
+
+
+def _init_proxy(app: Flask) -> None:
+    """Trust X-Forwarded-For/-Proto/-Host from exactly PROXY_COUNT proxies in front of us."""
+    count = int(app.config["PROXY_COUNT"] or 0)
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
 
 
 def _init_login(app: Flask) -> None:

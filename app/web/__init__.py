@@ -7,7 +7,7 @@ from flask import Flask
 
 def register_web(app: Flask) -> None:
     """Register blueprints, error handlers, template filters and globals."""
-    from app.web import errors, filters, guards
+    from app.web import errors, filters, guards, headers
     from app.extensions import csrf
     from app.web.admin import bp as admin_bp
     from app.web.api import bp as api_bp
@@ -16,6 +16,7 @@ def register_web(app: Flask) -> None:
     from app.web.catalogue import bp as catalogue_bp
     from app.web.main import bp as main_bp
     from app.web.processing import bp as processing_bp
+    from app.web.public import bp as public_bp
     from app.web.reception import bp as reception_bp
 
     app.register_blueprint(main_bp)
@@ -27,6 +28,9 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(processing_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # bearer tokens, never cookies
+    app.register_blueprint(public_bp)
+    csrf.exempt(public_bp)  # no session: the secret token in the address is the key
     errors.register(app)
     guards.register(app)
     filters.register(app)
+    headers.register(app)

@@ -1,0 +1,96 @@
+"""Rate limits of the public pages, on the ``limits`` library (the engine of Flask-Limiter).
+
+Three budgets, each a ``limits`` string in the configuration:
+
+- ``PUBLIC_RATE_LIMIT``: every public request, per client IP (scraping, floods);
+- ``LOOKUP_MISS_LIMIT``: lookups that found nothing, per client IP (guessing);
+- ``LOOKUP_CODE_MISS_LIMIT``: wrong digit pairs for one dossier code, from any IP
+  (guessing the four digits of one dossier from many addresses).
+
+Counters live in ``RATELIMIT_STORAGE_URI``: ``memory://`` (the default) keeps
+them per worker process; ``redis://…`` or ``memcached://…`` shares them between
+workers and servers. The storage is made lazily in each process, so a
+pre-forking server never shares one made before the fork.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from limits import RateLimitItem, parse_many
+from limits.storage import Storage, storage_from_string
+from limits.strategies import SlidingWindowCounterRateLimiter
+
+BUDGETS = {
+    "public": "PUBLIC_RATE_LIMIT",
+    "miss": "LOOKUP_MISS_LIMIT",
+    "code_miss": "LOOKUP_CODE_MISS_LIMIT",
+}
+
+
+@dataclass(frozen=True)
+class Blocked:
+    """A budget is spent: try again after ``retry_after`` seconds."""
+
+    budget: str
+    retry_after: int
+
+
+class Throttle:
+    """The public budgets of one application."""
+
+    def __init__(self, storage_uri: str, config: Mapping[str, str], *, enabled: bool = True) -> None:
+        self.storage_uri = storage_uri
+        self.enabled = enabled
+        self.items: dict[str, list[RateLimitItem]] = {
+            name: parse_many(config[key]) for name, key in BUDGETS.items() if config.get(key)
+        }
+        self._lock = threading.Lock()
+        self._pid: int | None = None
+        self._limiter: SlidingWindowCounterRateLimiter | None = None
+        self._storage: Storage | None = None
+
+    def _strategy(self) -> SlidingWindowCounterRateLimiter:
+        pid = os.getpid()
+        if self._pid != pid or self._limiter is None:
+            with self._lock:
+                if self._pid != pid or self._limiter is None:
+                    self._storage = storage_from_string(self.storage_uri)
+                    self._limiter = SlidingWindowCounterRateLimiter(self._storage)
+                    self._pid = pid
+        return self._limiter
+
+    def hit(self, budget: str, key: str) -> Blocked | None:
+        """Count one request against ``budget`` for ``key``; Blocked if that spent it."""
+        if not self.enabled:
+            return None
+        limiter = self._strategy()
+        for item in self.items.get(budget, ()):
+            if not limiter.hit(item, budget, key):
+                return Blocked(budget, self._retry_after(limiter, item, budget, key))
+        return None
+
+    def check(self, budget: str, key: str) -> Blocked | None:
+        """Whether ``budget`` is already spent for ``key``, without counting."""
+        if not self.enabled:
+            return None
+        limiter = self._strategy()
+        for item in self.items.get(budget, ()):
+            if not limiter.test(item, budget, key):
+                return Blocked(budget, self._retry_after(limiter, item, budget, key))
+        return None
+
+    def reset(self) -> None:
+        """Forget every counter (tests, and an admin's "unblock everybody")."""
+        if self._storage is not None:
+            self._storage.reset()
+
+    @staticmethod
+    def _retry_after(limiter: SlidingWindowCounterRateLimiter, item: RateLimitItem, *identifiers: str) -> int:
+        reset_at = limiter.get_window_stats(item, *identifiers).reset_time
+        return max(1, math.ceil(reset_at - time.time()))
