@@ -34,7 +34,7 @@ from app.domain.timeliness import Timeliness, classify_finished
 from app.domain.working_hours import parse_windows
 from app.domain.workflow import OPEN_STATUSES, Action, DossierStatus, NonReceptionKind, ResultDelivery
 from app.services.calendar import unit_calendar
-from app.services.documents import receiving_unit_name
+from app.services.documents import non_reception_number, receiving_unit_name
 from app.services.errors import Conflict, Forbidden, NotFound
 from app.services.processing import NOTICE_SUFFIX, planned_steps, process_of
 from app.services.reception import get_dossier, new_status_token
@@ -208,7 +208,7 @@ def _dossier_page(session: Session, dossier: Dossier, now: datetime) -> DossierP
         holder=mask_name(dossier.owner_name or dossier.applicant_name), office=office_of(unit),
         status=status, received_at=dossier.received_at, due_at=dossier.due_at,
         rescheduled_at=dossier.due_rescheduled_at, now=now,
-        timeline=_timeline(dossier, calendar, due_effective),
+        timeline=_timeline(dossier, calendar, due_effective, now),
         current=holder_phrase(process_of(dossier.procedure).step(dossier.step_position)) if open_ else None,
         paused=paused, overdue=overdue,
         overdue_by=calendar.elapsed(due_effective, now) if overdue and calendar else None,
@@ -223,7 +223,7 @@ def _dossier_page(session: Session, dossier: Dossier, now: datetime) -> DossierP
     )
 
 
-def _timeline(dossier: Dossier, calendar, due_effective: datetime) -> tuple[TimelineStep, ...]:  # type: ignore[no-untyped-def]
+def _timeline(dossier: Dossier, calendar, due_effective: datetime, now: datetime) -> tuple[TimelineStep, ...]:  # type: ignore[no-untyped-def]
     """The steps of the process, each done, current, next or not carried out, with their instants."""
     process = process_of(dossier.procedure)
     status, position = dossier.status, dossier.step_position
@@ -248,15 +248,16 @@ def _timeline(dossier: Dossier, calendar, due_effective: datetime) -> tuple[Time
             steps.append(TimelineStep(name, Phase.DONE, dossier.finished_at))
         elif index == position:
             paused = status is DossierStatus.SUPPLEMENT_REQUESTED
-            due = None if paused else (due_effective if index == last else dossier.step_due_at)
+            # At the desk with the result the wait is the citizen's: no deadline to show.
+            due = None if paused or status is DossierStatus.DONE else dossier.step_due_at
             started = dossier.finished_at if index == last and dossier.finished_at else dossier.step_started_at
             steps.append(TimelineStep(name, Phase.CURRENT, started, due))
         elif closed:
             steps.append(TimelineStep(name, Phase.SKIPPED))
         else:
             at = due_effective if index == last else planned.get(index)
-            if status is DossierStatus.SUPPLEMENT_REQUESTED:
-                at = None  # the deadlines move when the supplement comes
+            if status is DossierStatus.SUPPLEMENT_REQUESTED or (at is not None and at < now):
+                at = None  # the deadlines move when the supplement comes; a plan already missed says nothing
             steps.append(TimelineStep(name, Phase.NEXT, at))
     return tuple(steps)
 
@@ -269,9 +270,8 @@ def _automatic(dossier: Dossier) -> dict[str, int]:
 
 def _turned_away_page(record: NonReception) -> TurnedAwayPage:
     names = (record.applicant_name,)
-    suffix = "PYCBS" if record.kind is NonReceptionKind.INCOMPLETE else "TCTN"
     return TurnedAwayPage(
-        kind=record.kind, number=f"{record.number}/{suffix}", at=record.at, procedure=record.procedure.name,
+        kind=record.kind, number=non_reception_number(record), at=record.at, procedure=record.procedure.name,
         holder=mask_name(record.applicant_name), office=office_of(record.unit),
         reason=redact(record.reason, *names),
         missing=tuple(redact(line, *names) for line in record.missing.splitlines() if line.strip()),

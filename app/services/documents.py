@@ -77,6 +77,14 @@ class Printed:
     mimetype: str = "application/pdf"
 
 
+NON_RECEPTION_SUFFIX = {NonReceptionKind.INCOMPLETE: "HDHS", NonReceptionKind.REFUSED: "TCHS"}
+
+
+def non_reception_number(record: NonReception) -> str:
+    """"3/TCHS": the number printed on a turn-away letter (Mẫu 02 at the counter or Mẫu 03)."""
+    return f"{record.number}/{NON_RECEPTION_SUFFIX[record.kind]}"
+
+
 def status_url(base_url: str, token: str) -> str:
     """The citizen status page of ``token``: what the QR holds."""
     return base_url.rstrip("/") + STATUS_PATH + token
@@ -230,8 +238,8 @@ def print_non_reception(
     unit = record.unit
     paper = paper or unit.receipt_paper
     incomplete = record.kind is NonReceptionKind.INCOMPLETE
-    form, slug, suffix = ("02", "phieu-huong-dan", "HDHS") if incomplete else ("03", "phieu-tu-choi", "TCHS")
-    number = f"{record.number}/{suffix}"
+    form, slug = ("02", "phieu-huong-dan") if incomplete else ("03", "phieu-tu-choi")
+    number = non_reception_number(record)
     header = _header(unit, local_date(record.at), f"Số: {number}")
     tracking = Tracking(status_url(base_url, record.token), number, "Số phiếu")
     if incomplete:
