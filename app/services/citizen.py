@@ -199,7 +199,7 @@ def _dossier_page(session: Session, dossier: Dossier, now: datetime) -> DossierP
         closing_reason = redact(event.reason, *_names(dossier)) if event else ""
     rating = None
     if status is DossierStatus.RETURNED:
-        row = session.scalar(select(SatisfactionRating).where(SatisfactionRating.dossier_id == dossier.id))
+        row = rating_of(session, dossier)
         rating = RatingSummary(row.at, row.overall, row.score) if row else None
     result = classify_finished(dossier.finished_at, dossier.due_at) if dossier.finished_at and status in (
         DossierStatus.DONE, DossierStatus.RETURNED) else None
@@ -305,6 +305,11 @@ def lookup_token(session: Session, code: str, digits: str) -> str | None:
 # --- the clerk reissues a lost receipt's link -----------------------------------------------
 
 
+def can_reissue_status_link(actor: User, dossier: Dossier) -> bool:
+    """The desk's clerks and the leaders of the dossier's unit."""
+    return actor.unit_id == dossier.unit_id and actor.has_role(Role.CLERK, Role.LEADER)
+
+
 def reissue_status_link(session: Session, actor: User, dossier_id: int, *, reason: str, now: datetime) -> Dossier:
     """Give the dossier a new status token; the old QR then finds nothing. Audited, not versioned.
 
@@ -312,7 +317,7 @@ def reissue_status_link(session: Session, actor: User, dossier_id: int, *, reaso
     workflow forms stay valid (no version bump).
     """
     dossier = get_dossier(session, actor, dossier_id)
-    if not (actor.unit_id == dossier.unit_id and actor.has_role(Role.CLERK, Role.LEADER)):
+    if not can_reissue_status_link(actor, dossier):
         raise Forbidden("Chỉ cán bộ tiếp nhận và trả kết quả hoặc lãnh đạo của đơn vị được cấp lại mã tra cứu.")
     errors = Errors()
     why = text_field(errors, "reason", reason, 255)
@@ -339,6 +344,11 @@ def status_link_history(session: Session, dossier: Dossier) -> list[AuditEntry]:
 
 
 # --- the rating ------------------------------------------------------------------------------
+
+
+def rating_of(session: Session, dossier: Dossier) -> SatisfactionRating | None:
+    """The citizen's rating of ``dossier``, if any."""
+    return session.scalar(select(SatisfactionRating).where(SatisfactionRating.dossier_id == dossier.id))
 
 
 ALREADY_RATED = "Hồ sơ này đã được đánh giá. Cảm ơn ông/bà đã góp ý."

@@ -9,6 +9,7 @@ from flask import Flask
 
 from app.domain.durations import format_amount
 from app.domain.localtime import to_local
+from app.domain import satisfaction
 from app.domain.roles import Role
 from app.domain.workflow import Action
 from app.domain.vn_words import time_left, instant_in_words, money, weekday_name, working_span
@@ -62,4 +63,5 @@ def register(app: Flask) -> None:
     app.add_template_filter(time_left, "vn_time_left")
     app.add_template_filter(working_span, "vn_span")
     app.jinja_env.globals["Role"] = Role
+    app.jinja_env.globals["satisfaction"] = satisfaction
     app.jinja_env.globals["action_labels"] = {"receive": "Tiếp nhận hồ sơ", **{a.value: a.label for a in Action}}

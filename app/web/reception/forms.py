@@ -80,3 +80,10 @@ class LogbookForm(Form):
     first = DateField("Từ ngày", validators=[InputRequired("Vui lòng chọn ngày.")])
     last = DateField("Đến ngày", validators=[InputRequired("Vui lòng chọn ngày.")])
     fmt = RadioField("Định dạng", choices=choices([("pdf", "PDF (A4 ngang, để in)"), ("xlsx", "Excel (XLSX)")]), default="pdf")
+
+
+class ReissueLinkForm(Form):
+    reason = StringField(
+        "Lý do cấp lại", validators=[InputRequired("Vui lòng ghi lý do cấp lại.")],
+        description="Ví dụ: công dân báo mất Giấy tiếp nhận hồ sơ.",
+    )

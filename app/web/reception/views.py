@@ -23,7 +23,7 @@ from app.domain.paper import PaperSize
 from app.domain.roles import Role
 from app.domain.vn_words import instant_in_words
 from app.domain.workflow import Channel, IdKind, NonReceptionKind, ResultDelivery
-from app.services import documents, processing, reception
+from app.services import citizen, documents, processing, reception
 from app.services.access import visible_unit_ids
 from app.services.catalogue import get_procedure
 from app.services.errors import NotFound, ValidationFailed
@@ -35,6 +35,7 @@ from app.web.reception.forms import (
     LogbookForm,
     PrintForm,
     ReceptionForm,
+    ReissueLinkForm,
     TurnAwayForm,
 )
 from app.web.views import apply_errors, form_status, submit
@@ -185,15 +186,39 @@ def dossiers():  # type: ignore[no-untyped-def]
 @login_required
 def dossier(dossier_id: int):  # type: ignore[no-untyped-def]
     """All the dossier's data, the due instant in words, and every document printed so far."""
+    return _dossier_page(reception.get_dossier(get_session(), actor(), dossier_id), ReissueLinkForm())
+
+
+def _dossier_page(item: Dossier, reissue_form: ReissueLinkForm, status: int = 200):  # type: ignore[no-untyped-def]
     session, user = get_session(), actor()
-    item = reception.get_dossier(session, user, dossier_id)
     return render_template("reception/dossier.html", dossier=item, prints=documents.list_prints(session, item),
                            print_form=PrintForm(), form_names=documents.FORM_NAMES,
                            actions=processing.available_actions(session, user, item),
                            progress=processing.progress(session, item, now=now()),
                            can_print_desk=documents.can_print_desk_forms(user, item.unit_id),
                            can_print_slip=documents.can_print_control_slip(user, item.unit_id),
-                           just_received=request.args.get("printed") == "new")
+                           can_reissue=citizen.can_reissue_status_link(user, item),
+                           reissue_form=reissue_form, reissues=citizen.status_link_history(session, item),
+                           rating=citizen.rating_of(session, item), status_url=documents.status_url(base_url(), item.token),
+                           just_received=request.args.get("printed") == "new"), status
+
+
+@bp.post("/ho-so/<int:dossier_id>/cap-lai-ma-tra-cuu")
+@login_required
+def reissue_status_link(dossier_id: int):  # type: ignore[no-untyped-def]
+    """A lost receipt: a new status link; the old QR stops working."""
+    session, user = get_session(), actor()
+    form = ReissueLinkForm()
+    done = submit(
+        form,
+        lambda: citizen.reissue_status_link(session, user, dossier_id, reason=form.reason.data or "", now=now()),
+        message=lambda d: "Đã cấp mã tra cứu mới; mã QR trên giấy cũ không còn dùng được. "
+                          "In lại Giấy tiếp nhận hồ sơ để giao cho công dân.",
+        then=lambda d: url_for("reception.dossier", dossier_id=d.id) + "#tra-cuu-heading",
+    )
+    if done is not None:
+        return done
+    return _dossier_page(reception.get_dossier(session, user, dossier_id), form, 400)
 
 
 @bp.post("/ho-so/<int:dossier_id>/in/<form_code>")
