@@ -14,6 +14,10 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 
+# Execution option: this connection's transaction only reads (see _install_sqlite_recipe).
+READ_ONLY = "motcua_read_only"
+
+
 def normalize_database_url(url: str) -> str:
     """Pick the psycopg 3 driver for PostgreSQL URLs written the usual ways."""
     if url.startswith("postgres://"):
@@ -54,5 +58,10 @@ def _install_sqlite_recipe(engine: Engine) -> None:
     def _on_begin(connection):  # type: ignore[no-untyped-def]
         # IMMEDIATE: take the write lock at the start, so that a transaction that
         # read and then writes never fails on a snapshot another writer moved
-        # (the default Rails adopted in 7.1 for the same reason).
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # (the default Rails adopted in 7.1 for the same reason). A connection
+        # marked READ_ONLY (the public status pages) only reads: a deferred BEGIN
+        # lets any number of them run beside each other and beside a writer (WAL).
+        if connection.get_execution_options().get(READ_ONLY):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")

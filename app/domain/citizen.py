@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import hmac
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from app.domain.process import Step
+from app.domain.process import Process, Step
 from app.domain.roles import Role
 from app.domain.working_hours import WorkingWindow
+from app.domain.workflow import DossierStatus
 
 LOOKUP_DIGITS = 4
 
@@ -132,3 +133,52 @@ class TimelineStep:
     phase: Phase
     at: datetime | None = None
     due: datetime | None = None
+
+
+def timeline(
+    process: Process,
+    *,
+    status: DossierStatus,
+    position: int,
+    step_started_at: datetime,
+    step_due_at: datetime,
+    finished_at: datetime | None,
+    returned_at: datetime | None,
+    due_effective: datetime,
+    done_at: Mapping[int, datetime],
+    planned: Mapping[int, datetime],
+    now: datetime,
+) -> tuple[TimelineStep, ...]:
+    """The steps of the process as the citizen sees them: done, current, next or not carried out.
+
+    ``done_at`` maps a step to when it was handed on (the control slip);
+    ``planned`` maps steps still to come to their planned deadlines. A plan
+    already missed, and every plan while the clock waits for the citizen's
+    supplement, is shown without a date rather than with a wrong one. Once
+    the result is at the desk, the wait is the citizen's: no deadline.
+    """
+    last = process.result_position
+    closed = status in (DossierStatus.REFUSED, DossierStatus.WITHDRAWN, DossierStatus.STOPPED)
+    paused = status is DossierStatus.SUPPLEMENT_REQUESTED
+    steps = []
+    for index in range(1, last + 1):
+        step = process.step(index)
+        name = step.name if index < last or process.return_position else "Trả kết quả"
+        if index == last and status is DossierStatus.RETURNED:
+            steps.append(TimelineStep(name, Phase.DONE, returned_at))
+        elif index < position:
+            steps.append(TimelineStep(name, Phase.DONE, done_at.get(index)))
+        elif index == position and closed:
+            steps.append(TimelineStep(name, Phase.DONE, finished_at))
+        elif index == position:
+            due = None if paused or status is DossierStatus.DONE else step_due_at
+            started = finished_at if index == last and finished_at else step_started_at
+            steps.append(TimelineStep(name, Phase.CURRENT, started, due))
+        elif closed:
+            steps.append(TimelineStep(name, Phase.SKIPPED))
+        else:
+            at = due_effective if index == last else planned.get(index)
+            if paused or (at is not None and at < now):
+                at = None
+            steps.append(TimelineStep(name, Phase.NEXT, at))
+    return tuple(steps)

@@ -21,11 +21,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from app.domain.durations import Duration
 from app.domain.roles import Role
 from app.domain.workflow import Action, DossierStatus, TransitionNotAllowed, TRANSITIONS
+from app.domain.worktime import WorkCalendar, share_duration
 
 DESK = "Bộ phận tiếp nhận và trả kết quả"
 CITIZEN = "Tổ chức, cá nhân"
@@ -109,6 +112,25 @@ class Process:
 
     def shares(self) -> list[Decimal]:
         return [s.share for s in self.steps]
+
+
+def planned_deadlines(
+    process: Process, duration: Duration, calendar: WorkCalendar, *, position: int, step_due_at: datetime,
+    due_at: datetime,
+) -> list[tuple[Step, datetime]]:
+    """The current step and those still to come, each with its planned deadline.
+
+    The current step keeps its own deadline; each following one adds its share
+    of the procedure's duration, never beyond the dossier's due instant.
+    """
+    planned, deadline = [], step_due_at
+    while True:
+        planned.append((process.step(position), deadline))
+        following = process.next_position(position)
+        if following is None:
+            return planned
+        deadline = min(calendar.add(deadline, share_duration(duration, process.step(following).share)), due_at)
+        position = following
 
 
 def may_hold(person: Person, unit_id: int, step: Step) -> bool:

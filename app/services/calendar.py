@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import threading
+from collections import OrderedDict
+from datetime import date, datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,15 +17,45 @@ from app.services.validation import Errors, text_field
 from models import CalendarOverride, Unit, User
 
 
+_CACHE_SIZE = 64
+_local = threading.local()
+
+
 def unit_calendar(session: Session, unit: Unit) -> WorkCalendar:
     """The unit's WorkCalendar: its windows and cut-off, the national calendar, its overrides."""
-    overrides = session.scalars(select(CalendarOverride).where(CalendarOverride.unit_id == unit.id)).all()
-    return WorkCalendar(
-        windows=unit.working_windows,
-        days_off=[(o.day, o.reason) for o in overrides if not o.working],
-        workdays=[(o.day, o.reason) for o in overrides if o.working],
-        same_day_cutoff=unit.same_day_cutoff,
-    )
+    return calendar_of(session, unit.id, unit.working_windows, unit.same_day_cutoff)
+
+
+def calendar_of(session: Session, unit_id: int, windows: str, same_day_cutoff: time) -> WorkCalendar:
+    """The WorkCalendar of a unit given its windows and cut-off (when the unit row is not loaded).
+
+    Reads the overrides every time, and reuses the WorkCalendar already built
+    from exactly the same data (its precomputed years are the costly part).
+    The reuse is per thread, so a calendar extending its years is never seen
+    half-done by another thread.
+    """
+    overrides = session.execute(
+        select(CalendarOverride.day, CalendarOverride.working, CalendarOverride.reason)
+        .where(CalendarOverride.unit_id == unit_id)
+    ).all()
+    key = (windows, same_day_cutoff, tuple(sorted(tuple(o) for o in overrides)))
+    cache: OrderedDict[tuple, WorkCalendar] | None = getattr(_local, "calendars", None)
+    if cache is None:
+        cache = _local.calendars = OrderedDict()
+    calendar = cache.get(key)
+    if calendar is None:
+        calendar = WorkCalendar(
+            windows=windows,
+            days_off=[(day, reason) for day, working, reason in overrides if not working],
+            workdays=[(day, reason) for day, working, reason in overrides if working],
+            same_day_cutoff=same_day_cutoff,
+        )
+        cache[key] = calendar
+        if len(cache) > _CACHE_SIZE:
+            cache.popitem(last=False)
+    else:
+        cache.move_to_end(key)
+    return calendar
 
 
 def list_overrides(session: Session, actor: User, unit_id: int, *, year: int) -> list[CalendarOverride]:

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+import threading
+import time
 from datetime import datetime, timedelta
+from datetime import time as time_of_day
+from decimal import Decimal
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, Row, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.domain.citizen import (
-    Phase,
     TimelineStep,
     holder_phrase,
     is_lookup_digits,
@@ -27,19 +30,35 @@ from app.domain.citizen import (
     mask_name,
     opening_hours,
     redact,
+    timeline,
 )
+from app.domain.durations import Duration
+from app.domain.process import Process, planned_deadlines
+from app.domain.worktime import WorkCalendar
 from app.domain.roles import Role
 from app.domain.satisfaction import COMMENT_MAX, KEYS, automatic_scores, read_answers
 from app.domain.timeliness import Timeliness, classify_finished
 from app.domain.working_hours import parse_windows
 from app.domain.workflow import OPEN_STATUSES, Action, DossierStatus, NonReceptionKind, ResultDelivery
-from app.services.calendar import unit_calendar
+from app.services.calendar import calendar_of
 from app.services.documents import non_reception_number, receiving_unit_name
 from app.services.errors import Conflict, Forbidden, NotFound
-from app.services.processing import NOTICE_SUFFIX, planned_steps, process_of
+from app.services.processing import NOTICE_SUFFIX, load_process
 from app.services.reception import get_dossier, new_status_token
 from app.services.validation import Errors, text_field
-from models import AuditEntry, Dossier, DossierNotice, NonReception, Procedure, SatisfactionRating, Unit, User
+from models.engine import READ_ONLY
+from models import (
+    AuditEntry,
+    Dossier,
+    DossierEvent,
+    DossierNotice,
+    Handover,
+    NonReception,
+    Procedure,
+    SatisfactionRating,
+    Unit,
+    User,
+)
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
 _CODE = re.compile(r"[A-Z0-9.\-]{6,64}")
@@ -143,25 +162,97 @@ class TurnedAwayPage:
     missing: tuple[str, ...]
 
 
-def office_of(unit: Unit) -> Office:
+# The public page reuses, per thread and for a minute, what changes rarely and costs queries: a
+# procedure version's steps (a renamed department shows within the minute) and a unit's calendar
+# (an override entered by the admin, likewise). Stored deadlines never come from these caches.
+PUBLIC_CACHE_SECONDS = 60.0
+_public = threading.local()
+
+
+def _cached(kind: str, key: tuple, build):  # type: ignore[no-untyped-def]
+    store: dict[tuple, tuple[float, object]] = _public.__dict__.setdefault(kind, {})
+    hit = store.get(key)
+    moment = time.monotonic()
+    if hit is not None and hit[0] > moment:
+        return hit[1]
+    value = build()
+    if len(store) > 512:
+        store.clear()
+    store[key] = (moment + PUBLIC_CACHE_SECONDS, value)
+    return value
+
+
+def public_process(session: Session, procedure_id: int, version: int) -> Process:
+    return _cached("processes", (procedure_id, version), lambda: load_process(session, procedure_id))
+
+
+def public_calendar(session: Session, unit_id: int, windows: str, cutoff: time_of_day) -> WorkCalendar:
+    return _cached("calendars", (unit_id, windows, cutoff), lambda: calendar_of(session, unit_id, windows, cutoff))
+
+
+def office_of(unit: Unit | Row) -> Office:
+    """The office's name, address, phone and hours (``unit`` may be a row with the same columns)."""
     return Office(
         name=receiving_unit_name(unit), address=unit.address, phone=unit.phone,
         hours=opening_hours(parse_windows(unit.working_windows)),
     )
 
 
+# The page's queries, built once with bound parameters (the status page is the busiest page there is)
+# and run on the session's connection: plain rows, no ORM objects.
+_PAGE = (
+    select(
+        Dossier.id.label("dossier_id"), Dossier.code, Dossier.status, Dossier.unit_id, Dossier.procedure_id,
+        Dossier.applicant_name, Dossier.owner_name, Dossier.received_at, Dossier.due_at, Dossier.due_rescheduled_at,
+        Dossier.finished_at, Dossier.returned_at, Dossier.result_delivery, Dossier.return_method,
+        Dossier.step_position, Dossier.step_started_at, Dossier.step_due_at,
+        Procedure.name.label("procedure_name"), Procedure.version.label("procedure_version"),
+        Procedure.duration_kind, Procedure.duration_value,
+        Unit.governing_body_name, Unit.name, Unit.place_name, Unit.address, Unit.phone, Unit.working_windows,
+        Unit.same_day_cutoff,
+    )
+    .join(Procedure, Procedure.id == Dossier.procedure_id).join(Unit, Unit.id == Dossier.unit_id)
+    .where(Dossier.token == bindparam("token"))
+)
+_SLIP = (
+    select(Handover.step_position, Handover.kind, Handover.at, Handover.step_result)
+    .where(Handover.dossier_id == bindparam("dossier_id")).order_by(Handover.seq)
+)
+_NOTICES = (
+    select(DossierNotice.form, DossierNotice.number, DossierNotice.at, DossierNotice.reason, DossierNotice.missing,
+           DossierNotice.new_due_at, DossierNotice.resolved_at)
+    .where(DossierNotice.dossier_id == bindparam("dossier_id")).order_by(DossierNotice.id)
+)
+_CLOSING = (
+    select(DossierEvent.reason)
+    .where(DossierEvent.dossier_id == bindparam("dossier_id"), DossierEvent.action == bindparam("action"))
+    .order_by(DossierEvent.id.desc()).limit(1)
+)
+_RATING = (
+    select(SatisfactionRating.at, SatisfactionRating.overall, SatisfactionRating.score)
+    .where(SatisfactionRating.dossier_id == bindparam("dossier_id"))
+)
+
+
+def read_only(session: Session) -> Connection:
+    """The session's connection, in a read-only transaction when none is open yet (no write lock)."""
+    if session.in_transaction():
+        return session.connection()
+    return session.connection(execution_options={READ_ONLY: True})
+
+
 def status_page(session: Session, token: str, *, now: datetime) -> DossierPage | TurnedAwayPage | None:
-    """The page behind a status link, or None for an unknown, malformed or reissued token."""
+    """The page behind a status link, or None for an unknown, malformed or reissued token.
+
+    Read with plain column queries (no ORM objects): the dossier with its
+    procedure and unit, its steps, and only what its state needs (the slip's
+    rows, the letters, the closing event, the rating, the calendar).
+    """
     if not is_token(token):
         return None
-    dossier = session.scalar(
-        select(Dossier).where(Dossier.token == token).options(
-            joinedload(Dossier.unit), joinedload(Dossier.procedure).selectinload(Procedure.steps),
-            selectinload(Dossier.handovers), selectinload(Dossier.notices),
-        )
-    )
-    if dossier is not None:
-        return _dossier_page(session, dossier, now)
+    row = read_only(session).execute(_PAGE, {"token": token}).first()
+    if row is not None:
+        return _dossier_page(session, row, now)
     record = session.scalar(
         select(NonReception).where(NonReception.token == token)
         .options(joinedload(NonReception.unit), joinedload(NonReception.procedure))
@@ -169,12 +260,7 @@ def status_page(session: Session, token: str, *, now: datetime) -> DossierPage |
     return _turned_away_page(record) if record is not None else None
 
 
-def _names(dossier: Dossier) -> tuple[str, ...]:
-    return (dossier.applicant_name, dossier.owner_name)
-
-
-def _letter(notice: DossierNotice, dossier: Dossier) -> Letter:
-    names = _names(dossier)
+def _letter(notice: Row | DossierNotice, names: tuple[str, ...]) -> Letter:
     return Letter(
         number=f"{notice.number}/{NOTICE_SUFFIX[notice.form]}", at=notice.at, reason=redact(notice.reason, *names),
         missing=tuple(redact(line, *names) for line in notice.missing.splitlines() if line.strip()),
@@ -182,90 +268,64 @@ def _letter(notice: DossierNotice, dossier: Dossier) -> Letter:
     )
 
 
-def _dossier_page(session: Session, dossier: Dossier, now: datetime) -> DossierPage:
-    status, unit = dossier.status, dossier.unit
+def _dossier_page(session: Session, row: Row, now: datetime) -> DossierPage:
+    status, dossier_id = row.status, row.dossier_id
+    names = (row.applicant_name, row.owner_name)
     open_ = status in OPEN_STATUSES
     paused = status is DossierStatus.SUPPLEMENT_REQUESTED
-    due_effective = dossier.due_rescheduled_at or dossier.due_at
-    needs_calendar = (open_ and not paused) or status is DossierStatus.DONE
-    calendar = unit_calendar(session, unit) if needs_calendar else None
+    due_effective = row.due_rescheduled_at or row.due_at
+    connection = session.connection()
+    process = public_process(session, row.procedure_id, row.procedure_version)
+    calendar = None
+    if (open_ and not paused) or status is DossierStatus.DONE:
+        calendar = public_calendar(session, row.unit_id, row.working_windows, row.same_day_cutoff)
     overdue = open_ and not paused and now > due_effective
-    notices = {form: [n for n in dossier.notices if n.form == form] for form in ("02", "04", "05")}
-    open_request = next((n for n in reversed(notices["02"]) if n.resolved_at is None), None)
+
+    slip: list[Row] = []
+    if row.step_position > 1 or status not in OPEN_STATUSES:
+        slip = connection.execute(_SLIP, {"dossier_id": dossier_id}).all()
+    done_at = {h.step_position: h.at for h in slip if h.kind in (Action.HAND_OVER.value, Action.FINISH.value)}
+    planned: dict[int, datetime] = {}
+    if calendar is not None and open_:
+        planned = {step.position: deadline for step, deadline in planned_deadlines(
+            process, Duration(row.duration_kind, Decimal(row.duration_value)), calendar,
+            position=row.step_position, step_due_at=row.step_due_at, due_at=row.due_at)}
+
+    letters: dict[str, Letter] = {}
+    if paused or row.due_rescheduled_at or status is DossierStatus.STOPPED:
+        for notice in connection.execute(_NOTICES, {"dossier_id": dossier_id}):
+            if notice.form != "02" or notice.resolved_at is None:  # the last of each form; Mẫu 02 while open
+                letters[notice.form] = _letter(notice, names)
     closing_reason = ""
     if status in _CLOSED_BY:
-        action = _CLOSED_BY[status].value
-        event = next((e for e in reversed(dossier.events) if e.action == action), None)
-        closing_reason = redact(event.reason, *_names(dossier)) if event else ""
-    rating = None
+        reason = connection.execute(_CLOSING, {"dossier_id": dossier_id, "action": _CLOSED_BY[status].value}).scalar()
+        closing_reason = redact(reason or "", *names)
+    rating, automatic = None, {}
     if status is DossierStatus.RETURNED:
-        row = rating_of(session, dossier)
-        rating = RatingSummary(row.at, row.overall, row.score) if row else None
-    result = classify_finished(dossier.finished_at, dossier.due_at) if dossier.finished_at and status in (
-        DossierStatus.DONE, DossierStatus.RETURNED) else None
+        scores = connection.execute(_RATING, {"dossier_id": dossier_id}).first()
+        rating = RatingSummary(*scores) if scores else None
+        if rating is None:
+            automatic = automatic_scores(classify_finished(row.finished_at or row.returned_at, row.due_at),
+                                         (h.step_result for h in slip))
+    finished = status in (DossierStatus.DONE, DossierStatus.RETURNED) and row.finished_at is not None
     return DossierPage(
-        code=dossier.code, procedure=dossier.procedure.name,
-        holder=mask_name(dossier.owner_name or dossier.applicant_name), office=office_of(unit),
-        status=status, received_at=dossier.received_at, due_at=dossier.due_at,
-        rescheduled_at=dossier.due_rescheduled_at, now=now,
-        timeline=_timeline(dossier, calendar, due_effective, now),
-        current=holder_phrase(process_of(dossier.procedure).step(dossier.step_position)) if open_ else None,
+        code=row.code, procedure=row.procedure_name, holder=mask_name(row.owner_name or row.applicant_name),
+        office=office_of(row), status=status, received_at=row.received_at, due_at=row.due_at,
+        rescheduled_at=row.due_rescheduled_at, now=now,
+        timeline=timeline(
+            process, status=status, position=row.step_position, step_started_at=row.step_started_at,
+            step_due_at=row.step_due_at, finished_at=row.finished_at, returned_at=row.returned_at,
+            due_effective=due_effective, done_at=done_at, planned=planned, now=now,
+        ),
+        current=holder_phrase(process.step(row.step_position)) if open_ else None,
         paused=paused, overdue=overdue,
         overdue_by=calendar.elapsed(due_effective, now) if overdue and calendar else None,
-        finished_at=dossier.finished_at, result=result, returned_at=dossier.returned_at,
-        delivery=dossier.result_delivery, return_method=dossier.return_method,
-        collect_from=(calendar.start_of_clock(now) if calendar and status is DossierStatus.DONE else None),
-        supplement=_letter(open_request, dossier) if paused and open_request else None,
-        apology=_letter(notices["04"][-1], dossier) if notices["04"] else None,
-        stop=_letter(notices["05"][-1], dossier) if notices["05"] else None,
-        closing_reason=closing_reason, rating=rating,
-        automatic=_automatic(dossier) if status is DossierStatus.RETURNED and rating is None else {},
+        finished_at=row.finished_at, result=classify_finished(row.finished_at, row.due_at) if finished else None,
+        returned_at=row.returned_at, delivery=row.result_delivery, return_method=row.return_method,
+        collect_from=calendar.start_of_clock(now) if calendar and status is DossierStatus.DONE else None,
+        supplement=letters.get("02") if paused else None, apology=letters.get("04"), stop=letters.get("05"),
+        closing_reason=closing_reason, rating=rating, automatic=automatic,
     )
-
-
-def _timeline(dossier: Dossier, calendar, due_effective: datetime, now: datetime) -> tuple[TimelineStep, ...]:  # type: ignore[no-untyped-def]
-    """The steps of the process, each done, current, next or not carried out, with their instants."""
-    process = process_of(dossier.procedure)
-    status, position = dossier.status, dossier.step_position
-    done_at: dict[int, datetime] = {}
-    for row in dossier.handovers:
-        if row.kind in (Action.HAND_OVER.value, Action.FINISH.value):
-            done_at[row.step_position] = row.at
-    planned: dict[int, datetime] = {}
-    if calendar is not None and status in OPEN_STATUSES:
-        planned = {step.position: deadline for step, deadline in planned_steps(dossier, calendar)}
-    last = process.result_position
-    closed = status in (DossierStatus.REFUSED, DossierStatus.WITHDRAWN, DossierStatus.STOPPED)
-    steps = []
-    for index in range(1, last + 1):
-        step = process.step(index)
-        name = step.name if index < last else (step.name if process.return_position else "Trả kết quả")
-        if index == last and status is DossierStatus.RETURNED:
-            steps.append(TimelineStep(name, Phase.DONE, dossier.returned_at))
-        elif index < position:
-            steps.append(TimelineStep(name, Phase.DONE, done_at.get(index)))
-        elif index == position and closed:
-            steps.append(TimelineStep(name, Phase.DONE, dossier.finished_at))
-        elif index == position:
-            paused = status is DossierStatus.SUPPLEMENT_REQUESTED
-            # At the desk with the result the wait is the citizen's: no deadline to show.
-            due = None if paused or status is DossierStatus.DONE else dossier.step_due_at
-            started = dossier.finished_at if index == last and dossier.finished_at else dossier.step_started_at
-            steps.append(TimelineStep(name, Phase.CURRENT, started, due))
-        elif closed:
-            steps.append(TimelineStep(name, Phase.SKIPPED))
-        else:
-            at = due_effective if index == last else planned.get(index)
-            if status is DossierStatus.SUPPLEMENT_REQUESTED or (at is not None and at < now):
-                at = None  # the deadlines move when the supplement comes; a plan already missed says nothing
-            steps.append(TimelineStep(name, Phase.NEXT, at))
-    return tuple(steps)
-
-
-def _automatic(dossier: Dossier) -> dict[str, int]:
-    finished = dossier.finished_at or dossier.returned_at
-    assert finished is not None
-    return automatic_scores(classify_finished(finished, dossier.due_at), (h.step_result for h in dossier.handovers))
 
 
 def _turned_away_page(record: NonReception) -> TurnedAwayPage:
@@ -293,7 +353,7 @@ def lookup_token(session: Session, code: str, digits: str) -> str | None:
     code = normalize_code(code)
     row = None
     if _CODE.fullmatch(code) and is_lookup_digits(digits):
-        row = session.execute(
+        row = read_only(session).execute(
             select(Dossier.token, Dossier.applicant_id_number, Dossier.owner_id_number, Dossier.applicant_phone)
             .where(Dossier.code == code)
         ).first()
@@ -371,7 +431,11 @@ def rate(session: Session, token: str, answers: dict[str, str], comment: str, *,
     errors.raise_if_any()
     if session.scalar(select(SatisfactionRating.id).where(SatisfactionRating.dossier_id == dossier.id)):
         raise Conflict(ALREADY_RATED)
-    values = {**_automatic(dossier), **scores}
+    finished = dossier.finished_at or dossier.returned_at
+    assert finished is not None  # returned
+    automatic = automatic_scores(classify_finished(finished, dossier.due_at),
+                                 (h.step_result for h in dossier.handovers))
+    values = {**automatic, **scores}
     rating = SatisfactionRating(
         dossier_id=dossier.id, unit_id=dossier.unit_id, procedure_id=dossier.procedure_id,
         returned_by_id=dossier.returned_by_id, at=now, comment=note, score=sum(values[k] for k in KEYS), **values,

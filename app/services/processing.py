@@ -22,7 +22,18 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.domain.durations import SupplementPolicy
 from app.domain.errors import DomainError
 from app.domain.localtime import to_local
-from app.domain.process import CITIZEN, DESK, STATE_FIELDS, Holding, Person, Process, Step, may_act_on, may_hold
+from app.domain.process import (
+    CITIZEN,
+    DESK,
+    STATE_FIELDS,
+    Holding,
+    Person,
+    Process,
+    Step,
+    may_act_on,
+    may_hold,
+    planned_deadlines,
+)
 from app.domain.timeliness import DEFAULT_DUE_SOON, Urgency, classify_finished, urgency_of
 from app.domain.workflow import (
     OPEN_STATUSES,
@@ -39,7 +50,7 @@ from app.services.calendar import unit_calendar
 from app.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.services.rows import MAX_ID, find, insert_numbered, next_number
 from app.services.validation import Errors, text_field
-from models import Dossier, DossierEvent, DossierNotice, Handover, Procedure, User
+from models import Department, Dossier, DossierEvent, DossierNotice, Handover, Procedure, ProcedureStep, User
 
 STALE = "Hồ sơ vừa được cập nhật, vui lòng tải lại trang để xem thay đổi rồi thao tác lại."
 NOTICE_SUFFIX = {"02": "PYCBS", "04": "XL", "05": "TB-DGQ"}
@@ -73,6 +84,21 @@ def process_of(procedure: Procedure) -> Process:
             role=s.responsible_role,
         )
         for s in procedure.steps
+    ])
+
+
+def load_process(session: Session, procedure_id: int) -> Process:
+    """The Process of a procedure in one query, without loading the procedure itself."""
+    rows = session.execute(
+        select(ProcedureStep.position, ProcedureStep.name, ProcedureStep.share, ProcedureStep.department_id,
+               Department.name, ProcedureStep.responsible_role)
+        .outerjoin(Department, Department.id == ProcedureStep.department_id)
+        .where(ProcedureStep.procedure_id == procedure_id).order_by(ProcedureStep.position)
+    ).all()
+    return Process([
+        Step(position=position, name=name, share=share, department_id=department_id,
+             department_name=department or "", role=role)
+        for position, name, share, department_id, department, role in rows
     ])
 
 
@@ -195,21 +221,9 @@ def progress(session: Session, dossier: Dossier, *, now: datetime) -> Progress:
 
 
 def planned_steps(dossier: Dossier, calendar: WorkCalendar) -> list[tuple[Step, datetime]]:
-    """The current step and those still to come, each with its planned deadline.
-
-    The current step keeps its own deadline; each following one adds its share
-    of the procedure's duration, never beyond the dossier's due instant.
-    """
-    process = process_of(dossier.procedure)
-    planned, position, deadline = [], dossier.step_position, dossier.step_due_at
-    while True:
-        planned.append((process.step(position), deadline))
-        following = process.next_position(position)
-        if following is None:
-            return planned
-        share = process.step(following).share
-        deadline = min(calendar.add(deadline, share_duration(dossier.procedure.duration, share)), dossier.due_at)
-        position = following
+    """The current step and those still to come, with their planned deadlines (see domain.process)."""
+    return planned_deadlines(process_of(dossier.procedure), dossier.procedure.duration, calendar,
+                             position=dossier.step_position, step_due_at=dossier.step_due_at, due_at=dossier.due_at)
 
 
 def receivers(session: Session, dossier: Dossier, action: Action) -> list[User]:
