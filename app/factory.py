@@ -6,6 +6,7 @@ connection pools of pre-forked workers, and the schema is Alembic's job.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -31,6 +32,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
     )
     load_config(app, config)
+    _init_logging(app)
     app.extensions["motcua.clock"] = config.get("CLOCK") or SystemClock()
 
     db.init_app(app)
@@ -49,6 +51,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     register_cli(app)
     return app
+
+
+def _init_logging(app: Flask) -> None:
+    """Our own records ("motcua.*": lookups, and later the audit) at LOG_LEVEL, to stderr unless
+    logging is configured already (the WSGI server or journald collects stderr)."""
+    logger = logging.getLogger("motcua")
+    logger.setLevel(app.config["LOG_LEVEL"])
+    if not logger.handlers and not logging.getLogger().handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
 
 
 def _init_proxy(app: Flask) -> None:

@@ -12,7 +12,7 @@ What it does, all in one run on this machine:
    (sync workers, loopback), one after the other;
 3. loads each with wrk (``C`` connections, 2 threads); ours asks for random tokens among 20,000
    of the dossiers, so no cache is warm for any one page; the rate limits stay on (with a budget
-   too large to trip), so their cost is counted.
+   too large to trip), and each lookup writes its log line, so their costs are counted.
 Prints requests/s and latency percentiles of both, and the ratio. Goal (issue 6): our page at
 least 50 % of the bare route's throughput, and p99 under 50 ms at 32 connections.
 Needs wrk (Debian package ``wrk``).
@@ -143,11 +143,13 @@ def free_port() -> int:
 
 
 def serve(module_dir: Path, module: str, workers: int, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    """gunicorn on a free loopback port; its stderr (our lookup log lines) goes to a file."""
     port = free_port()
+    log = open(module_dir / f"{module}.log", "ab")  # noqa: SIM115 — kept open for the server's lifetime
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(workers), "--worker-class", "sync",
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--chdir", str(module_dir), f"{module}:app"],
-        env={**os.environ, **env, "PYTHONPATH": f"{ROOT}:{module_dir}"},
+        env={**os.environ, **env, "PYTHONPATH": f"{ROOT}:{module_dir}"}, stderr=log,
     )
     return process, f"http://127.0.0.1:{port}"
 
