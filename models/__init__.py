@@ -7,9 +7,19 @@ from models.calendar import CalendarOverride
 from models.desk import NonReception
 from models.dossier import Dossier, DossierDocument, DossierEvent, DossierNotice, Handover
 from models.feedback import SatisfactionRating
+from models.ops import JobLease, OutboxMessage, SweepRun
 from models.org import Department, Unit, User, UserRole
 from models.printing import PrintedDocument
 from models.procedure import Procedure, ProcedureDocument, ProcedureStep
+from models.quality import (
+    ExpectedDelay,
+    ExternalDocument,
+    InternalDocument,
+    Nonconformity,
+    ObjectiveMeasurement,
+    QualityObjective,
+    RecordType,
+)
 
 __all__ = [
     "ApiToken",
@@ -21,13 +31,23 @@ __all__ = [
     "DossierDocument",
     "DossierEvent",
     "DossierNotice",
+    "ExpectedDelay",
+    "ExternalDocument",
     "Handover",
+    "InternalDocument",
+    "JobLease",
     "NonReception",
-    "Procedure",
+    "Nonconformity",
+    "ObjectiveMeasurement",
+    "OutboxMessage",
     "PrintedDocument",
+    "Procedure",
     "ProcedureDocument",
     "ProcedureStep",
+    "QualityObjective",
+    "RecordType",
     "SatisfactionRating",
+    "SweepRun",
     "Unit",
     "User",
     "UserRole",

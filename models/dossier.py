@@ -11,7 +11,7 @@ from datetime import date
 
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.roles import Role
@@ -20,6 +20,27 @@ from app.domain.workflow import Channel, DossierStatus, IdKind, ResultDelivery
 from models.base import Base, enum_column_type, str_40, str_100, str_255, str_500, utc_datetime
 from models.org import Department, Unit, User
 from models.procedure import Procedure
+
+
+def _partial(name: str, columns: tuple[str, ...], where: str) -> Index:
+    condition = text(where)
+    return Index(name, *columns, sqlite_where=condition, postgresql_where=condition)
+
+
+def _watch_indexes() -> tuple[Index, ...]:
+    """Open dossiers not yet flagged, by deadline; closed ones finished late and not yet flagged."""
+    return (
+        _partial("ix_dossier_watch_due_soon", ("unit_id", "due_at"),
+                 "finished_at IS NULL AND flag_due_soon_at IS NULL AND flag_overdue_at IS NULL"),
+        _partial("ix_dossier_watch_overdue", ("due_at",), "finished_at IS NULL AND flag_overdue_at IS NULL"),
+        _partial("ix_dossier_watch_step_due_soon", ("unit_id", "step_due_at"),
+                 "finished_at IS NULL AND flag_step_due_soon_at IS NULL AND flag_step_overdue_at IS NULL"),
+        _partial("ix_dossier_watch_step_overdue", ("step_due_at",),
+                 "finished_at IS NULL AND flag_step_overdue_at IS NULL"),
+        _partial("ix_dossier_watch_late_finish", ("id",), "flag_overdue_at IS NULL AND finished_at > due_at"),
+        _partial("ix_dossier_watch_supplements", ("id",),
+                 "flag_second_supplement_at IS NULL AND supplement_count >= 2"),
+    )
 
 
 class Dossier(Base):
@@ -77,6 +98,14 @@ class Dossier(Base):
     return_note: Mapped[str_500] = mapped_column(default="")
     logbook_year: Mapped[int]  # Sổ theo dõi hồ sơ: quyển số (one book per unit and year)
     logbook_number: Mapped[int]  # số thứ tự in the book
+    # When the overdue sweep flagged it (app.domain.monitoring.Flag); the step flags
+    # are cleared when the dossier moves to another step, the due flags when the
+    # due instant moves (a supplement received).
+    flag_due_soon_at: Mapped[utc_datetime | None]
+    flag_overdue_at: Mapped[utc_datetime | None]
+    flag_step_due_soon_at: Mapped[utc_datetime | None]
+    flag_step_overdue_at: Mapped[utc_datetime | None]
+    flag_second_supplement_at: Mapped[utc_datetime | None]
     version: Mapped[int] = mapped_column(default=1)
 
     unit: Mapped[Unit] = relationship()
@@ -106,6 +135,8 @@ class Dossier(Base):
         CheckConstraint("step_position > 0 AND supplement_count >= 0", name="progress_valid"),
         Index("ix_dossier_unit_received", "unit_id", "received_at"),
         Index("ix_dossier_unit_status_due", "unit_id", "status", "due_at"),
+        # What the sweep looks for, kept small: only rows not flagged yet (partial indexes).
+        *_watch_indexes(),
     )
     __mapper_args__ = {"version_id_col": version}
 
@@ -146,12 +177,12 @@ class DossierEvent(Base):
     from_status: Mapped[DossierStatus | None] = mapped_column(enum_column_type(DossierStatus))
     status: Mapped[DossierStatus] = mapped_column(enum_column_type(DossierStatus))
     at: Mapped[utc_datetime]
-    actor_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))  # None: the system (the sweep)
     reason: Mapped[str] = mapped_column(Text(), default="")
     payload: Mapped[dict[str, Any]] = mapped_column(JSON(), default=dict)
 
     dossier: Mapped[Dossier] = relationship(back_populates="events")
-    actor: Mapped[User] = relationship()
+    actor: Mapped[User | None] = relationship()
 
 
 @event.listens_for(DossierEvent, "before_update")

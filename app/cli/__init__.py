@@ -1,4 +1,5 @@
-"""Command-line interface: ``flask db …``, ``flask demo``, ``flask create-admin``."""
+"""Command-line interface: ``flask db …``, ``flask demo``, ``flask create-admin``, ``flask sweep``,
+``flask outbox send``, ``flask scheduler run``."""
 
 from __future__ import annotations
 
@@ -11,8 +12,12 @@ def register_cli(app: Flask) -> None:
     from app.cli.api_tokens import api_token_group
     from app.cli.db import db_group
     from app.cli.demo import demo_command
+    from app.cli.jobs import outbox_group, scheduler_group, sweep_command
 
     app.cli.add_command(db_group)
     app.cli.add_command(demo_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(api_token_group)
+    app.cli.add_command(sweep_command)
+    app.cli.add_command(outbox_group)
+    app.cli.add_command(scheduler_group)

@@ -26,6 +26,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.domain.durations import Duration
+from app.domain.monitoring import FLAG_ACTIONS
 from app.domain.roles import Role
 from app.domain.workflow import Action, DossierStatus, TransitionNotAllowed, TRANSITIONS
 from app.domain.worktime import WorkCalendar, share_duration
@@ -180,6 +181,10 @@ STATE_FIELDS = (
 )
 
 
+# Events the system writes without changing the dossier (the sweep's flags).
+SYSTEM_ACTIONS = frozenset(FLAG_ACTIONS.values())
+
+
 @dataclass
 class RebuiltState:
     """What the events say a dossier's state is."""
@@ -197,6 +202,11 @@ def rebuild(events: Iterable[tuple[str, DossierStatus, Mapping[str, Any]]]) -> R
     """
     state = RebuiltState()
     for index, (action, status, payload) in enumerate(events):
+        if index > 0 and action in SYSTEM_ACTIONS:
+            # The sweep's flags (app.domain.monitoring): the status stays, no state field moves.
+            if status is not state.status:
+                raise TransitionNotAllowed("Nhật ký hồ sơ không hợp lệ: trạng thái ghi nhận không khớp.")
+            continue
         if index == 0:
             if action != "receive":
                 raise TransitionNotAllowed("Nhật ký hồ sơ không hợp lệ: sự kiện đầu tiên phải là tiếp nhận.")

@@ -254,6 +254,22 @@ class WorkCalendar:
             due = self._position(local) + minutes * _MINUTE + paused
         return _back(self._instant(due), aware)
 
+    def subtract(self, end: datetime, amount: timedelta) -> datetime:
+        """The latest instant with ``amount`` of working time left before ``end``.
+
+        The inverse of adding working hours: ``elapsed(subtract(end, a), end) == a``.
+        A window's end stays a window's end (one working day before 07:30
+        Thursday is 17:30 Tuesday, not 07:30 Wednesday).
+        """
+        local, aware = _local(end)
+        microseconds = round(amount.total_seconds() * 1_000_000)
+        years = microseconds // (200 * self._day) + 1 if self._day else 1
+        self._cover(local.year - years, local.year + 1)
+        position = self._position(local) - microseconds
+        if position <= 0:
+            raise ValueError("before the first day the calendar covers")
+        return _back(self._instant(position), aware)
+
     def _add_working(self, start: datetime, duration: Duration) -> datetime:
         """The common case, kept lean: working days or hours, no pauses.
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
+from collections.abc import Iterable
 from datetime import date, datetime, time
 
 from sqlalchemy import select
@@ -38,7 +39,29 @@ def calendar_of(session: Session, unit_id: int, windows: str, same_day_cutoff: t
         select(CalendarOverride.day, CalendarOverride.working, CalendarOverride.reason)
         .where(CalendarOverride.unit_id == unit_id)
     ).all()
-    key = (windows, same_day_cutoff, tuple(sorted(tuple(o) for o in overrides)))
+    return _calendar(windows, same_day_cutoff, [tuple(o) for o in overrides])
+
+
+def calendars_of_units(session: Session, unit_ids: Iterable[int] | None = None) -> dict[int, WorkCalendar]:
+    """The WorkCalendars of many units (default: every unit) in two queries, for the sweep and reports."""
+    units = select(Unit.id, Unit.working_windows, Unit.same_day_cutoff)
+    overrides = select(CalendarOverride.unit_id, CalendarOverride.day, CalendarOverride.working,
+                       CalendarOverride.reason)
+    if unit_ids is not None:
+        ids = list(unit_ids)
+        units = units.where(Unit.id.in_(ids))
+        overrides = overrides.where(CalendarOverride.unit_id.in_(ids))
+    by_unit: dict[int, list[tuple]] = defaultdict(list)
+    for unit_id, day, working, reason in session.execute(overrides):
+        by_unit[unit_id].append((day, working, reason))
+    return {
+        unit_id: _calendar(windows, cutoff, by_unit.get(unit_id, []))
+        for unit_id, windows, cutoff in session.execute(units)
+    }
+
+
+def _calendar(windows: str, same_day_cutoff: time, overrides: list[tuple]) -> WorkCalendar:
+    key = (windows, same_day_cutoff, tuple(sorted(overrides)))
     cache: OrderedDict[tuple, WorkCalendar] | None = getattr(_local, "calendars", None)
     if cache is None:
         cache = _local.calendars = OrderedDict()

@@ -347,6 +347,7 @@ class _Context:
         dossier.holder_user_id = user.id if user else None
         dossier.step_started_at = self.now
         dossier.step_due_at = self.step_due(step, self.now)
+        clear_step_flags(dossier)
         return ["step_position", "holder_department_id", "holder_role", "holder_user_id", "step_started_at",
                 "step_due_at"]
 
@@ -373,6 +374,12 @@ class _Context:
         if user is None or not user.is_active or not may_hold(person(user), self.dossier.unit_id, step):
             raise ValidationFailed({"to_user_id": f"Người được chọn không thể {what} ở bước “{step.name}”."})
         return user
+
+
+def clear_step_flags(dossier: Dossier) -> None:
+    """A new step (or a step deadline moved): the sweep's step flags no longer apply."""
+    dossier.flag_step_due_soon_at = None
+    dossier.flag_step_overdue_at = None
 
 
 def _step_due(calendar: WorkCalendar, procedure: Procedure, step: Step, start: datetime, due_at: datetime) -> datetime:
@@ -489,6 +496,8 @@ def _receive_supplement(context: _Context, data: ActionInput) -> list[str]:
     else:
         dossier.step_due_at = dossier.due_at
     dossier.paused_at = None
+    clear_step_flags(dossier)
+    dossier.flag_due_soon_at = None  # the due instant moved: the sweep looks at it afresh
     return ["due_at", "step_due_at", "paused_at"]
 
 

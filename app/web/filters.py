@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from flask import Flask
 
+from app.domain.monitoring import FLAG_ACTION_LABELS
 from app.domain.durations import format_amount
 from app.domain.localtime import to_local
 from app.domain import satisfaction
@@ -64,4 +65,6 @@ def register(app: Flask) -> None:
     app.add_template_filter(working_span, "vn_span")
     app.jinja_env.globals["Role"] = Role
     app.jinja_env.globals["satisfaction"] = satisfaction
-    app.jinja_env.globals["action_labels"] = {"receive": "Tiếp nhận hồ sơ", **{a.value: a.label for a in Action}}
+    app.jinja_env.globals["action_labels"] = {
+        "receive": "Tiếp nhận hồ sơ", **{a.value: a.label for a in Action}, **FLAG_ACTION_LABELS,
+    }

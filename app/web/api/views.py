@@ -147,7 +147,7 @@ def _detail(session, dossier: Dossier) -> dict[str, Any]:  # type: ignore[no-unt
             for h in dossier.handovers
         ],
         "events": [
-            {"action": e.action, "at": _iso(e.at), "actor": e.actor.full_name,
+            {"action": e.action, "at": _iso(e.at), "actor": e.actor.full_name if e.actor else "Hệ thống",
              "from_status": e.from_status.value if e.from_status else None, "status": e.status.value,
              "reason": e.reason}
             for e in dossier.events

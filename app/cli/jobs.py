@@ -1,0 +1,155 @@
+"""Background jobs from the command line and the scheduler process.
+
+- ``flask sweep``: one overdue sweep now (by hand, or from cron).
+- ``flask outbox send``: send what the outbox holds and may leave now.
+- ``flask scheduler run``: the scheduler process, started beside the web
+  server (never inside ``create_app``: every gunicorn worker would start one).
+  It sweeps every 5 minutes in office hours (Monday–Saturday 07:00–17:55) and
+  once at night (22:00), and empties the outbox every minute. Several
+  schedulers may share a database: each tick runs once (app.services.jobs).
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+from datetime import datetime, timedelta
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
+
+from app.domain.localtime import VN_TZ
+from app.services import jobs, outbox, senders
+from app.services.sweep import run_sweep
+
+log = logging.getLogger("motcua.jobs")
+
+SWEEP_EVERY_MINUTES = 5
+
+
+def floor_tick(now: datetime, minutes: int) -> datetime:
+    """The scheduled instant a run belongs to: two schedulers firing a few seconds apart agree on it."""
+    floored = now.replace(second=0, microsecond=0)
+    return floored - timedelta(minutes=floored.minute % minutes)
+
+
+def sweep_once(app: Flask, *, trigger: str, tick: datetime | None = None, force: bool = False) -> str:
+    """Run the sweep in its own session and transaction; returns what it did, in words."""
+    with app.app_context():
+        factory = app.extensions["motcua.session_factory"]
+        now = app.extensions["motcua.clock"].now()
+        with factory() as session:
+            try:
+                report = run_sweep(session, now=now, tick=tick, trigger=trigger, force=force,
+                                   channels=outbox.channels_from_config(app.config))
+                session.commit()
+            except Exception:
+                session.rollback()
+                raise
+    if report is None:
+        return "Lượt rà soát này đã được một tiến trình khác thực hiện."
+    return f"Đã rà soát ({report.seconds:.2f} s): {report.describe()}."
+
+
+def send_outbox(app: Flask, *, tick: datetime | None = None) -> str:
+    with app.app_context():
+        factory = app.extensions["motcua.session_factory"]
+        now = app.extensions["motcua.clock"].now()
+        configured = senders.senders_from_config(app.config, app.instance_path)
+        with factory() as session:
+            try:
+                if not jobs.claim(session, "outbox", tick or now):
+                    session.rollback()
+                    return "Lượt gửi này đã được một tiến trình khác thực hiện."
+                report = outbox.dispatch(session, configured, now=now)
+                session.commit()
+            except Exception:
+                session.rollback()
+                raise
+    return (f"Đã gửi {report.sent}, để đến giờ làm việc {report.deferred}, lỗi sẽ thử lại {report.failed}, "
+            f"bỏ {report.given_up}.")
+
+
+@click.command("sweep")
+@click.option("--force", is_flag=True, help="Chạy lại cả khi thời điểm này đã được rà soát.")
+@with_appcontext
+def sweep_command(force: bool) -> None:
+    """Rà soát hồ sơ sắp đến hạn, quá hạn ngay bây giờ (như bộ lập lịch)."""
+    click.echo(sweep_once(current_app._get_current_object(), trigger="manual", force=force))  # type: ignore[attr-defined]
+
+
+outbox_group = AppGroup("outbox", help="Hộp thư đi: thông báo trong ứng dụng, thư điện tử, SMS/Zalo.")
+
+
+@outbox_group.command("send")
+@with_appcontext
+def outbox_send_command() -> None:
+    """Gửi các thông báo đến hạn (chỉ trong giờ làm việc của đơn vị)."""
+    click.echo(send_outbox(current_app._get_current_object()))  # type: ignore[attr-defined]
+
+
+scheduler_group = AppGroup("scheduler", help="Bộ lập lịch chạy nền.")
+
+
+@scheduler_group.command("run")
+@with_appcontext
+def scheduler_run_command() -> None:
+    """Chạy bộ lập lịch (rà soát hồ sơ, gửi thông báo) cho đến khi bị dừng."""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    scheduler = build_scheduler(app, BlockingScheduler)
+
+    def stop(_signum: int, _frame: Any) -> None:
+        scheduler.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, stop)
+    click.echo("Bộ lập lịch đang chạy: rà soát 5 phút một lần trong giờ làm việc và 22:00 hằng ngày; "
+               "gửi thông báo mỗi phút.")
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    sys.stdout.flush()
+
+
+def build_scheduler(app: Flask, scheduler_class: Any) -> Any:
+    """The APScheduler with the jobs of this application (in Vietnam time)."""
+    from apscheduler.triggers.combining import OrTrigger
+    from apscheduler.triggers.cron import CronTrigger
+
+    scheduler = scheduler_class(timezone=VN_TZ, job_defaults={"coalesce": True, "max_instances": 1,
+                                                              "misfire_grace_time": 120})
+    sweep_trigger = OrTrigger([
+        CronTrigger(day_of_week="mon-sat", hour="7-17", minute=f"*/{SWEEP_EVERY_MINUTES}", timezone=VN_TZ),
+        CronTrigger(hour=22, minute=0, timezone=VN_TZ),
+    ])
+    scheduler.add_job(_guarded(app, "sweep", _scheduled_sweep), sweep_trigger, id="sweep", name="Rà soát hạn")
+    scheduler.add_job(_guarded(app, "outbox", _scheduled_outbox), CronTrigger(minute="*", timezone=VN_TZ),
+                      id="outbox", name="Gửi thông báo")
+    return scheduler
+
+
+def _scheduled_sweep(app: Flask) -> str:
+    now = app.extensions["motcua.clock"].now()
+    return sweep_once(app, trigger="scheduler", tick=floor_tick(now, SWEEP_EVERY_MINUTES))
+
+
+def _scheduled_outbox(app: Flask) -> str:
+    return send_outbox(app, tick=floor_tick(app.extensions["motcua.clock"].now(), 1))
+
+
+def _guarded(app: Flask, name: str, job: Any) -> Any:
+    """Log what a job did; an error is logged and the scheduler goes on (the next tick catches up)."""
+
+    def run() -> None:
+        try:
+            log.info("%s: %s", name, job(app))
+        except Exception:  # noqa: BLE001 - a failed run must not stop the scheduler
+            log.exception("%s failed; the next run will catch up", name)
+
+    run.__name__ = f"{name}_job"
+    return run

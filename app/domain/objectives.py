@@ -1,0 +1,196 @@
+"""Quality objectives (ISO 9001:2015 clauses 6.2 and 9.1; domain.md §6 "Typical quality objectives").
+
+A unit sets, per year, a target for each indicator it follows; the system
+measures each indicator per month and per quarter from the dossiers
+themselves and shows it against the target. Every indicator is a rate with
+its numerator and denominator, and an empty denominator is "no data" (shown
+"—"), never 100 %.
+
+Plain Python: no clock, no database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+from app.domain.errors import DomainError
+
+
+class Indicator(StrEnum):
+    ON_TIME = "on_time"
+    APOLOGY = "apology"
+    ONE_SUPPLEMENT = "one_supplement"
+    SATISFACTION = "satisfaction"
+    ONLINE = "online"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self][0]
+
+    @property
+    def formula(self) -> str:
+        """How it is computed, in words, shown beside the figure."""
+        return _LABELS[self][1]
+
+    @property
+    def default_target(self) -> Decimal:
+        return _DEFAULT_TARGETS[self]
+
+
+_LABELS = {
+    Indicator.ON_TIME: (
+        "Tỷ lệ hồ sơ giải quyết đúng hạn",
+        "(hồ sơ hoàn thành trước hoặc đúng hạn + hồ sơ đang giải quyết còn trong hạn) / hồ sơ tiếp nhận hoặc "
+        "đang giải quyết trong kỳ; thời gian chờ bổ sung không tính; hồ sơ yêu cầu bổ sung quá một lần tính là "
+        "quá hạn (Quyết định 766, chỉ số 2.1)",
+    ),
+    Indicator.APOLOGY: (
+        "Tỷ lệ hồ sơ quá hạn có văn bản xin lỗi",
+        "hồ sơ quá hạn trong kỳ có văn bản xin lỗi (Mẫu 04) / hồ sơ quá hạn trong kỳ (đã hoàn thành quá hạn "
+        "hoặc đang giải quyết quá hạn)",
+    ),
+    Indicator.ONE_SUPPLEMENT: (
+        "Tỷ lệ hồ sơ yêu cầu bổ sung không quá một lần",
+        "hồ sơ tiếp nhận hoặc đang giải quyết trong kỳ bị yêu cầu bổ sung nhiều nhất một lần / "
+        "hồ sơ tiếp nhận hoặc đang giải quyết trong kỳ",
+    ),
+    Indicator.SATISFACTION: (
+        "Tỷ lệ người dân hài lòng",
+        "đánh giá “Rất hài lòng” hoặc “Hài lòng” (tiêu chí đánh giá chung) / số đánh giá nhận được trong kỳ",
+    ),
+    Indicator.ONLINE: (
+        "Tỷ lệ hồ sơ tiếp nhận trực tuyến",
+        "hồ sơ tiếp nhận trực tuyến trong kỳ / hồ sơ tiếp nhận trong kỳ (Quyết định 766, chỉ số 3.3)",
+    ),
+}
+_DEFAULT_TARGETS = {
+    Indicator.ON_TIME: Decimal("98"),
+    Indicator.APOLOGY: Decimal("100"),
+    Indicator.ONE_SUPPLEMENT: Decimal("100"),
+    Indicator.SATISFACTION: Decimal("90"),
+    Indicator.ONLINE: Decimal("50"),
+}
+
+
+def check_target(text: str) -> Decimal:
+    """A target percentage typed by a person (“98”, “97,5”), or DomainError."""
+    cleaned = (text or "").strip().replace(",", ".").rstrip("%").strip()
+    try:
+        value = Decimal(cleaned)
+    except ArithmeticError:
+        raise DomainError("Chỉ tiêu phải là một số phần trăm, ví dụ 98 hoặc 97,5.", field="target") from None
+    if not value.is_finite() or not Decimal(0) <= value <= Decimal(100):
+        raise DomainError("Chỉ tiêu phải từ 0 đến 100 (%).", field="target")
+    if value != value.quantize(Decimal("0.01")):
+        raise DomainError("Chỉ tiêu có nhiều nhất hai chữ số thập phân.", field="target")
+    return value
+
+
+class PeriodKind(StrEnum):
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+
+    @property
+    def label(self) -> str:
+        return {PeriodKind.MONTH: "Tháng", PeriodKind.QUARTER: "Quý", PeriodKind.YEAR: "Năm"}[self]
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A month, quarter or year as local dates: ``start`` included, ``end`` excluded."""
+
+    start: date
+    end: date
+    kind: PeriodKind
+
+    @property
+    def label(self) -> str:
+        if self.kind is PeriodKind.MONTH:
+            return f"Tháng {self.start.month:02d}/{self.start.year}"
+        if self.kind is PeriodKind.QUARTER:
+            return f"Quý {'I II III IV'.split()[(self.start.month - 1) // 3]}/{self.start.year}"
+        return f"Năm {self.start.year}"
+
+    @property
+    def slug(self) -> str:
+        if self.kind is PeriodKind.MONTH:
+            return f"{self.start.year}-{self.start.month:02d}"
+        if self.kind is PeriodKind.QUARTER:
+            return f"{self.start.year}-q{(self.start.month - 1) // 3 + 1}"
+        return str(self.start.year)
+
+
+def month(year: int, number: int) -> Period:
+    start = date(year, number, 1)
+    end = date(year + (number == 12), number % 12 + 1, 1)
+    return Period(start, end, PeriodKind.MONTH)
+
+
+def quarter(year: int, number: int) -> Period:
+    first = 3 * (number - 1) + 1
+    return Period(date(year, first, 1), date(year + (number == 4), (first + 2) % 12 + 1, 1), PeriodKind.QUARTER)
+
+
+def whole_year(year: int) -> Period:
+    return Period(date(year, 1, 1), date(year + 1, 1, 1), PeriodKind.YEAR)
+
+
+def periods_of(year: int) -> list[Period]:
+    """The twelve months, four quarters and the year."""
+    return [*(month(year, m) for m in range(1, 13)), *(quarter(year, q) for q in range(1, 5)), whole_year(year)]
+
+
+def parse_period(text: str) -> Period:
+    """“2026-11”, “2026-q4” or “2026” (a period's slug), or DomainError."""
+    cleaned = (text or "").strip().lower()
+    try:
+        if len(cleaned) == 4:
+            return whole_year(int(cleaned))
+        year_text, rest = cleaned.split("-", 1)
+        year = int(year_text)
+        if not 2000 <= year <= 2100:
+            raise ValueError
+        if rest.startswith("q"):
+            number = int(rest[1:])
+            if not 1 <= number <= 4:
+                raise ValueError
+            return quarter(year, number)
+        number = int(rest)
+        if not 1 <= number <= 12:
+            raise ValueError
+        return month(year, number)
+    except ValueError:
+        raise DomainError("Kỳ không hợp lệ; viết như 2026-11 (tháng), 2026-q4 (quý) hoặc 2026 (năm).",
+                          field="period") from None
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One indicator measured over one period."""
+
+    numerator: int
+    denominator: int
+
+    @property
+    def rate(self) -> Decimal | None:
+        """Percentage with two decimals, or None when there is nothing to measure."""
+        if self.denominator == 0:
+            return None
+        return (Decimal(100) * self.numerator / self.denominator).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+    def met(self, target: Decimal) -> bool | None:
+        """Whether the target is reached (None: no data)."""
+        rate = self.rate
+        return None if rate is None else rate >= target
+
+    @property
+    def shown(self) -> str:
+        """“97,50 %” or “—”."""
+        rate = self.rate
+        if rate is None:
+            return "—"
+        return f"{rate:.2f}".replace(".", ",") + " %"

@@ -1,0 +1,310 @@
+"""The overdue sweep: flag what is due soon or overdue, open nonconformities, draft apologies, tell people.
+
+One run is one transaction that starts by claiming the job's tick (see
+``app.services.jobs``), then, for each flag of ``app.domain.monitoring``:
+
+1. one UPDATE sets the flag on every row that needs it and is not flagged
+   yet, and RETURNS those rows (set-based: the database compares columns with
+   a few constant instants; a partial index holds only unflagged rows);
+2. the rows just flagged get their event and, for overdue dossiers and second
+   supplement requests, their nonconformity record, by INSERT … SELECT in
+   chunks of ids;
+3. each person concerned gets one digest message in the outbox.
+
+Then the dossiers a holder marked as going to be late get their Mẫu 04 draft.
+Level-triggered: whatever was missed (the scheduler was down) is found by the
+next run; whatever was flagged is never flagged again.
+"""
+
+from __future__ import annotations
+
+import time as timer
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import String, cast, func, insert, literal, null, or_, select, update
+from sqlalchemy.orm import Session, aliased
+
+from app.domain.localtime import to_local
+from app.domain.monitoring import FLAG_ACTIONS, Flag, Limits, apology_send_by, limits
+from app.domain.nonconformity import Source, Status
+from app.domain.roles import Role
+from app.domain.timeliness import Timeliness
+from app.domain.workflow import DossierStatus
+from app.services import jobs, outbox
+from app.services.calendar import calendars_of_units
+from models import (
+    Department,
+    Dossier,
+    DossierEvent,
+    ExpectedDelay,
+    Handover,
+    Nonconformity,
+    ProcedureStep,
+    SweepRun,
+    User,
+    UserRole,
+)
+
+JOB = "sweep"
+CHUNK = 500
+PAUSED = DossierStatus.SUPPLEMENT_REQUESTED
+
+
+@dataclass
+class SweepReport:
+    """What a run did."""
+
+    run_id: int
+    counts: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def describe(self) -> str:
+        parts = [f"{Flag(k).label.lower()}: {v}" for k, v in self.counts.items() if k in Flag.__members__.values() and v]
+        extra = [f"{label}: {self.counts[key]}" for key, label in (
+            ("nonconformities", "hồ sơ không phù hợp mở mới"), ("apology_drafts", "dự thảo Mẫu 04"),
+            ("messages", "thông báo")) if self.counts.get(key)]
+        return "; ".join(parts + extra) or "không có gì mới"
+
+
+def run_sweep(
+    session: Session, *, now: datetime, tick: datetime | None = None, trigger: str = "manual", force: bool = False,
+    channels: Iterable[outbox.Channel] = (outbox.Channel.IN_APP,),
+) -> SweepReport | None:
+    """Sweep every unit at ``now``; None if this tick was already swept (by another scheduler).
+
+    ``channels``: how staff are told (the app; e-mail when SMTP is configured).
+    """
+    started = timer.perf_counter()
+    holder = jobs.holder_name()
+    if not jobs.claim(session, JOB, tick or now, holder=holder, force=force):
+        return None
+    run = SweepRun(started_at=now, finished_at=now, trigger=trigger, holder=holder, counts={})
+    session.add(run)
+    session.flush()
+    sweep = _Sweep(session, now, run.id, tuple(channels))
+    sweep.flag_all()
+    sweep.draft_apologies()
+    sweep.send_digests()
+    run.counts = dict(sweep.counts)
+    run.seconds = round(timer.perf_counter() - started, 3)
+    session.flush()
+    return SweepReport(run.id, dict(sweep.counts), run.seconds)
+
+
+class _Sweep:
+    def __init__(self, session: Session, now: datetime, run_id: int, channels: tuple[outbox.Channel, ...]) -> None:
+        self.session = session
+        self.channels = channels
+        self.now = now
+        self.run_id = run_id
+        self.counts: Counter[str] = Counter()
+        self.flagged: dict[Flag, list[Any]] = defaultdict(list)  # rows (id, unit_id, holder_user_id, code)
+        self._limits: dict[int, Limits] | None = None
+
+    # --- limits per unit ---------------------------------------------------------------
+
+    def limit_groups(self, attribute: str) -> list[tuple[datetime, list[int]]]:
+        """Units grouped by their threshold instant (most share the national calendar: one group)."""
+        if self._limits is None:
+            open_units = self.session.scalars(
+                select(Dossier.unit_id).where(Dossier.finished_at.is_(None)).distinct()
+            ).all()
+            calendars = calendars_of_units(self.session, open_units)
+            self._limits = {unit_id: limits(calendar, self.now) for unit_id, calendar in calendars.items()}
+        groups: dict[datetime, list[int]] = defaultdict(list)
+        for unit_id, unit_limits in self._limits.items():
+            groups[getattr(unit_limits, attribute)].append(unit_id)
+        return sorted(groups.items())
+
+    # --- flags ---------------------------------------------------------------------------
+
+    def flag_all(self) -> None:
+        now = self.now
+        running = Dossier.status != PAUSED
+        # Overdue: the due instant passed while the clock ran.
+        self.flag(Flag.OVERDUE, Dossier.finished_at.is_(None), Dossier.flag_overdue_at.is_(None), Dossier.due_at < now,
+                  or_(running, Dossier.paused_at > Dossier.due_at))
+        self.flag(Flag.OVERDUE, Dossier.flag_overdue_at.is_(None), Dossier.finished_at > Dossier.due_at,
+                  finished=True)
+        for limit, unit_ids in self.limit_groups("due_soon_before"):
+            self.flag(Flag.DUE_SOON, Dossier.finished_at.is_(None), Dossier.flag_due_soon_at.is_(None),
+                      Dossier.flag_overdue_at.is_(None), Dossier.due_at < limit, Dossier.due_at >= now,
+                      Dossier.unit_id.in_(unit_ids), running)
+        self.flag(Flag.STEP_OVERDUE, Dossier.finished_at.is_(None), Dossier.flag_step_overdue_at.is_(None),
+                  Dossier.step_due_at < now, running)
+        for limit, unit_ids in self.limit_groups("step_due_soon_before"):
+            self.flag(Flag.STEP_DUE_SOON, Dossier.finished_at.is_(None), Dossier.flag_step_due_soon_at.is_(None),
+                      Dossier.flag_step_overdue_at.is_(None), Dossier.step_due_at < limit,
+                      Dossier.step_due_at >= now, Dossier.unit_id.in_(unit_ids), running)
+        self.flag(Flag.SECOND_SUPPLEMENT, Dossier.flag_second_supplement_at.is_(None), Dossier.supplement_count >= 2)
+
+    def flag(self, flag: Flag, *conditions: Any, finished: bool = False) -> None:
+        column = getattr(Dossier, flag.column)
+        rows = self.session.execute(
+            update(Dossier).where(*conditions).values({column: self.now})
+            .returning(Dossier.id, Dossier.unit_id, Dossier.holder_user_id, Dossier.status)
+            .execution_options(synchronize_session=False)
+        ).all()
+        if not rows:
+            return
+        self.counts[flag.value] += len(rows)
+        self.flagged[flag].extend(rows)
+        ids = [row.id for row in rows]
+        for chunk in _chunks(ids):
+            self.session.execute(insert(DossierEvent).from_select(
+                ["dossier_id", "action", "from_status", "status", "at", "actor_id", "reason", "payload"],
+                select(Dossier.id, literal(FLAG_ACTIONS[flag]), Dossier.status, Dossier.status, literal(self.now, Dossier.due_at.type),
+                       null(), literal(""), literal({"run": self.run_id}, DossierEvent.payload.type))
+                .where(Dossier.id.in_(chunk)),
+            ))
+        if flag is Flag.OVERDUE:
+            self.open_nonconformities(Source.OVERDUE, ids, finished=finished)
+        elif flag is Flag.SECOND_SUPPLEMENT:
+            self.open_nonconformities(Source.SECOND_SUPPLEMENT, ids)
+
+    # --- nonconformities -----------------------------------------------------------------
+
+    def open_nonconformities(self, source: Source, ids: Sequence[int], *, finished: bool = False) -> None:
+        """One record per dossier, numbered on from the unit's last number of the year; never twice."""
+        year = to_local(self.now).year
+        existing = select(Nonconformity.id).where(Nonconformity.source_key == _key(source, Dossier.id)).exists()
+        last = (
+            select(func.coalesce(func.max(Nonconformity.number), 0))
+            .where(Nonconformity.unit_id == Dossier.unit_id, Nonconformity.year == year)
+            .scalar_subquery()
+        )
+        if finished:
+            # The step that made it late: the first control-slip row handed over late.
+            late = aliased(Handover)
+            first_late = (
+                select(late.id).where(late.dossier_id == Dossier.id, late.step_result == Timeliness.LATE)
+                .order_by(late.seq).limit(1).scalar_subquery()
+            )
+            position = select(Handover.step_position).where(Handover.id == first_late).scalar_subquery()
+            holder_id = select(Handover.giver_user_id).where(Handover.id == first_late).scalar_subquery()
+            holder = select(func.coalesce(func.nullif(Handover.giver_person, ""), Handover.giver)).where(
+                Handover.id == first_late).scalar_subquery()
+        else:
+            position = Dossier.step_position
+            holder_id = Dossier.holder_user_id
+            holder = func.coalesce(
+                select(User.full_name).where(User.id == Dossier.holder_user_id).scalar_subquery(),
+                select(Department.name).where(Department.id == Dossier.holder_department_id).scalar_subquery(),
+                literal(""),
+            )
+        step_name = func.coalesce(
+            select(ProcedureStep.name).where(ProcedureStep.procedure_id == Dossier.procedure_id,
+                                             ProcedureStep.position == position).scalar_subquery(),
+            literal(""),
+        )
+        number = last + func.row_number().over(partition_by=Dossier.unit_id, order_by=Dossier.id)
+        columns = {
+            "unit_id": Dossier.unit_id, "year": literal(year), "number": number, "source": literal(source.value),
+            "source_key": _key(source, Dossier.id), "dossier_id": Dossier.id,
+            "opened_at": literal(self.now, Dossier.due_at.type), "opened_by_id": null(), "description": literal(""),
+            "due_at": Dossier.due_at, "step_position": position, "step_name": step_name,
+            "holder_user_id": holder_id, "holder_name": func.coalesce(holder, literal("")),
+            "cause": literal(""), "correction": literal(""), "corrective_action": literal(""),
+            "action_report": literal(""), "effectiveness": literal(""), "status": literal(Status.OPEN.value),
+            "version": literal(1),
+        }
+        for chunk in _chunks(ids):
+            opened = self.session.execute(insert(Nonconformity).from_select(
+                list(columns), select(*columns.values()).where(Dossier.id.in_(chunk), ~existing),
+            ).returning(Nonconformity.id)).all()
+            self.counts["nonconformities"] += len(opened)
+
+    # --- apologies -----------------------------------------------------------------------
+
+    def draft_apologies(self) -> None:
+        """Mẫu 04 drafts for the dossiers their holders marked as going to be late."""
+        pending = self.session.execute(
+            select(ExpectedDelay, Dossier.due_at, Dossier.code, Dossier.unit_id)
+            .join(Dossier, Dossier.id == ExpectedDelay.dossier_id)
+            .where(ExpectedDelay.drafted_at.is_(None), ExpectedDelay.withdrawn_at.is_(None),
+                   ExpectedDelay.notice_id.is_(None), Dossier.finished_at.is_(None),
+                   Dossier.due_rescheduled_at.is_(None))
+        ).all()
+        if not pending:
+            return
+        calendars = calendars_of_units(self.session, {row.unit_id for row in pending})
+        for delay, due_at, code, unit_id in pending:
+            delay.drafted_at = self.now
+            delay.send_by = apology_send_by(calendars[unit_id], due_at)
+            self.counts["apology_drafts"] += 1
+            late = self.now > delay.send_by
+            subject = f"Dự thảo văn bản xin lỗi (Mẫu 04) hồ sơ {code}"
+            body = (
+                f"Hồ sơ {code} được báo dự kiến trễ hạn. Hệ thống đã lập dự thảo văn bản xin lỗi và hẹn lại ngày "
+                f"trả kết quả (Mẫu 04); "
+                + ("đã quá thời điểm phải gửi (trước hạn giải quyết ít nhất một ngày làm việc), đề nghị ban hành ngay."
+                   if late else f"cần ban hành và gửi trước {_vn(delay.send_by)}.")
+            )
+            for leader_id in self.leaders(unit_id):
+                self.counts["messages"] += outbox.notify(
+                    self.session, unit_id=unit_id, user_id=leader_id, kind="apology_draft", subject=subject,
+                    body=body, link=f"/ho-so/{delay.dossier_id}", now=self.now,
+                    dedupe=f"apology-draft:{delay.id}:{leader_id}", channels=self.channels,
+                )
+        self.session.flush()
+
+    # --- messages ------------------------------------------------------------------------
+
+    def leaders(self, unit_id: int) -> list[int]:
+        cache = self.__dict__.setdefault("_leaders", {})
+        if unit_id not in cache:
+            cache[unit_id] = self.session.scalars(
+                select(User.id).join(UserRole, UserRole.user_id == User.id)
+                .where(User.unit_id == unit_id, User.is_active.is_(True), UserRole.role == Role.LEADER)
+                .order_by(User.id)
+            ).all()
+        return cache[unit_id]
+
+    def send_digests(self) -> None:
+        """One message per person: how many of their dossiers (a leader: of the unit) became due soon or overdue."""
+        per_person: dict[tuple[int, int], Counter[Flag]] = defaultdict(Counter)
+        for flag, rows in self.flagged.items():
+            if not flag.notifies:
+                continue
+            for row in rows:
+                recipients = set(self.leaders(row.unit_id))
+                if row.holder_user_id is not None:
+                    recipients.add(row.holder_user_id)
+                for user_id in recipients:
+                    per_person[(row.unit_id, user_id)][flag] += 1
+        for (unit_id, user_id), counts in sorted(per_person.items()):
+            lines = [f"- {flag.label}: {counts[flag]}" for flag in Flag if counts[flag]]
+            overdue = counts[Flag.OVERDUE] + counts[Flag.STEP_OVERDUE]
+            subject = ("Có hồ sơ quá hạn cần xử lý" if overdue else "Có hồ sơ sắp đến hạn") + f" ({_vn(self.now)})"
+            body = "Kết quả rà soát thời hạn giải quyết hồ sơ:\n" + "\n".join(lines) + (
+                "\nXem danh sách “Sắp đến hạn” để xử lý; hồ sơ dự kiến trễ hạn cần gửi văn bản xin lỗi (Mẫu 04) "
+                "trước hạn ít nhất một ngày làm việc.")
+            self.counts["messages"] += outbox.notify(
+                self.session, unit_id=unit_id, user_id=user_id, kind="digest", subject=subject, body=body,
+                link="/sap-den-han", now=self.now, dedupe=f"sweep:{self.run_id}:{user_id}",
+                channels=self.channels,
+            )
+
+
+def _key(source: Source, dossier_id: Any) -> Any:
+    return literal(f"{source.value}:") + cast(dossier_id, String)
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start:start + CHUNK]
+
+
+def _vn(instant: datetime) -> str:
+    return f"{to_local(instant):%H:%M %d/%m/%Y}"
+
+
+def recent_runs(session: Session, *, limit: int = 20) -> list[SweepRun]:
+    return list(session.scalars(select(SweepRun).order_by(SweepRun.id.desc()).limit(limit)))
+
+
+__all__ = ["JOB", "SweepReport", "recent_runs", "run_sweep"]

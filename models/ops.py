@@ -1,0 +1,79 @@
+"""Background work: job leases, sweep runs, and the outbox of messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, str_40, str_100, str_255, str_500, utc_datetime
+from models.org import User
+
+
+class JobLease(Base):
+    """One row per background job: the last tick it ran for, and who ran it.
+
+    A job run claims its tick by updating this row inside its own
+    transaction; the row lock makes any other run of the same job wait, and
+    the tick makes a second scheduler firing at the same time find the tick
+    taken. A run that dies rolls back, which frees the row and the tick.
+    """
+
+    __tablename__ = "job_lease"
+
+    name: Mapped[str_40] = mapped_column(primary_key=True)
+    tick: Mapped[utc_datetime | None]
+    holder: Mapped[str_100] = mapped_column(default="")  # host:pid of the last run
+    started_at: Mapped[utc_datetime | None]
+    runs: Mapped[int] = mapped_column(default=0)
+
+
+class SweepRun(Base):
+    """What one run of the overdue sweep did (counts per flag, records opened)."""
+
+    __tablename__ = "sweep_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[utc_datetime] = mapped_column(index=True)
+    finished_at: Mapped[utc_datetime]
+    trigger: Mapped[str_40]  # "scheduler", "manual"
+    holder: Mapped[str_100]
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON(), default=dict)
+    seconds: Mapped[float] = mapped_column(default=0.0)
+
+
+class OutboxMessage(Base):
+    """A message to send: in the app (shown at once), by e-mail or by SMS/Zalo (in office hours only).
+
+    ``not_before`` is when it may leave; outside the unit's office hours the
+    sender moves it to the next window. ``dedupe_key`` (unique) keeps a job
+    that runs twice from queueing the same message twice.
+    """
+
+    __tablename__ = "outbox_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))  # a staff recipient
+    channel: Mapped[str] = mapped_column(String(16))  # in_app, email, sms (app.services.outbox.Channel)
+    address: Mapped[str_255] = mapped_column(default="")  # e-mail address or phone; "" in the app
+    kind: Mapped[str_40]  # digest, apology_draft, nonconformity, report, …
+    subject: Mapped[str_255]
+    body: Mapped[str] = mapped_column(Text())
+    link: Mapped[str_500] = mapped_column(default="")  # a path in the app
+    created_at: Mapped[utc_datetime]
+    not_before: Mapped[utc_datetime]
+    sent_at: Mapped[utc_datetime | None]
+    read_at: Mapped[utc_datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str_500] = mapped_column(default="")
+    failed_at: Mapped[utc_datetime | None]  # gave up after too many attempts
+    dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+
+    user: Mapped[User | None] = relationship()
+
+    __table_args__ = (
+        Index("ix_outbox_pending", "sent_at", "failed_at", "not_before"),
+        Index("ix_outbox_user_created", "user_id", "created_at"),
+    )
