@@ -45,6 +45,7 @@ from models import (
     Nonconformity,
     ProcedureStep,
     SweepRun,
+    Unit,
     User,
     UserRole,
 )
@@ -110,10 +111,8 @@ class _Sweep:
     def limit_groups(self, attribute: str) -> list[tuple[datetime, list[int]]]:
         """Units grouped by their threshold instant (most share the national calendar: one group)."""
         if self._limits is None:
-            open_units = self.session.scalars(
-                select(Dossier.unit_id).where(Dossier.finished_at.is_(None)).distinct()
-            ).all()
-            calendars = calendars_of_units(self.session, open_units)
+            active = self.session.scalars(select(Unit.id).where(Unit.is_active.is_(True))).all()
+            calendars = calendars_of_units(self.session, active)
             self._limits = {unit_id: limits(calendar, self.now) for unit_id, calendar in calendars.items()}
         groups: dict[datetime, list[int]] = defaultdict(list)
         for unit_id, unit_limits in self._limits.items():
