@@ -1,5 +1,5 @@
 # The README's two commands:
-#   make run   set up (venv, migrations, demo data) and serve on http://127.0.0.1:5000
+#   make run   set up (venv, migrations, demo data), start the scheduler and serve on http://127.0.0.1:5000
 #   make test  run the whole test suite (SQLite; PostgreSQL when DATABASE_URL says so)
 PYTHON ?= python3
 VENV   := .venv
@@ -26,7 +26,9 @@ setup: $(VENV)/.runtime-installed
 	$(FLASK) db upgrade
 	$(FLASK) demo
 
+# The scheduler (overdue sweep, outbox) runs beside the web server and stops with it.
 run: setup
+	$(FLASK) scheduler run & SCHEDULER=$$!; trap 'kill $$SCHEDULER 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.dev-installed
@@ -38,6 +40,7 @@ forms: $(VENV)/.runtime-installed
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/bench_worktime.py
+	$(BIN)/python bench/bench_sweep.py
 	$(BIN)/python bench/bench_printing.py
 	$(BIN)/python bench/bench_status_page.py
 

@@ -15,6 +15,7 @@ def register_web(app: Flask) -> None:
     from app.web.calendar import bp as calendar_bp
     from app.web.catalogue import bp as catalogue_bp
     from app.web.main import bp as main_bp
+    from app.web.monitoring import bp as monitoring_bp
     from app.web.processing import bp as processing_bp
     from app.web.public import bp as public_bp
     from app.web.reception import bp as reception_bp
@@ -26,6 +27,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(calendar_bp)
     app.register_blueprint(reception_bp)
     app.register_blueprint(processing_bp)
+    app.register_blueprint(monitoring_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # bearer tokens, never cookies
     app.register_blueprint(public_bp)

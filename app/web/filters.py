@@ -64,7 +64,20 @@ def register(app: Flask) -> None:
     app.add_template_filter(time_left, "vn_time_left")
     app.add_template_filter(working_span, "vn_span")
     app.jinja_env.globals["Role"] = Role
+    app.jinja_env.globals["unread_messages"] = _unread_messages
     app.jinja_env.globals["satisfaction"] = satisfaction
     app.jinja_env.globals["action_labels"] = {
         "receive": "Tiếp nhận hồ sơ", **{a.value: a.label for a in Action}, **FLAG_ACTION_LABELS,
     }
+
+
+def _unread_messages() -> int:
+    """How many of the logged-in person's messages in the app are unread (the badge in the header)."""
+    from flask_login import current_user
+
+    from app.db import get_session
+    from app.services.outbox import unread_count
+
+    if not current_user.is_authenticated:
+        return 0
+    return unread_count(get_session(), current_user._get_current_object())

@@ -23,7 +23,7 @@ from app.domain.paper import PaperSize
 from app.domain.roles import Role
 from app.domain.vn_words import instant_in_words
 from app.domain.workflow import Channel, IdKind, NonReceptionKind, ResultDelivery
-from app.services import citizen, documents, processing, reception
+from app.services import delays, citizen, documents, processing, reception
 from app.services.access import visible_unit_ids
 from app.services.catalogue import get_procedure
 from app.services.errors import NotFound, ValidationFailed
@@ -200,6 +200,7 @@ def _dossier_page(item: Dossier, reissue_form: ReissueLinkForm, status: int = 20
                            can_reissue=citizen.can_reissue_status_link(user, item),
                            reissue_form=reissue_form, reissues=citizen.status_link_history(session, item),
                            rating=citizen.rating_of(session, item), status_url=documents.status_url(base_url(), item.token),
+                           delay=delays.delay_of(session, item.id), can_mark_delay=delays.can_mark(session, user, item),
                            just_received=request.args.get("printed") == "new"), status
 
 
