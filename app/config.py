@@ -30,7 +30,15 @@ DEFAULTS: dict[str, Any] = {
     # Public address of the service, printed in the QR codes (https://motcua.xa.gov.vn).
     # Default: the address the clerk's browser used, which may be a LAN name citizens cannot reach.
     "PUBLIC_BASE_URL": None,
-    "LOG_LEVEL": "INFO",  # of the "motcua" loggers (each public lookup is one INFO line)
+    "LOG_LEVEL": "INFO",
+    # Notifications (app.services.outbox, app.services.senders): e-mail only when an SMTP server is set.
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 587,
+    "MAIL_USE_TLS": True,
+    "MAIL_USERNAME": "",
+    "MAIL_PASSWORD": "",
+    "MAIL_FROM": "",
+    "SMS_SENDER": "file",  # file (instance/outbox/sms.jsonl), log, off, or "package.module:Class"  # of the "motcua" loggers (each public lookup is one INFO line)
     # Behind nginx (or another reverse proxy): how many proxies set X-Forwarded-For/-Proto.
     # 0 = none; the client's address is then the socket's, which the rate limits count by.
     "PROXY_COUNT": 0,
@@ -43,7 +51,8 @@ DEFAULTS: dict[str, Any] = {
 }
 
 # Environment variables read on top of instance/config.py.
-ENV_KEYS = ("MOTCUA_ENV", "SECRET_KEY", "DATABASE_URL", "PUBLIC_BASE_URL", "RATELIMIT_STORAGE_URI", "LOG_LEVEL")
+ENV_KEYS = ("MOTCUA_ENV", "SECRET_KEY", "DATABASE_URL", "PUBLIC_BASE_URL", "RATELIMIT_STORAGE_URI", "LOG_LEVEL",
+            "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "SMS_SENDER")
 
 
 class ConfigError(RuntimeError):

@@ -1,0 +1,31 @@
+"""The scheduler's timetable: every 5 minutes in office hours (Mon–Sat), once at 22:00; the outbox each minute."""
+
+from datetime import datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from app.cli.jobs import build_scheduler, floor_tick
+from app.domain.localtime import VN_TZ
+
+
+def vn(day, hour, minute, second=0):
+    return datetime(2026, 11, day, hour, minute, second, tzinfo=VN_TZ)
+
+
+def test_the_timetable():
+    scheduler = build_scheduler(app=None, scheduler_class=BackgroundScheduler)
+    jobs = {job.id: job for job in scheduler.get_jobs()}
+    assert set(jobs) == {"sweep", "outbox"}
+    sweep = jobs["sweep"].trigger
+    nxt = lambda trigger, after: trigger.get_next_fire_time(None, after)  # noqa: E731
+    assert nxt(sweep, vn(24, 10, 2)) == vn(24, 10, 5)  # Tuesday, office hours
+    assert nxt(sweep, vn(24, 17, 56)) == vn(24, 22, 0)  # after 17:55, the night run
+    assert nxt(sweep, vn(24, 22, 1)) == vn(25, 7, 0)
+    assert nxt(sweep, vn(28, 12, 1)) == vn(28, 12, 5)  # Saturday: desks may open
+    assert nxt(sweep, vn(29, 9, 0, 1)) == vn(29, 22, 0)  # Sunday: only the night run
+    assert nxt(jobs["outbox"].trigger, vn(24, 10, 2, 30)) == vn(24, 10, 3)
+
+
+def test_two_schedulers_firing_seconds_apart_claim_the_same_tick():
+    assert floor_tick(vn(24, 10, 5, 0), 5) == floor_tick(vn(24, 10, 9, 59), 5) == vn(24, 10, 5)
+    assert floor_tick(vn(24, 10, 10, 1), 5) == vn(24, 10, 10)
