@@ -5,7 +5,8 @@
 - ``flask scheduler run``: the scheduler process, started beside the web
   server (never inside ``create_app``: every gunicorn worker would start one).
   It sweeps every 5 minutes in office hours (Monday–Saturday 07:00–17:55) and
-  once at night (22:00), and empties the outbox every minute. Several
+  once at night (22:00), empties the outbox every minute, and at 23:30 writes down the
+  quality-objective measurements of the months and quarters that ended. Several
   schedulers may share a database: each tick runs once (app.services.jobs).
 """
 
@@ -130,7 +131,33 @@ def build_scheduler(app: Flask, scheduler_class: Any) -> Any:
     scheduler.add_job(_guarded(app, "sweep", _scheduled_sweep), sweep_trigger, id="sweep", name="Rà soát hạn")
     scheduler.add_job(_guarded(app, "outbox", _scheduled_outbox), CronTrigger(minute="*", timezone=VN_TZ),
                       id="outbox", name="Gửi thông báo")
+    scheduler.add_job(_guarded(app, "measure", _scheduled_measure), CronTrigger(hour=23, minute=30, timezone=VN_TZ),
+                      id="measure", name="Ghi kết quả đo mục tiêu chất lượng")
     return scheduler
+
+
+def record_measurements(app: Flask, *, tick: datetime | None = None) -> str:
+    """Write the quality-objective measurements of the months and quarters that ended (ISO 9.1 record)."""
+    from app.services.objectives import record_closed_periods
+
+    with app.app_context():
+        factory = app.extensions["motcua.session_factory"]
+        now = app.extensions["motcua.clock"].now()
+        with factory() as session:
+            try:
+                if not jobs.claim(session, "measure", tick or now):
+                    session.rollback()
+                    return "Lượt này đã được một tiến trình khác thực hiện."
+                written = record_closed_periods(session, now=now)
+                session.commit()
+            except Exception:
+                session.rollback()
+                raise
+    return f"Đã ghi {written} kết quả đo."
+
+
+def _scheduled_measure(app: Flask) -> str:
+    return record_measurements(app, tick=floor_tick(app.extensions["motcua.clock"].now(), 30))
 
 
 def _scheduled_sweep(app: Flask) -> str:
