@@ -16,11 +16,12 @@ import logging
 import signal
 import sys
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
+from sqlalchemy.orm import Session
 
 from app.domain.localtime import VN_TZ
 from app.services import jobs, outbox, senders
@@ -29,6 +30,8 @@ from app.services.sweep import run_sweep
 log = logging.getLogger("motcua.jobs")
 
 SWEEP_EVERY_MINUTES = 5
+TAKEN = "Lượt này đã được một tiến trình khác thực hiện."
+T = TypeVar("T")
 
 
 def floor_tick(now: datetime, minutes: int) -> datetime:
@@ -37,39 +40,41 @@ def floor_tick(now: datetime, minutes: int) -> datetime:
     return floored - timedelta(minutes=floored.minute % minutes)
 
 
-def sweep_once(app: Flask, *, trigger: str, tick: datetime | None = None, force: bool = False) -> str:
-    """Run the sweep in its own session and transaction; returns what it did, in words."""
+def in_transaction(app: Flask, work: Callable[[Session, datetime], T]) -> T:
+    """Run ``work(session, now)`` in its own session and transaction: committed if it returns, rolled back if not."""
     with app.app_context():
         factory = app.extensions["motcua.session_factory"]
         now = app.extensions["motcua.clock"].now()
         with factory() as session:
             try:
-                report = run_sweep(session, now=now, tick=tick, trigger=trigger, force=force,
-                                   channels=outbox.channels_from_config(app.config))
+                result = work(session, now)
                 session.commit()
             except Exception:
                 session.rollback()
                 raise
+    return result
+
+
+def sweep_once(app: Flask, *, trigger: str, tick: datetime | None = None, force: bool = False) -> str:
+    """Run the sweep; returns what it did, in words."""
+    report = in_transaction(app, lambda session, now: run_sweep(
+        session, now=now, tick=tick, trigger=trigger, force=force, channels=outbox.channels_from_config(app.config)))
     if report is None:
-        return "Lượt rà soát này đã được một tiến trình khác thực hiện."
+        return TAKEN
     return f"Đã rà soát ({report.seconds:.2f} s): {report.describe()}."
 
 
 def send_outbox(app: Flask, *, tick: datetime | None = None) -> str:
-    with app.app_context():
-        factory = app.extensions["motcua.session_factory"]
-        now = app.extensions["motcua.clock"].now()
-        configured = senders.senders_from_config(app.config, app.instance_path)
-        with factory() as session:
-            try:
-                if not jobs.claim(session, "outbox", tick or now):
-                    session.rollback()
-                    return "Lượt gửi này đã được một tiến trình khác thực hiện."
-                report = outbox.dispatch(session, configured, now=now)
-                session.commit()
-            except Exception:
-                session.rollback()
-                raise
+    configured = senders.senders_from_config(app.config, app.instance_path)
+
+    def work(session: Session, now: datetime) -> outbox.DispatchReport | None:
+        if not jobs.claim(session, "outbox", tick or now):
+            return None
+        return outbox.dispatch(session, configured, now=now)
+
+    report = in_transaction(app, work)
+    if report is None:
+        return TAKEN
     return (f"Đã gửi {report.sent}, để đến giờ làm việc {report.deferred}, lỗi sẽ thử lại {report.failed}, "
             f"bỏ {report.given_up}.")
 
@@ -140,20 +145,13 @@ def record_measurements(app: Flask, *, tick: datetime | None = None) -> str:
     """Write the quality-objective measurements of the months and quarters that ended (ISO 9.1 record)."""
     from app.services.objectives import record_closed_periods
 
-    with app.app_context():
-        factory = app.extensions["motcua.session_factory"]
-        now = app.extensions["motcua.clock"].now()
-        with factory() as session:
-            try:
-                if not jobs.claim(session, "measure", tick or now):
-                    session.rollback()
-                    return "Lượt này đã được một tiến trình khác thực hiện."
-                written = record_closed_periods(session, now=now)
-                session.commit()
-            except Exception:
-                session.rollback()
-                raise
-    return f"Đã ghi {written} kết quả đo."
+    def work(session: Session, now: datetime) -> int | None:
+        if not jobs.claim(session, "measure", tick or now):
+            return None
+        return record_closed_periods(session, now=now)
+
+    written = in_transaction(app, work)
+    return TAKEN if written is None else f"Đã ghi {written} kết quả đo."
 
 
 def _scheduled_measure(app: Flask) -> str:

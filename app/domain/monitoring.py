@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 
 from app.domain.durations import Duration, DurationKind
@@ -103,7 +104,7 @@ def _hours(threshold: timedelta) -> Duration:
     minutes = int(threshold.total_seconds() // 60)
     if minutes <= 0 or minutes * 60 != threshold.total_seconds():
         raise ValueError("a threshold is a positive whole number of minutes")
-    return Duration.of(DurationKind.WORKING_HOURS, f"{minutes / 60:.6f}".rstrip("0").rstrip("."))
+    return Duration.of(DurationKind.WORKING_HOURS, Decimal(minutes) / 60)
 
 
 def apology_send_by(calendar: WorkCalendar, due_at: datetime) -> datetime:

@@ -14,13 +14,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from app.domain.localtime import to_local
-from app.domain.monitoring import apology_send_by, limits
+from app.domain.localtime import VN_TZ, to_local
+from app.domain.monitoring import DUE_SOON, STEP_DUE_SOON, apology_send_by, limits
 from app.domain.process import may_act_on
 from app.domain.roles import Role
 from app.domain.timeliness import Urgency, urgency_of
@@ -29,7 +29,8 @@ from app.domain.errors import DomainError
 from app.services import outbox, processing
 from app.services.calendar import unit_calendar
 from app.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from app.services.queues import QueueKind, _condition
+from app.services.queues import QueueKind, queue_condition
+from app.services.rows import find
 from app.services.validation import Errors, text_field
 from models import Dossier, DossierNotice, ExpectedDelay, User
 
@@ -45,7 +46,8 @@ class SoonRow:
     urgency: Urgency  # of the dossier
     step_urgency: Urgency | None
     delay: ExpectedDelay | None
-    send_by: datetime | None  # Mẫu 04 must leave by then
+    send_by: datetime | None  # Mẫu 04 must leave by then (None: already rescheduled)
+    apology_in_time: bool  # that instant has not passed
 
 
 def due_soon_list(session: Session, actor: User, *, now: datetime) -> list[SoonRow]:
@@ -64,7 +66,7 @@ def due_soon_list(session: Session, actor: User, *, now: datetime) -> list[SoonR
         .order_by(Dossier.due_at, Dossier.id).limit(MAX_ROWS)
     )
     if not actor.has_role(Role.LEADER):
-        statement = statement.where(_condition(actor, QueueKind.MINE))
+        statement = statement.where(queue_condition(actor, QueueKind.MINE))
     dossiers = session.scalars(statement).all()
     delays = {
         d.dossier_id: d for d in session.scalars(
@@ -76,8 +78,9 @@ def due_soon_list(session: Session, actor: User, *, now: datetime) -> list[SoonR
         due_left = calendar.elapsed(now, dossier.due_at)
         step_left = calendar.elapsed(now, dossier.step_due_at)
         send_by = None if dossier.due_rescheduled_at else apology_send_by(calendar, dossier.due_at)
-        rows.append(SoonRow(dossier, due_left, step_left, urgency_of(due_left, threshold=timedelta(hours=16)),
-                            urgency_of(step_left, threshold=timedelta(hours=2)), delays.get(dossier.id), send_by))
+        rows.append(SoonRow(dossier, due_left, step_left, urgency_of(due_left, threshold=DUE_SOON),
+                            urgency_of(step_left, threshold=STEP_DUE_SOON), delays.get(dossier.id), send_by,
+                            send_by is not None and now < send_by))
     return rows
 
 
@@ -96,10 +99,10 @@ def can_mark(session: Session, actor: User, dossier: Dossier) -> bool:
         processing.person(actor), dossier.unit_id, process, processing.holding(dossier))
 
 
-def mark(session: Session, actor: User, dossier_id: int, *, reason: str, proposed_due_at: datetime | None,
+def mark(session: Session, actor: User, dossier_id: int, *, reason: str, proposed_due_on: date | None,
          version: int | None, now: datetime) -> ExpectedDelay:
-    """Say the dossier will be late: why, and the new date to propose to the citizen."""
-    dossier = session.get(Dossier, dossier_id) if 0 < dossier_id < 2**31 else None
+    """Say the dossier will be late: why, and the new date (due at the close of that working day)."""
+    dossier = find(session, Dossier, dossier_id)
     if dossier is None or dossier.unit_id != actor.unit_id:
         raise NotFound("Không tìm thấy hồ sơ.")
     if not can_mark(session, actor, dossier):
@@ -107,15 +110,17 @@ def mark(session: Session, actor: User, dossier_id: int, *, reason: str, propose
                         "khi hồ sơ còn đang giải quyết và chưa hẹn lại.")
     errors = Errors()
     clean = text_field(errors, "reason", reason, 2000, multiline=True)
-    if proposed_due_at is None:
-        errors.add("proposed_due_at", "Vui lòng chọn ngày hẹn trả kết quả mới đề xuất.")
+    if proposed_due_on is None:
+        errors.add("proposed_due_on", "Vui lòng chọn ngày hẹn trả kết quả mới đề xuất.")
     errors.raise_if_any()
+    calendar = unit_calendar(session, dossier.unit)
+    if not calendar.is_working_day(proposed_due_on):
+        raise ValidationFailed({"proposed_due_on": "Ngày hẹn mới phải là ngày làm việc."})
+    proposed_due_at = datetime.combine(proposed_due_on, calendar.windows[-1].end, VN_TZ)
     try:
         check_reschedule(now=now, due_at=dossier.due_at, rescheduled_due_at=None, new_due_at=proposed_due_at)
     except DomainError as error:
-        raise ValidationFailed({error.field or "proposed_due_at": error.message}) from None
-    if not unit_calendar(session, dossier.unit).is_working_day(to_local(proposed_due_at).date()):
-        raise ValidationFailed({"proposed_due_at": "Ngày hẹn mới phải là ngày làm việc."})
+        raise ValidationFailed({"proposed_due_on": error.message}) from None
     delay = delay_of(session, dossier.id)
     if delay is None:
         delay = ExpectedDelay(unit_id=dossier.unit_id, dossier_id=dossier.id)
@@ -132,7 +137,7 @@ def mark(session: Session, actor: User, dossier_id: int, *, reason: str, propose
 
 def withdraw(session: Session, actor: User, dossier_id: int, *, now: datetime) -> ExpectedDelay:
     delay = delay_of(session, dossier_id)
-    dossier = session.get(Dossier, dossier_id) if delay else None
+    dossier = find(session, Dossier, dossier_id) if delay else None
     if delay is None or dossier is None or dossier.unit_id != actor.unit_id:
         raise NotFound("Hồ sơ chưa được báo dự kiến trễ hạn.")
     if delay.notice_id is not None:

@@ -35,7 +35,7 @@ from app.domain.nonconformity import (
 from app.domain.roles import Role
 from app.services.access import can_see_unit, visible_unit_ids
 from app.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from app.services.rows import find, insert_numbered, next_number
+from app.services.rows import MAX_ID, find, insert_numbered, next_number
 from app.services.validation import Errors, text_field
 from models import Dossier, Nonconformity, User
 
@@ -160,7 +160,7 @@ def move(session: Session, actor: User, record_id: int, data: MoveInput, *, now:
     row = session.scalars(
         select(Nonconformity).where(Nonconformity.id == record_id).with_for_update()
         .execution_options(populate_existing=True)
-    ).one_or_none() if 0 < record_id < 2**31 else None
+    ).one_or_none() if 0 < record_id <= MAX_ID else None
     if row is None or not can_see_unit(session, actor, row.unit_id):
         raise NotFound("Không tìm thấy hồ sơ không phù hợp.")
     if data.version is not None and data.version != row.version:
@@ -194,7 +194,8 @@ def move(session: Session, actor: User, record_id: int, data: MoveInput, *, now:
         problems = check_closure(record_of(row), data.effectiveness)
         if problems:
             raise ValidationFailed(problems)
-        row.effectiveness = " ".join(data.effectiveness.split(" "))[:TEXT_MAX].strip()
+        row.effectiveness = text_field(errors, "effectiveness", data.effectiveness, TEXT_MAX, multiline=True)
+        errors.raise_if_any()
         row.closed_at, row.closed_by_id = now, actor.id
     elif data.step is Step.REOPEN:
         text = text_field(errors, "effectiveness", data.effectiveness, TEXT_MAX, multiline=True)

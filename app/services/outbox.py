@@ -56,10 +56,10 @@ def notify(
     Returns how many messages were queued (0 if ``dedupe`` was queued before).
     """
     queued = 0
-    user = session.get(User, user_id)
     for channel in channels:
         address = ""
         if channel is Channel.EMAIL:
+            user = session.get(User, user_id)
             if user is None or not user.email:
                 continue
             address = user.email

@@ -109,7 +109,7 @@ def queue(
     statement = (
         select(Dossier, func.count().over().label("total"))
         .join(Dossier.procedure)
-        .where(Dossier.unit_id == actor.unit_id, _condition(actor, kind))
+        .where(Dossier.unit_id == actor.unit_id, queue_condition(actor, kind))
         .options(joinedload(Dossier.procedure), joinedload(Dossier.holder_user), joinedload(Dossier.holder_department))
     )
     if filters.procedure_id is not None:
@@ -131,7 +131,7 @@ def queue(
     if not found and page > 1:
         total = session.scalar(
             select(func.count()).select_from(Dossier).join(Dossier.procedure)
-            .where(Dossier.unit_id == actor.unit_id, _condition(actor, kind))
+            .where(Dossier.unit_id == actor.unit_id, queue_condition(actor, kind))
         ) or 0
     calendar = unit_calendar(session, actor.unit) if found else None
     rows = []
@@ -143,7 +143,8 @@ def queue(
     return QueuePage(kind, rows, total, page, per_page)
 
 
-def _condition(actor: User, kind: QueueKind):  # type: ignore[no-untyped-def]
+def queue_condition(actor: User, kind: QueueKind):  # type: ignore[no-untyped-def]
+    """The SQL condition of the dossiers in ``actor``'s queue ``kind`` (within their unit)."""
     if kind is QueueKind.RETURN:
         return Dossier.status == DossierStatus.DONE
     if kind is QueueKind.APPROVAL:

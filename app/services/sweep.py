@@ -64,7 +64,7 @@ class SweepReport:
     seconds: float = 0.0
 
     def describe(self) -> str:
-        parts = [f"{Flag(k).label.lower()}: {v}" for k, v in self.counts.items() if k in Flag.__members__.values() and v]
+        parts = [f"{flag.label.lower()}: {self.counts[flag.value]}" for flag in Flag if self.counts.get(flag.value)]
         extra = [f"{label}: {self.counts[key]}" for key, label in (
             ("nonconformities", "hồ sơ không phù hợp mở mới"), ("apology_drafts", "dự thảo Mẫu 04"),
             ("messages", "thông báo")) if self.counts.get(key)]
@@ -105,6 +105,7 @@ class _Sweep:
         self.counts: Counter[str] = Counter()
         self.flagged: dict[Flag, list[Any]] = defaultdict(list)  # rows (id, unit_id, holder_user_id, code)
         self._limits: dict[int, Limits] | None = None
+        self._leaders: dict[int, list[int]] = {}
 
     # --- limits per unit ---------------------------------------------------------------
 
@@ -254,14 +255,13 @@ class _Sweep:
     # --- messages ------------------------------------------------------------------------
 
     def leaders(self, unit_id: int) -> list[int]:
-        cache = self.__dict__.setdefault("_leaders", {})
-        if unit_id not in cache:
-            cache[unit_id] = self.session.scalars(
+        if unit_id not in self._leaders:
+            self._leaders[unit_id] = self.session.scalars(
                 select(User.id).join(UserRole, UserRole.user_id == User.id)
                 .where(User.unit_id == unit_id, User.is_active.is_(True), UserRole.role == Role.LEADER)
                 .order_by(User.id)
             ).all()
-        return cache[unit_id]
+        return self._leaders[unit_id]
 
     def send_digests(self) -> None:
         """One message per person: how many of their dossiers (a leader: of the unit) became due soon or overdue."""

@@ -108,13 +108,13 @@ def test_will_be_late_then_draft_then_issued_in_time(db_session, world):
     dossier = reception.receive_dossier(db_session, a.clerk, reception_input(a.procedure.id), now=at(27, 8, 9))
     act(db_session, a.clerk, dossier, Action.HAND_OVER, at(27, 8, 10), to_user_id=a.officer.id)
     with pytest.raises(Forbidden):
-        delays.mark(db_session, a.clerk, dossier.id, reason="x", proposed_due_at=at(11, 9, 17), version=None,
+        delays.mark(db_session, a.clerk, dossier.id, reason="x", proposed_due_on=date(2026, 9, 11), version=None,
                     now=at(28, 8, 9))
     with pytest.raises(ValidationFailed):  # a Saturday
         delays.mark(db_session, a.officer, dossier.id, reason="Chờ xác minh của Công an xã",
-                    proposed_due_at=at(12, 9, 17), version=None, now=at(28, 8, 9))
+                    proposed_due_on=date(2026, 9, 12), version=None, now=at(28, 8, 9))
     delay = delays.mark(db_session, a.officer, dossier.id, reason="Chờ xác minh của Công an xã",
-                        proposed_due_at=at(11, 9, 17), version=None, now=at(28, 8, 9))
+                        proposed_due_on=date(2026, 9, 11), version=None, now=at(28, 8, 9))
     assert delay.drafted_at is None
     with pytest.raises(ValidationFailed):  # not drafted yet
         delays.issue(db_session, a.officer, dossier.id, version=dossier.version, now=at(28, 8, 9, 1))
@@ -131,7 +131,7 @@ def test_will_be_late_then_draft_then_issued_in_time(db_session, world):
 
     notice = delays.issue(db_session, a.officer, dossier.id, version=dossier.version, now=at(28, 8, 10))
     assert notice.form == "04" and delay.notice_id == notice.id
-    assert local(dossier.due_rescheduled_at) == datetime(2026, 9, 11, 17, 0)
+    assert local(dossier.due_rescheduled_at) == datetime(2026, 9, 11, 17, 30)  # the close of that working day
     sms = db_session.scalars(select(OutboxMessage).where(OutboxMessage.channel == "sms")).one()
     assert sms.address == "0912345678" and dossier.code in sms.body and sms.sent_at is None
     with pytest.raises(ValidationFailed):

@@ -38,9 +38,16 @@ def test_due_soon_list_mark_and_notifications(client, login, db_session, world):
     assert response.status_code == 302
     delay = db_session.scalars(select(ExpectedDelay)).one()
     assert delay.proposed_due_at == datetime(2026, 11, 30, 17, 30, tzinfo=VN_TZ)
-    bad = client.post(f"/ho-so/{dossier.id}/du-kien-tre-han", data={"reason": "x", "proposed_due_on": "hôm qua"},
-                      follow_redirects=True)
-    assert bad.status_code == 200 and "Vui lòng chọn ngày hẹn" in bad.get_data(as_text=True)
+    # Bad input: 400, the page again with the Vietnamese message and what was typed; nothing saved.
+    bad = client.post(f"/ho-so/{dossier.id}/du-kien-tre-han",
+                      data={"reason": "Lý do mới chưa lưu", "proposed_due_on": "hôm qua"})
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "Ngày không hợp lệ" in html and "Lý do mới chưa lưu" in html
+    saturday = client.post(f"/ho-so/{dossier.id}/du-kien-tre-han",
+                           data={"reason": "Lý do mới chưa lưu", "proposed_due_on": "2026-11-28"})
+    assert saturday.status_code == 400 and "Ngày hẹn mới phải là ngày làm việc" in saturday.get_data(as_text=True)
+    db_session.refresh(delay)
+    assert delay.reason == "Chờ ý kiến Công an xã"
 
     run_sweep(db_session, now=NOW)
     page = client.get(f"/ho-so/{dossier.id}").get_data(as_text=True)

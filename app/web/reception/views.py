@@ -30,6 +30,7 @@ from app.services.errors import NotFound, ValidationFailed
 from app.services.units import list_units
 from app.web.context import actor, get_session, now, role_required
 from app.web.forms import choices
+from app.web.monitoring.forms import ExpectedDelayForm
 from app.web.reception.forms import (
     SPARE_ROWS,
     LogbookForm,
@@ -186,11 +187,20 @@ def dossiers():  # type: ignore[no-untyped-def]
 @login_required
 def dossier(dossier_id: int):  # type: ignore[no-untyped-def]
     """All the dossier's data, the due instant in words, and every document printed so far."""
-    return _dossier_page(reception.get_dossier(get_session(), actor(), dossier_id), ReissueLinkForm())
+    return dossier_page(reception.get_dossier(get_session(), actor(), dossier_id), ReissueLinkForm())
 
 
-def _dossier_page(item: Dossier, reissue_form: ReissueLinkForm, status: int = 200):  # type: ignore[no-untyped-def]
+def dossier_page(item: Dossier, reissue_form: ReissueLinkForm | None = None, status: int = 200, *,  # type: ignore[no-untyped-def]
+                 delay_form: ExpectedDelayForm | None = None):
+    """The dossier page; a form refused elsewhere on it comes back with its errors (and status 400)."""
     session, user = get_session(), actor()
+    reissue_form = reissue_form or ReissueLinkForm()
+    delay = delays.delay_of(session, item.id)
+    if delay_form is None:
+        current = delay if delay and not delay.withdrawn_at else None
+        delay_form = ExpectedDelayForm(formdata=None, version=str(current.version) if current else "",
+                                       reason=current.reason if current else "",
+                                       proposed_due_on=local_date(current.proposed_due_at) if current else None)
     return render_template("reception/dossier.html", dossier=item, prints=documents.list_prints(session, item),
                            print_form=PrintForm(), form_names=documents.FORM_NAMES,
                            actions=processing.available_actions(session, user, item),
@@ -200,7 +210,8 @@ def _dossier_page(item: Dossier, reissue_form: ReissueLinkForm, status: int = 20
                            can_reissue=citizen.can_reissue_status_link(user, item),
                            reissue_form=reissue_form, reissues=citizen.status_link_history(session, item),
                            rating=citizen.rating_of(session, item), status_url=documents.status_url(base_url(), item.token),
-                           delay=delays.delay_of(session, item.id), can_mark_delay=delays.can_mark(session, user, item),
+                           delay=delay, can_mark_delay=delays.can_mark(session, user, item),
+                           delay_form=delay_form,
                            just_received=request.args.get("printed") == "new"), status
 
 
@@ -219,7 +230,7 @@ def reissue_status_link(dossier_id: int):  # type: ignore[no-untyped-def]
     )
     if done is not None:
         return done
-    return _dossier_page(reception.get_dossier(session, user, dossier_id), form, 400)
+    return dossier_page(reception.get_dossier(session, user, dossier_id), form, 400)
 
 
 @bp.post("/ho-so/<int:dossier_id>/in/<form_code>")
