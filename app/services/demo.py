@@ -19,10 +19,13 @@ from sqlalchemy.orm import Session
 
 from app.domain.catalogue import DocumentSpec, ProcedureLevel, StepSpec
 from app.domain.durations import DurationKind
+from app.domain.localtime import to_local
 from app.domain.roles import Role
 from app.services.catalogue import ProcedureInput, apply_procedure_input
 from app.services.units import UnitInput, apply_unit_input
 from app.services.demo_dossiers import load_demo_dossiers
+from app.services.objectives import set_default_targets
+from app.services.registers import prefill as prefill_registers
 from app.services.users import UserInput, apply_user_input
 from models import Department, Procedure, Unit, User
 
@@ -300,6 +303,8 @@ def load_demo(session: Session, *, now: datetime) -> DemoSummary:
         _ensure_users(session, commune, COMMUNE_USERS[commune.code], now=now, summary=summary, departments=departments)
         for demo in PROCEDURES:
             _ensure_procedure(session, commune, demo, departments, now=now, summary=summary)
+        set_default_targets(session, commune.id, to_local(now).year, now=now)
+        prefill_registers(session, commune.id)
     first = session.scalar(select(Unit).where(Unit.code == COMMUNES[0].code))
     people = {role: session.scalar(select(User).where(User.username == f"anbinh.{name}"))
               for role, name in (("clerk", "tiepnhan"), ("officer", "hotich"), ("leader", "lanhdao"))}

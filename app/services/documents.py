@@ -134,8 +134,19 @@ def print_control_slip(
     dossier = get_dossier(session, actor, dossier_id)
     if not can_print_control_slip(actor, dossier.unit_id):
         raise Forbidden("Chỉ người xử lý hồ sơ của đơn vị được in phiếu kiểm soát.")
+    paper = paper or dossier.unit.control_slip_paper
+    content = control_slip_pdf(session, dossier, base_url=base_url, paper=paper)
+    record = _record(session, actor, dossier.unit, "06", paper, now, dossier=dossier)
+    return Printed(content, control_slip_filename(dossier), record)
+
+
+def control_slip_filename(dossier: Dossier) -> str:
+    return f"phieu-kiem-soat-{dossier.code}.pdf"
+
+
+def control_slip_pdf(session: Session, dossier: Dossier, *, base_url: str, paper: PaperSize | None = None) -> bytes:
+    """Mẫu 06 of ``dossier`` as it stands (no access check, no print record: the caller does both)."""
     unit = dossier.unit
-    paper = paper or unit.control_slip_paper
     data = form06_control_slip.ControlSlipData(
         header=_header(unit, local_date(dossier.received_at)),
         tracking=Tracking(status_url(base_url, dossier.token), dossier.code),
@@ -149,9 +160,7 @@ def print_control_slip(
         coordinating_body="",
         rows=planned_handovers(session, dossier),
     )
-    content = form06_control_slip.render(data, paper=paper)
-    record = _record(session, actor, unit, "06", paper, now, dossier=dossier)
-    return Printed(content, f"phieu-kiem-soat-{dossier.code}.pdf", record)
+    return form06_control_slip.render(data, paper=paper or unit.control_slip_paper)
 
 
 def planned_handovers(session: Session, dossier: Dossier) -> tuple[form06_control_slip.HandoverRow, ...]:
@@ -262,6 +271,24 @@ def logbook(
         raise ValidationFailed({"last": "Ngày cuối kỳ phải sau ngày đầu kỳ."})
     if (last - first).days >= MAX_LOGBOOK_DAYS:
         raise ValidationFailed({"last": "Mỗi lần in tối đa 366 ngày; vui lòng chia nhỏ kỳ."})
+    data = logbook_data(session, unit, first, last, now=now)
+    name = logbook_filename(unit, first, last)
+    description = f"{first:%d/%m/%Y}–{last:%d/%m/%Y}" + (" (XLSX)" if xlsx else "")
+    record = _record(session, actor, unit, "07", PaperSize.A4, now, description=description)
+    if xlsx:
+        return Printed(form07_logbook.render_xlsx(data), f"{name}.xlsx", record, XLSX)
+    return Printed(form07_logbook.render(data), f"{name}.pdf", record)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def logbook_filename(unit: Unit, first: date, last: date) -> str:
+    return f"so-theo-doi-{unit.code}-{first:%Y%m%d}-{last:%Y%m%d}"
+
+
+def logbook_data(session: Session, unit: Unit, first: date, last: date, *, now: datetime) -> form07_logbook.LogbookData:
+    """The rows of Mẫu 07: the dossiers ``unit`` received on the days ``first``–``last`` (local)."""
     start = datetime.combine(first, time(), VN_TZ)
     end = datetime.combine(last + timedelta(days=1), time(), VN_TZ)
     dossiers = session.scalars(
@@ -290,7 +317,7 @@ def logbook(
         for d in dossiers
     )
     books = sorted({d.logbook_year for d in dossiers}) or [first.year]
-    data = form07_logbook.LogbookData(
+    return form07_logbook.LogbookData(
         header=_header(unit, local_date(now)),
         unit_name=receiving_unit_name(unit),
         book=", ".join(str(b) for b in books),
@@ -298,13 +325,6 @@ def logbook(
         period_to=last,
         entries=entries,
     )
-    name = f"so-theo-doi-{unit.code}-{first:%Y%m%d}-{last:%Y%m%d}"
-    description = f"{first:%d/%m/%Y}–{last:%d/%m/%Y}" + (" (XLSX)" if xlsx else "")
-    record = _record(session, actor, unit, "07", PaperSize.A4, now, description=description)
-    if xlsx:
-        return Printed(form07_logbook.render_xlsx(data), f"{name}.xlsx", record,
-                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    return Printed(form07_logbook.render(data), f"{name}.pdf", record)
 
 
 def list_prints(session: Session, dossier: Dossier) -> list[PrintedDocument]:

@@ -218,3 +218,10 @@ def counts_by_status(session: Session, unit_ids: list[int]) -> dict[Status, int]
     result = {status: 0 for status in Status}
     result.update({status: count for status, count in rows})
     return result
+
+
+def possible_owners(session: Session, unit_id: int) -> list[User]:
+    """Who may own a corrective action: the unit's active staff."""
+    return list(session.scalars(
+        select(User).where(User.unit_id == unit_id, User.is_active.is_(True)).order_by(User.full_name)
+    ))

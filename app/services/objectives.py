@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 from datetime import datetime, time, timezone
 from decimal import Decimal
 
@@ -49,13 +50,17 @@ def period_bounds(period: Period) -> tuple[datetime, datetime]:
             datetime.combine(period.end, time(), VN_TZ).astimezone(timezone.utc))
 
 
-def measure(session: Session, unit_ids: Sequence[int], period: Period, *, now: datetime) -> dict[int, dict[Indicator, Measure]]:
-    """Every indicator of each unit over ``period``, as of ``now`` (nothing measured for a period not begun)."""
-    start, end = period_bounds(period)
-    cut = min(end, now)
-    result = {unit_id: {indicator: Measure(0, 0) for indicator in Indicator} for unit_id in unit_ids}
-    if not unit_ids or cut <= start:
-        return result
+@dataclass(frozen=True)
+class PopulationRules:
+    """SQL conditions on ``Dossier`` for one period, cut at ``cut`` (shared by the measures and the overdue log)."""
+
+    in_population: Any
+    on_time: Any
+    late: Any
+    received_in: Any
+
+
+def population_rules(start: datetime, cut: datetime) -> PopulationRules:
     d = Dossier
     in_population = and_(d.received_at < cut, or_(d.finished_at.is_(None), d.finished_at >= start))
     finished_in = and_(d.finished_at.is_not(None), d.finished_at < cut)
@@ -70,8 +75,26 @@ def measure(session: Session, unit_ids: Sequence[int], period: Period, *, now: d
         or_(d.supplement_count > 1, and_(finished_in, d.finished_at > d.due_at),
             and_(open_at_cut, d.due_at < cut, ~paused_in_time)),
     )
+    return PopulationRules(in_population, on_time, late, and_(d.received_at >= start, d.received_at < cut))
+
+
+def cut_of(period: Period, now: datetime) -> tuple[datetime, datetime]:
+    """The period's first instant and its cut-off: its end, or ``now`` while it runs."""
+    start, end = period_bounds(period)
+    return start, min(end, now)
+
+
+def measure(session: Session, unit_ids: Sequence[int], period: Period, *, now: datetime) -> dict[int, dict[Indicator, Measure]]:
+    """Every indicator of each unit over ``period``, as of ``now`` (nothing measured for a period not begun)."""
+    start, cut = cut_of(period, now)
+    result = {unit_id: {indicator: Measure(0, 0) for indicator in Indicator} for unit_id in unit_ids}
+    if not unit_ids or cut <= start:
+        return result
+    d = Dossier
+    rules = population_rules(start, cut)
+    in_population, on_time, late = rules.in_population, rules.on_time, rules.late
     apology = exists().where(DossierNotice.dossier_id == d.id, DossierNotice.form == "04")
-    received_in = and_(d.received_at >= start, d.received_at < cut)
+    received_in = rules.received_in
 
     def count(condition):  # type: ignore[no-untyped-def]
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
@@ -145,6 +168,48 @@ def set_target(
     row.target, row.note, row.set_at, row.set_by_id = value, note, now, actor.id
     session.flush()
     return row
+
+
+def set_targets(
+    session: Session, actor: User, unit_id: int, year: int, values: dict[Indicator, tuple[str, int | None]], *,
+    now: datetime,
+) -> int:
+    """Save the year's targets typed in one form: {indicator: (text, version)}; an empty text drops the target.
+
+    Errors come back per field (``target_<indicator>``); nothing is saved
+    unless every value is valid. Returns how many targets changed.
+    """
+    unit = get_visible_unit(session, actor, unit_id)
+    if actor.unit_id != unit.id or not actor.has_role(Role.LEADER):
+        raise Forbidden("Chỉ lãnh đạo của đơn vị được đặt mục tiêu chất lượng.")
+    existing = objectives_of(session, unit.id, year)
+    errors: dict[str, str] = {}
+    changes: list[tuple[Indicator, str, int | None]] = []
+    for indicator, (text, version) in values.items():
+        row = existing.get(indicator)
+        if not (text or "").strip():
+            if row is not None:
+                if version is not None and version != row.version:
+                    raise Conflict(STALE)
+                session.delete(row)
+                changes.append((indicator, "", version))
+            continue
+        try:
+            value = check_target(text)
+        except DomainError as error:
+            errors[f"target_{indicator.value}"] = error.message
+            continue
+        if row is None or row.target != value:
+            changes.append((indicator, text, version))
+    if errors:
+        raise ValidationFailed(errors)
+    for indicator, text, version in changes:
+        if text:
+            row = existing.get(indicator)
+            set_target(session, actor, unit.id, year, indicator, text, note=row.note if row else "", version=version,
+                       now=now)
+    session.flush()
+    return len(changes)
 
 
 def set_default_targets(session: Session, unit_id: int, year: int, *, now: datetime) -> int:
@@ -261,5 +326,5 @@ def record_closed_periods(session: Session, *, now: datetime, unit_ids: Iterable
 
 __all__ = [
     "Cell", "YearTable", "measure", "objectives_of", "period_bounds", "record_closed_periods", "set_default_targets",
-    "set_target", "year_table", "PeriodKind",
+    "set_target", "set_targets", "year_table", "PeriodKind",
 ]

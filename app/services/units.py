@@ -23,6 +23,7 @@ from app.services.access import (
     visible_unit_ids,
 )
 from app.services.errors import NotFound, ValidationFailed, check_version
+from app.services.registers import prefill as prefill_registers
 from app.services.validation import Errors, text_field
 from app.services.rows import find
 from models import Department, Unit, User
@@ -67,6 +68,7 @@ def create_unit(
     get_manageable_unit(session, actor, parent_id)
     unit = Unit(parent_id=parent_id, created_at=now)
     apply_unit_input(session, unit, data, now=now)
+    prefill_registers(session, unit.id)  # ISO 7.5: a new unit starts with the standard entries
     return unit
 
 

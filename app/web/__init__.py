@@ -18,6 +18,7 @@ def register_web(app: Flask) -> None:
     from app.web.monitoring import bp as monitoring_bp
     from app.web.processing import bp as processing_bp
     from app.web.public import bp as public_bp
+    from app.web.quality import bp as quality_bp
     from app.web.reception import bp as reception_bp
 
     app.register_blueprint(main_bp)
@@ -28,6 +29,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(reception_bp)
     app.register_blueprint(processing_bp)
     app.register_blueprint(monitoring_bp)
+    app.register_blueprint(quality_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # bearer tokens, never cookies
     app.register_blueprint(public_bp)

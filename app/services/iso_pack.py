@@ -1,0 +1,322 @@
+"""The ISO record pack: one ZIP holding a unit's ISO 9001 records for a period.
+
+Contents (names in Vietnamese, numbered in reading order):
+
+- ``00-tong-hop-xem-xet-lanh-dao.xlsx``: the figures of the management
+  review page (ISO 9.3), the same numbers;
+- ``01-mau-07-so-theo-doi-ho-so.pdf`` and ``.xlsx``: the logbook of the
+  dossiers received in the period;
+- ``02-mau-06-phieu-kiem-soat/<mã hồ sơ>.pdf``: the control slip of each of
+  those dossiers, as it stands;
+- ``03-ho-so-qua-han-va-van-ban-xin-loi.xlsx``: every late dossier of the
+  period with its Mẫu 04 and its nonconformity record;
+- ``04-su-khong-phu-hop-va-hanh-dong-khac-phuc.xlsx``;
+- ``05-muc-tieu-chat-luong-va-ket-qua.xlsx``: targets against the measured
+  months and quarters;
+- ``06-danh-muc-tai-lieu-va-ho-so.xlsx``: the three registers of ISO 7.5;
+- ``manifest.json`` (what is inside: counts, sizes, SHA-256) and
+  ``doc-truoc.txt`` (the same in words).
+
+The pack holds personal data (names and addresses in the logbook and on the
+slips): only the unit's leader and inspectors above it may make one, and
+each one made is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import IO
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from app.domain.localtime import VN_TZ, local_date, to_local
+from app.domain.nonconformity import Source, Status
+from app.domain.objectives import Indicator, Period
+from app.domain.registers import DocumentKind, retention_label
+from app.domain.roles import Role
+from app.services import documents, iso_records, objectives, registers
+from app.services.access import get_visible_unit
+from app.services.errors import Forbidden, ValidationFailed
+from app.services.nonconformities import what_happened
+from models import AuditEntry, Dossier, Procedure, ProcedureStep, Unit, User
+from printing import form07_logbook, iso_records as sheets
+from printing.iso_records import Column, Heading, Sheet
+
+SPOOL_BYTES = 32 * 1024 * 1024  # kept in memory up to this size, then on disk
+SLIP_DIR = "02-mau-06-phieu-kiem-soat"
+
+
+@dataclass
+class PackFile:
+    name: str
+    size: int
+    sha256: str
+
+
+@dataclass
+class Pack:
+    filename: str
+    content: IO[bytes]  # positioned at 0; the caller closes it
+    manifest: dict[str, object]
+    files: list[PackFile] = field(default_factory=list)
+
+
+def can_make(actor: User, unit_id: int) -> bool:
+    return (actor.unit_id == unit_id and actor.has_role(Role.LEADER)) or actor.has_role(Role.INSPECTOR)
+
+
+def build(session: Session, actor: User, unit_id: int, period: Period, *, base_url: str, now: datetime) -> Pack:
+    """Make the pack of ``unit_id`` for ``period`` (cut at ``now`` while it runs) and log who made it."""
+    unit = get_visible_unit(session, actor, unit_id)
+    if not can_make(actor, unit.id):
+        raise Forbidden("Chỉ lãnh đạo đơn vị hoặc thanh tra cấp trên được tải bộ hồ sơ ISO (có dữ liệu cá nhân).")
+    first, last = period.start, min(period.end - timedelta(days=1), local_date(now))
+    if last < first:
+        raise ValidationFailed({"period": "Kỳ này chưa bắt đầu."})
+    review = iso_records.review_of(session, unit, period, now=now)
+    heading = Heading(unit.governing_body_name, documents.receiving_unit_name(unit), period.label, now)
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+    files: list[PackFile] = []
+    with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+
+        def add(name: str, content: bytes) -> None:
+            archive.writestr(name, content)
+            files.append(PackFile(name, len(content), hashlib.sha256(content).hexdigest()))
+
+        add("00-tong-hop-xem-xet-lanh-dao.xlsx", sheets.render(heading, [summary_sheet(review)]))
+        logbook = documents.logbook_data(session, unit, first, last, now=now)
+        add("01-mau-07-so-theo-doi-ho-so.pdf", form07_logbook.render(logbook))
+        add("01-mau-07-so-theo-doi-ho-so.xlsx", form07_logbook.render_xlsx(logbook))
+        slips = 0
+        for dossier in _received(session, unit, first, last):
+            add(f"{SLIP_DIR}/{_safe(dossier.code)}.pdf", documents.control_slip_pdf(session, dossier, base_url=base_url))
+            slips += 1
+        add("03-ho-so-qua-han-va-van-ban-xin-loi.xlsx", sheets.render(heading, [overdue_sheet(review)]))
+        records = iso_records.nonconformities_in(session, unit.id, review.start, review.cut)
+        add("04-su-khong-phu-hop-va-hanh-dong-khac-phuc.xlsx", sheets.render(heading, [nonconformity_sheet(records)]))
+        table = objectives.year_table(session, actor, unit.id, period.start.year, now=now)
+        add("05-muc-tieu-chat-luong-va-ket-qua.xlsx", sheets.render(heading, [objectives_sheet(table, period)]))
+        add("06-danh-muc-tai-lieu-va-ho-so.xlsx", sheets.render(heading, register_sheets(review, local_date(now))))
+        manifest = {
+            "unit": {"code": unit.code, "name": unit.governing_body_name},
+            "period": {"slug": period.slug, "label": period.label, "from": first.isoformat(),
+                       "to": last.isoformat(), "cut_off": review.cut.isoformat()},
+            "generated_at": now.isoformat(),
+            "generated_by": actor.username,
+            "counts": {
+                "logbook_entries": len(logbook.entries),
+                "control_slips": slips,
+                "dossiers_in_period": review.counts.population,
+                "overdue": len(review.overdue),
+                "overdue_with_apology": review.apologised,
+                "nonconformities": len(records),
+                "nonconformities_opened": review.nonconformities.opened,
+                "internal_documents": len(review.registers.internal),
+                "external_documents": len(review.registers.external),
+                "record_types": len(review.registers.records),
+            },
+            "measures": {
+                indicator.value: {
+                    "numerator": review.measures[indicator].numerator,
+                    "denominator": review.measures[indicator].denominator,
+                    "rate": str(review.measures[indicator].rate) if review.measures[indicator].rate is not None else None,
+                    "target": str(review.targets[indicator]) if indicator in review.targets else None,
+                }
+                for indicator in Indicator
+            },
+            "files": [{"name": f.name, "bytes": f.size, "sha256": f.sha256} for f in files],
+        }
+        archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+        archive.writestr("doc-truoc.txt", _readme(manifest, unit, period))
+    session.add(AuditEntry(at=now, actor_id=actor.id, unit_id=unit.id, action="iso_pack.export", object_type="unit",
+                           object_id=unit.id, detail={"period": period.slug, "files": len(files)}))
+    session.flush()
+    spool.seek(0)
+    return Pack(f"ho-so-iso-{unit.code}-{period.slug}.zip", spool, manifest, files)
+
+
+def _received(session: Session, unit: Unit, first: date, last: date):  # type: ignore[no-untyped-def]
+    """The dossiers received on the days ``first``–``last``, in logbook order, loaded 200 at a time."""
+    start = datetime.combine(first, time(), VN_TZ)
+    end = datetime.combine(last + timedelta(days=1), time(), VN_TZ)
+    ids = list(session.scalars(
+        select(Dossier.id).where(Dossier.unit_id == unit.id, Dossier.received_at >= start, Dossier.received_at < end)
+        .order_by(Dossier.logbook_year, Dossier.logbook_number)))
+    for index in range(0, len(ids), 200):
+        chunk = ids[index:index + 200]
+        rows = {d.id: d for d in session.scalars(
+            select(Dossier).where(Dossier.id.in_(chunk))
+            .options(selectinload(Dossier.procedure).selectinload(Procedure.steps)
+                     .selectinload(ProcedureStep.department), selectinload(Dossier.handovers)))}
+        yield from (rows[i] for i in chunk)
+
+
+def _safe(code: str) -> str:
+    return re.sub(r"[^0-9A-Za-z._-]", "_", code)[:120]
+
+
+# --- the sheets -----------------------------------------------------------------------------------
+
+
+def _rate(review: iso_records.Review, indicator: Indicator) -> str:
+    value = review.measures[indicator]
+    return f"{value.shown} ({value.numerator}/{value.denominator})" if value.denominator else "—"
+
+
+def _target(review: iso_records.Review, indicator: Indicator) -> str:
+    target = review.targets.get(indicator)
+    if target is None:
+        return "chưa đặt mục tiêu"
+    met = review.met(indicator)
+    verdict = "chưa có dữ liệu" if met is None else ("đạt" if met else "CHƯA ĐẠT")
+    return f"≥ {target.normalize():f} %: {verdict}".replace(".", ",")
+
+
+def summary_rows(review: iso_records.Review) -> list[tuple[str, str, str]]:
+    """(section, item, value) — the rows of the review page and of the pack's summary sheet."""
+    c, n = review.counts, review.nonconformities
+    rows = [
+        ("Kết quả giải quyết hồ sơ", "Hồ sơ tiếp nhận hoặc đang giải quyết trong kỳ", str(c.population)),
+        ("Kết quả giải quyết hồ sơ", "Hồ sơ tiếp nhận trong kỳ", str(c.received)),
+        ("Kết quả giải quyết hồ sơ", "Hồ sơ hoàn thành trong kỳ", str(c.finished)),
+        ("Kết quả giải quyết hồ sơ", "— hoàn thành đúng hạn", str(c.finished_on_time)),
+        ("Kết quả giải quyết hồ sơ", "— hoàn thành quá hạn", str(c.finished_late)),
+        ("Kết quả giải quyết hồ sơ", "Đang giải quyết cuối kỳ, còn trong hạn", str(c.open_in_time)),
+        ("Kết quả giải quyết hồ sơ", "Đang giải quyết cuối kỳ, đã quá hạn", str(c.open_late)),
+        ("Kết quả giải quyết hồ sơ", "Hồ sơ bị yêu cầu bổ sung quá một lần", str(c.over_one_supplement)),
+        ("Hồ sơ quá hạn", "Hồ sơ quá hạn trong kỳ", str(len(review.overdue))),
+        ("Hồ sơ quá hạn", "— có văn bản xin lỗi (Mẫu 04)", str(review.apologised)),
+    ]
+    for indicator in Indicator:
+        rows.append(("Mục tiêu chất lượng", indicator.label, f"{_rate(review, indicator)} — {_target(review, indicator)}"))
+    rows += [
+        ("Sự không phù hợp", "Mở trong kỳ", str(n.opened)),
+        *[("Sự không phù hợp", f"— {source.label.lower()}", str(n.by_source[source])) for source in Source
+          if n.by_source[source]],
+        ("Sự không phù hợp", "Đóng trong kỳ (đã đánh giá hiệu lực)", str(n.closed_in_period)),
+        ("Sự không phù hợp", "Chưa đóng (mọi thời điểm)", str(n.open_now)),
+        ("Sự không phù hợp", "Hành động khắc phục quá thời hạn", str(n.actions_overdue)),
+        ("Sự hài lòng", "Số đánh giá nhận được", str(review.measures[Indicator.SATISFACTION].denominator)),
+        ("Sự hài lòng", "Hài lòng hoặc rất hài lòng", str(review.measures[Indicator.SATISFACTION].numerator)),
+        ("Thông tin dạng văn bản", "Tài liệu nội bộ", str(len(review.registers.internal))),
+        ("Thông tin dạng văn bản", "— đang áp dụng chưa ghi người phê duyệt", str(review.unapproved_documents)),
+        ("Thông tin dạng văn bản", "Tài liệu có nguồn gốc bên ngoài", str(len(review.registers.external))),
+        ("Thông tin dạng văn bản", "— đã hết hiệu lực", str(review.expired_texts)),
+        ("Thông tin dạng văn bản", "Loại hồ sơ trong danh mục hồ sơ", str(len(review.registers.records))),
+    ]
+    return rows
+
+
+def summary_sheet(review: iso_records.Review) -> Sheet:
+    cut = "" if not review.running else f" Kỳ đang diễn ra: số liệu tính đến {to_local(review.cut):%H:%M %d/%m/%Y}."
+    return Sheet("Tổng hợp", "Số liệu cho xem xét của lãnh đạo (ISO 9001:2015, điều 9.3)",
+                 [Column("Nội dung", 28), Column("Chỉ tiêu", 52), Column("Số liệu", 44)],
+                 summary_rows(review), notes=(
+                     "Cách tính theo mục tiêu chất lượng: hồ sơ tiếp nhận trước thời điểm cuối kỳ và chưa hoàn "
+                     "thành trước đầu kỳ; hạn là hạn ban đầu (hẹn lại theo Mẫu 04 không làm hồ sơ thành đúng hạn)."
+                     + cut,))
+
+
+def overdue_sheet(review: iso_records.Review) -> Sheet:
+    rows = [(index, r.code, r.procedure, r.received_at, r.due_at, r.finished_at, r.situation, r.supplement_count,
+             r.apology_number or "CHƯA CÓ", r.apology_at, r.nonconformity)
+            for index, r in enumerate(review.overdue, start=1)]
+    return Sheet("Quá hạn và xin lỗi", "Sổ theo dõi hồ sơ quá hạn và văn bản xin lỗi", [
+        Column("TT", 5), Column("Mã hồ sơ", 26), Column("Thủ tục", 36), Column("Tiếp nhận", 16),
+        Column("Hạn giải quyết", 16), Column("Hoàn thành", 16), Column("Tình trạng", 22),
+        Column("Số lần yêu cầu bổ sung", 12), Column("Văn bản xin lỗi (Mẫu 04)", 14), Column("Ngày xin lỗi", 16),
+        Column("Hồ sơ không phù hợp", 14),
+    ], rows, notes=(f"Tổng số: {len(rows)} hồ sơ quá hạn; {review.apologised} có văn bản xin lỗi.",))
+
+
+def nonconformity_sheet(records: list) -> Sheet:  # type: ignore[type-arg]
+    rows = [(f"{r.number:02d}/{r.year}/KPH", r.opened_at, r.source.label, r.dossier.code if r.dossier else "",
+             what_happened(r), r.step_name, r.holder_name, r.cause, r.correction, r.corrective_action,
+             r.owner.full_name if r.owner else "", r.action_due_on, r.action_done_at, r.action_report,
+             r.effectiveness, r.closed_at, r.status.label)
+            for r in records]
+    return Sheet("Không phù hợp", "Sổ theo dõi sự không phù hợp và hành động khắc phục", [
+        Column("Số", 13), Column("Phát hiện", 16), Column("Nguồn", 20), Column("Mã hồ sơ", 24),
+        Column("Mô tả", 40), Column("Bước trễ", 20), Column("Người giữ hồ sơ", 18), Column("Nguyên nhân", 30),
+        Column("Xử lý ngay", 30), Column("Hành động khắc phục", 30), Column("Người thực hiện", 18),
+        Column("Thời hạn", 12), Column("Đã thực hiện", 16), Column("Kết quả thực hiện", 30),
+        Column("Đánh giá hiệu lực", 30), Column("Đóng", 16), Column("Trạng thái", 18),
+    ], rows, notes=(f"Gồm hồ sơ không phù hợp mở trong kỳ và hồ sơ mở trước đó còn xử lý hoặc đóng trong kỳ: "
+                    f"{len(rows)} hồ sơ; đã đóng: {sum(1 for r in records if r.status is Status.CLOSED)}.",))
+
+
+def objectives_sheet(table: objectives.YearTable, period: Period) -> Sheet:
+    inside = [i for i, p in enumerate(table.periods) if period.start <= p.start and p.end <= period.end]
+    columns = [Column("Kỳ", 16)]
+    for indicator in Indicator:
+        columns += [Column(f"{indicator.label} (%)", 16), Column("Tử số / mẫu số", 12)]
+    target_row: list[object] = ["Mục tiêu"]
+    for indicator in Indicator:
+        row = table.targets.get(indicator)
+        target_row += [float(row.target) if row else "chưa đặt", ""]
+    rows: list[list[object]] = [target_row]
+    for index in inside:
+        line: list[object] = [table.periods[index].label]
+        for indicator in Indicator:
+            cell = table.cells[indicator][index]
+            rate = cell.measure.rate
+            verdict = "" if cell.met is None else (" đạt" if cell.met else " CHƯA ĐẠT")
+            line += [float(rate) if rate is not None else "—",
+                     f"{cell.measure.numerator}/{cell.measure.denominator}{verdict}"]
+        rows.append(line)
+    return Sheet("Mục tiêu chất lượng", "Mục tiêu chất lượng và kết quả đo lường", columns, rows,
+                 notes=tuple(f"{i.label}: {i.formula}." for i in Indicator))
+
+
+def register_sheets(review: iso_records.Review, today: date) -> list[Sheet]:
+    data = review.registers
+    return [
+        Sheet("Tài liệu nội bộ", "Danh mục tài liệu nội bộ", [
+            Column("Mã", 16), Column("Tên tài liệu", 50), Column("Loại", 12), Column("Lần ban hành", 10),
+            Column("Ngày ban hành", 14), Column("Người phê duyệt", 22), Column("Tình trạng", 14), Column("Ghi chú", 30),
+        ], [(d.code, d.title, DocumentKind(d.kind).label, d.edition, d.issued_on, d.approver,
+             "Đang áp dụng" if d.is_current else "Hết hiệu lực", d.note) for d in data.internal]),
+        Sheet("Tài liệu bên ngoài", "Danh mục tài liệu có nguồn gốc bên ngoài", [
+            Column("Số, ký hiệu", 20), Column("Trích yếu", 50), Column("Cơ quan ban hành", 20),
+            Column("Ngày ban hành", 14), Column("Hiệu lực từ", 14), Column("Hết hiệu lực", 14), Column("Tình trạng", 16),
+            Column("Ghi chú", 30),
+        ], [(d.number, d.title, d.issuer, d.issued_on, d.effective_on, d.expired_on,
+             {True: "Còn hiệu lực", False: "Hết/chưa có hiệu lực", None: "Chưa ghi ngày"}[
+                 registers.status_of(d, today)], d.note)
+            for d in data.external]),
+        Sheet("Danh mục hồ sơ", "Danh mục hồ sơ", [
+            Column("Mã", 12), Column("Tên hồ sơ", 44), Column("Nơi lưu", 30), Column("Người lưu", 22),
+            Column("Thời hạn lưu", 12), Column("Phương pháp huỷ", 40), Column("Ghi chú", 30),
+        ], [(r.code, r.name, r.kept_at, r.owner, retention_label(r.retention_years), r.disposal, r.note)
+            for r in data.records]),
+    ]
+
+
+def _readme(manifest: dict, unit: Unit, period: Period) -> str:  # type: ignore[type-arg]
+    counts = manifest["counts"]
+    lines = [
+        f"BỘ HỒ SƠ ISO 9001:2015 — {unit.governing_body_name}",
+        f"Kỳ: {period.label} (từ {manifest['period']['from']} đến {manifest['period']['to']})",
+        f"Lập lúc: {manifest['generated_at']} — người lập: {manifest['generated_by']}",
+        "",
+        "Nội dung:",
+        "- 00: số liệu xem xét của lãnh đạo (giống trang Xem xét của lãnh đạo trên phần mềm)",
+        f"- 01: Sổ theo dõi hồ sơ (Mẫu 07), PDF và XLSX: {counts['logbook_entries']} hồ sơ tiếp nhận trong kỳ",
+        f"- 02: Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu 06): {counts['control_slips']} phiếu",
+        f"- 03: hồ sơ quá hạn và văn bản xin lỗi: {counts['overdue']} hồ sơ, {counts['overdue_with_apology']} có Mẫu 04",
+        f"- 04: sự không phù hợp và hành động khắc phục: {counts['nonconformities']} hồ sơ",
+        "- 05: mục tiêu chất lượng và kết quả đo lường",
+        f"- 06: danh mục tài liệu nội bộ ({counts['internal_documents']}), tài liệu bên ngoài "
+        f"({counts['external_documents']}), danh mục hồ sơ ({counts['record_types']})",
+        "- manifest.json: danh sách tệp kèm kích thước và mã băm SHA-256 để kiểm tra tính toàn vẹn",
+        "",
+        "Bộ hồ sơ có dữ liệu cá nhân (Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15): chỉ lưu, chuyển theo quy định.",
+    ]
+    return "\n".join(lines) + "\n"
