@@ -108,7 +108,9 @@ PROCEDURE_CODE_PREFIX = "QT-"
 
 def procedure_seed(code: str, name: str) -> InternalSeed:
     """The internal process (quy trình nội bộ) of one administrative procedure of the unit's catalogue."""
-    return InternalSeed(f"{PROCEDURE_CODE_PREFIX}{code}", f"Quy trình nội bộ giải quyết thủ tục: {name}",
+    lowered = name[:1].lower() + name[1:]
+    title = f"giải quyết {lowered}" if lowered.startswith("thủ tục") else f"giải quyết thủ tục {lowered}"
+    return InternalSeed(f"{PROCEDURE_CODE_PREFIX}{code}", f"Quy trình nội bộ {title}",
                         DocumentKind.PROCEDURE, "Theo danh mục thủ tục hành chính của đơn vị")
 
 

@@ -81,8 +81,22 @@ def build(session: Session, actor: User, unit_id: int, period: Period, *, base_u
     if last < first:
         raise ValidationFailed({"period": "Kỳ này chưa bắt đầu."})
     review = iso_records.review_of(session, unit, period, now=now)
-    heading = Heading(unit.governing_body_name, documents.receiving_unit_name(unit), period.label, now)
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+    try:
+        manifest, files = _write(session, actor, unit, period, review, first, last, spool, base_url=base_url, now=now)
+    except BaseException:
+        spool.close()
+        raise
+    session.add(AuditEntry(at=now, actor_id=actor.id, unit_id=unit.id, action="iso_pack.export", object_type="unit",
+                           object_id=unit.id, detail={"period": period.slug, "files": len(files)}))
+    session.flush()
+    spool.seek(0)
+    return Pack(f"ho-so-iso-{unit.code}-{period.slug}.zip", spool, manifest, files)
+
+
+def _write(session: Session, actor: User, unit: Unit, period: Period, review: iso_records.Review, first: date,
+           last: date, spool: IO[bytes], *, base_url: str, now: datetime) -> tuple[dict[str, object], list[PackFile]]:
+    heading = Heading(unit.governing_body_name, documents.receiving_unit_name(unit), period.label, now)
     files: list[PackFile] = []
     with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
 
@@ -135,11 +149,7 @@ def build(session: Session, actor: User, unit_id: int, period: Period, *, base_u
         }
         archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
         archive.writestr("doc-truoc.txt", _readme(manifest, unit, period))
-    session.add(AuditEntry(at=now, actor_id=actor.id, unit_id=unit.id, action="iso_pack.export", object_type="unit",
-                           object_id=unit.id, detail={"period": period.slug, "files": len(files)}))
-    session.flush()
-    spool.seek(0)
-    return Pack(f"ho-so-iso-{unit.code}-{period.slug}.zip", spool, manifest, files)
+    return manifest, files
 
 
 def _received(session: Session, unit: Unit, first: date, last: date):  # type: ignore[no-untyped-def]
@@ -165,18 +175,15 @@ def _safe(code: str) -> str:
 # --- the sheets -----------------------------------------------------------------------------------
 
 
-def _rate(review: iso_records.Review, indicator: Indicator) -> str:
-    value = review.measures[indicator]
-    return f"{value.shown} ({value.numerator}/{value.denominator})" if value.denominator else "—"
-
-
-def _target(review: iso_records.Review, indicator: Indicator) -> str:
-    target = review.targets.get(indicator)
+def objective_line(review: iso_records.Review, indicator: Indicator) -> str:
+    """“85,71 % (6/7) — mục tiêu ≥ 98 %: chưa đạt”."""
+    value, target = review.measures[indicator], review.targets.get(indicator)
+    result = f"{value.shown} ({value.numerator}/{value.denominator})" if value.denominator else "chưa có dữ liệu"
     if target is None:
-        return "chưa đặt mục tiêu"
+        return result + " — chưa đặt mục tiêu"
+    result += f" — mục tiêu ≥ {target.normalize():f}".replace(".", ",") + " %"
     met = review.met(indicator)
-    verdict = "chưa có dữ liệu" if met is None else ("đạt" if met else "CHƯA ĐẠT")
-    return f"≥ {target.normalize():f} %: {verdict}".replace(".", ",")
+    return result if met is None else result + (": đạt" if met else ": CHƯA ĐẠT")
 
 
 def summary_rows(review: iso_records.Review) -> list[tuple[str, str, str]]:
@@ -195,7 +202,7 @@ def summary_rows(review: iso_records.Review) -> list[tuple[str, str, str]]:
         ("Hồ sơ quá hạn", "— có văn bản xin lỗi (Mẫu 04)", str(review.apologised)),
     ]
     for indicator in Indicator:
-        rows.append(("Mục tiêu chất lượng", indicator.label, f"{_rate(review, indicator)} — {_target(review, indicator)}"))
+        rows.append(("Mục tiêu chất lượng", indicator.label, objective_line(review, indicator)))
     rows += [
         ("Sự không phù hợp", "Mở trong kỳ", str(n.opened)),
         *[("Sự không phù hợp", f"— {source.label.lower()}", str(n.by_source[source])) for source in Source

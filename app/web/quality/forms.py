@@ -8,7 +8,7 @@ from wtforms.validators import Optional
 
 from app.domain.nonconformity import MANUAL_SOURCES, TEXT_MAX
 from app.domain.registers import DocumentKind
-from app.web.forms import Form
+from app.web.forms import Form, choices, optional_int
 
 
 class Versioned(Form):
@@ -20,12 +20,8 @@ class Versioned(Form):
         return int(value) if value.isdigit() else None
 
 
-def _int_or_none(value: object) -> int | None:
-    return int(value) if isinstance(value, int) or (isinstance(value, str) and value.isdigit()) else None
-
-
 class NonconformityOpenForm(Form):
-    source = SelectField("Nguồn phát hiện", choices=[(s.value, s.label) for s in MANUAL_SOURCES])
+    source = SelectField("Nguồn phát hiện", choices=choices((s.value, s.label) for s in MANUAL_SOURCES))
     description = TextAreaField("Mô tả sự không phù hợp", render_kw={"rows": 5, "maxlength": TEXT_MAX})
     dossier_code = StringField("Mã hồ sơ liên quan (nếu có)", render_kw={"maxlength": 64, "spellcheck": "false"})
 
@@ -37,7 +33,7 @@ class NonconformityMoveForm(Versioned):
     correction = TextAreaField("Biện pháp xử lý ngay (khắc phục hậu quả)", render_kw={"rows": 3, "maxlength": TEXT_MAX})
     corrective_action = TextAreaField("Hành động khắc phục (loại bỏ nguyên nhân)",
                                       render_kw={"rows": 3, "maxlength": TEXT_MAX})
-    owner_id = SelectField("Người chịu trách nhiệm thực hiện", coerce=_int_or_none, validate_choice=False)
+    owner_id = SelectField("Người chịu trách nhiệm thực hiện", coerce=optional_int, validate_choice=False)
     action_due_on = DateField("Thời hạn hoàn thành", validators=[Optional()])
     report = TextAreaField("Kết quả thực hiện", render_kw={"rows": 3, "maxlength": TEXT_MAX})
     effectiveness = TextAreaField("Đánh giá hiệu lực", render_kw={"rows": 3, "maxlength": TEXT_MAX})
@@ -48,7 +44,7 @@ class RegisterEntryForm(Versioned):
 
     code = StringField("Mã", render_kw={"maxlength": 40})
     title = StringField("Tên tài liệu", render_kw={"maxlength": 500})
-    kind = SelectField("Loại", choices=[(k.value, k.label) for k in DocumentKind])
+    kind = SelectField("Loại", choices=choices((k.value, k.label) for k in DocumentKind))
     edition = StringField("Lần ban hành", render_kw={"maxlength": 40})
     issued_on = DateField("Ngày ban hành", validators=[Optional()])
     approver = StringField("Người phê duyệt", render_kw={"maxlength": 255})

@@ -17,7 +17,7 @@ from app.domain.registers import DocumentKind, Register, retention_label
 from app.services import iso_pack, iso_records, nonconformities, objectives, registers
 from app.services.errors import ValidationFailed
 from app.services.units import list_units
-from app.web.forms import Form
+from app.web.forms import Form, choices
 from app.services.nonconformities import MoveInput, NonconformityFilter
 from app.web.context import actor, get_session, now, role_required
 from app.web.quality.forms import NonconformityMoveForm, NonconformityOpenForm, RegisterEntryForm, Versioned
@@ -93,10 +93,10 @@ def nonconformity_page(record_id: int, *, form: NonconformityMoveForm | None = N
     if form is None:
         form = NonconformityMoveForm(formdata=None, obj=row)
         form.version.data = str(row.version)
-    form.owner_id.choices = [("", "— Chọn người —")] + [
+    form.owner_id.choices = choices([("", "— Chọn người —")] + [
         (u.id, f"{u.full_name}{' — ' + u.position if u.position else ''}")
         for u in nonconformities.possible_owners(session, row.unit_id)
-    ]
+    ])
     return render_template(
         "quality/nonconformity.html", row=row, form=form, failed_step=step,
         steps=nonconformities.available_steps(user, row), Step=Step, Status=Status,
