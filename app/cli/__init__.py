@@ -1,5 +1,5 @@
 """Command-line interface: ``flask db …``, ``flask demo``, ``flask create-admin``, ``flask sweep``,
-``flask outbox send``, ``flask scheduler run``."""
+``flask outbox send``, ``flask scheduler run``, ``flask iso-pack``."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ def register_cli(app: Flask) -> None:
     from app.cli.api_tokens import api_token_group
     from app.cli.db import db_group
     from app.cli.demo import demo_command
+    from app.cli.iso import iso_pack_command
     from app.cli.jobs import outbox_group, scheduler_group, sweep_command
 
     app.cli.add_command(db_group)
@@ -21,3 +22,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(sweep_command)
     app.cli.add_command(outbox_group)
     app.cli.add_command(scheduler_group)
+    app.cli.add_command(iso_pack_command)

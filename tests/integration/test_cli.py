@@ -34,3 +34,24 @@ def test_create_admin_explains_bad_input_and_writes_nothing(app, db_session):
     assert result.exit_code == 2
     assert "Mã định danh điện tử không đúng định dạng" in result.output
     assert db_session.scalar(select(User).where(User.username == "quantri")) is None
+
+
+def test_iso_pack_writes_the_zip_as_a_named_leader(app, tmp_path):
+    import json
+    import zipfile
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    result = runner.invoke(args=["iso-pack", "--username", "anbinh.lanhdao", "--period", "2026-11",
+                                 "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    written = list(tmp_path.glob("ho-so-iso-*-2026-11.zip"))
+    assert len(written) == 1 and str(written[0]) in result.output
+    with zipfile.ZipFile(written[0]) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["generated_by"] == "anbinh.lanhdao" and manifest["counts"]["control_slips"] >= 1
+    refused = runner.invoke(args=["iso-pack", "--username", "anbinh.hotich", "--period", "2026-11",
+                                  "--out", str(tmp_path)])
+    assert refused.exit_code == 1 and "Chỉ lãnh đạo đơn vị" in refused.output
+    bad = runner.invoke(args=["iso-pack", "--username", "anbinh.lanhdao", "--period", "2026-13"])
+    assert bad.exit_code == 1 and "Kỳ không hợp lệ" in bad.output
