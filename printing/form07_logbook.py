@@ -31,6 +31,7 @@ from printing.base import (
     text,
 )
 from printing.base import render as render_pdf
+from printing.iso_records import excel_value
 
 TITLE = "SỔ THEO DÕI HỒ SƠ"
 DATE_GROUP = "Ngày, tháng, năm"
@@ -173,7 +174,7 @@ def render_xlsx(data: LogbookData) -> bytes:
         for cell in row:
             cell.font, cell.alignment, cell.border = bold, centre, border
     for entry in data.entries:
-        sheet.append([_excel(value) for value in _cells(entry)])
+        sheet.append([excel_value(value) for value in _cells(entry)])
         for cell in sheet[sheet.max_row]:
             cell.border, cell.alignment = border, wrap
             if isinstance(cell.value, datetime):
@@ -186,10 +187,3 @@ def render_xlsx(data: LogbookData) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def _excel(value: object) -> object:
-    """Excel has no time zones: write instants as Vietnam wall-clock time."""
-    if isinstance(value, datetime):
-        return to_local(value).replace(tzinfo=None)
-    return value

@@ -70,7 +70,7 @@ def render(heading: Heading, sheets: Sequence[Sheet]) -> bytes:
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             sheet.column_dimensions[get_column_letter(index)].width = column.width
         for values in spec.rows:
-            sheet.append([_excel(value) for value in values])
+            sheet.append([excel_value(value) for value in values])
             for cell in sheet[sheet.max_row]:
                 cell.border = border
                 cell.alignment = Alignment(vertical="top", wrap_text=True)
@@ -93,8 +93,8 @@ def render(heading: Heading, sheets: Sequence[Sheet]) -> bytes:
     return buffer.getvalue()
 
 
-def _excel(value: Cell) -> Cell:
-    """Excel has no time zones: instants as Vietnam wall-clock time."""
+def excel_value(value: Cell) -> Cell:
+    """Excel has no time zones: instants as Vietnam wall-clock time (shared with Mẫu 07's workbook)."""
     if isinstance(value, datetime):
         return to_local(value).replace(tzinfo=None)
     return value
