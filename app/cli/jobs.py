@@ -6,7 +6,8 @@
   server (never inside ``create_app``: every gunicorn worker would start one).
   It sweeps every 5 minutes in office hours (Monday–Saturday 07:00–17:55) and
   once at night (22:00), empties the outbox every minute, and at 23:30 writes down the
-  quality-objective measurements of the months and quarters that ended. Several
+  quality-objective measurements of the months and quarters that ended; on start it runs
+  both at once, to catch up what was missed while it was down. Several
   schedulers may share a database: each tick runs once (app.services.jobs).
 """
 
@@ -126,6 +127,7 @@ def build_scheduler(app: Flask, scheduler_class: Any) -> Any:
     """The APScheduler with the jobs of this application (in Vietnam time)."""
     from apscheduler.triggers.combining import OrTrigger
     from apscheduler.triggers.cron import CronTrigger
+    from apscheduler.triggers.date import DateTrigger
 
     scheduler = scheduler_class(timezone=VN_TZ, job_defaults={"coalesce": True, "max_instances": 1,
                                                               "misfire_grace_time": 120})
@@ -138,6 +140,12 @@ def build_scheduler(app: Flask, scheduler_class: Any) -> Any:
                       id="outbox", name="Gửi thông báo")
     scheduler.add_job(_guarded(app, "measure", _scheduled_measure), CronTrigger(hour=23, minute=30, timezone=VN_TZ),
                       id="measure", name="Ghi kết quả đo mục tiêu chất lượng")
+    # On start, catch up at once what was missed while no scheduler ran (both jobs are level-triggered,
+    # and the lease keeps two schedulers starting together from doing it twice).
+    scheduler.add_job(_guarded(app, "sweep", _scheduled_sweep), DateTrigger(timezone=VN_TZ), id="sweep-on-start",
+                      name="Rà soát hạn khi khởi động")
+    scheduler.add_job(_guarded(app, "measure", _scheduled_measure), DateTrigger(timezone=VN_TZ),
+                      id="measure-on-start", name="Ghi kết quả đo còn thiếu khi khởi động")
     return scheduler
 
 

@@ -15,7 +15,7 @@ def vn(day, hour, minute, second=0):
 def test_the_timetable():
     scheduler = build_scheduler(app=None, scheduler_class=BackgroundScheduler)
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"sweep", "outbox", "measure"}
+    assert set(jobs) == {"sweep", "outbox", "measure", "sweep-on-start", "measure-on-start"}
     sweep = jobs["sweep"].trigger
     nxt = lambda trigger, after: trigger.get_next_fire_time(None, after)  # noqa: E731
     assert nxt(sweep, vn(24, 10, 2)) == vn(24, 10, 5)  # Tuesday, office hours
@@ -25,6 +25,12 @@ def test_the_timetable():
     assert nxt(sweep, vn(29, 9, 0, 1)) == vn(29, 22, 0)  # Sunday: only the night run
     assert nxt(jobs["outbox"].trigger, vn(24, 10, 2, 30)) == vn(24, 10, 3)
     assert nxt(jobs["measure"].trigger, vn(24, 10, 0)) == vn(24, 23, 30)
+    # The catch-up runs fire once, as soon as the scheduler starts, then never again.
+    started = datetime.now(VN_TZ)
+    for name in ("sweep-on-start", "measure-on-start"):
+        first = nxt(jobs[name].trigger, started)
+        assert abs((first - started).total_seconds()) < 5
+        assert jobs[name].trigger.get_next_fire_time(first, first) is None
 
 
 def test_two_schedulers_firing_seconds_apart_claim_the_same_tick():
