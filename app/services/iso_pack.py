@@ -116,7 +116,7 @@ def _write(session: Session, actor: User, unit: Unit, period: Period, review: is
         records = iso_records.nonconformities_in(session, unit.id, review.start, review.cut)
         add("04-su-khong-phu-hop-va-hanh-dong-khac-phuc.xlsx", sheets.render(heading, [nonconformity_sheet(records)]))
         table = objectives.year_table(session, actor, unit.id, period.start.year, now=now)
-        add("05-muc-tieu-chat-luong-va-ket-qua.xlsx", sheets.render(heading, [objectives_sheet(table, period)]))
+        add("05-muc-tieu-chat-luong-va-ket-qua.xlsx", sheets.render(heading, [objectives_sheet(table, period, local_date(now))]))
         add("06-danh-muc-tai-lieu-va-ho-so.xlsx", sheets.render(heading, register_sheets(review, local_date(now))))
         manifest = {
             "unit": {"code": unit.code, "name": unit.governing_body_name},
@@ -148,7 +148,7 @@ def _write(session: Session, actor: User, unit: Unit, period: Period, review: is
             "files": [{"name": f.name, "bytes": f.size, "sha256": f.sha256} for f in files],
         }
         archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
-        archive.writestr("doc-truoc.txt", _readme(manifest, unit, period))
+        archive.writestr("doc-truoc.txt", _readme(manifest, unit, period, first, last, now))
     return manifest, files
 
 
@@ -259,8 +259,10 @@ def nonconformity_sheet(records: list) -> Sheet:  # type: ignore[type-arg]
                     f"{len(rows)} hồ sơ; đã đóng: {sum(1 for r in records if r.status is Status.CLOSED)}.",))
 
 
-def objectives_sheet(table: objectives.YearTable, period: Period) -> Sheet:
-    inside = [i for i, p in enumerate(table.periods) if period.start <= p.start and p.end <= period.end]
+def objectives_sheet(table: objectives.YearTable, period: Period, today: date) -> Sheet:
+    """The months and quarters of ``period`` that have begun, against the year's targets."""
+    inside = [i for i, p in enumerate(table.periods)
+              if period.start <= p.start and p.end <= period.end and p.start <= today]
     columns = [Column("Kỳ", 16)]
     for indicator in Indicator:
         columns += [Column(f"{indicator.label} (%)", 16), Column("Tử số / mẫu số", 12)]
@@ -306,12 +308,13 @@ def register_sheets(review: iso_records.Review, today: date) -> list[Sheet]:
     ]
 
 
-def _readme(manifest: dict, unit: Unit, period: Period) -> str:  # type: ignore[type-arg]
+def _readme(manifest: dict, unit: Unit, period: Period, first: date, last: date,  # type: ignore[type-arg]
+            now: datetime) -> str:
     counts = manifest["counts"]
     lines = [
         f"BỘ HỒ SƠ ISO 9001:2015 — {unit.governing_body_name}",
-        f"Kỳ: {period.label} (từ {manifest['period']['from']} đến {manifest['period']['to']})",
-        f"Lập lúc: {manifest['generated_at']} — người lập: {manifest['generated_by']}",
+        f"Kỳ: {period.label} (từ ngày {first:%d/%m/%Y} đến ngày {last:%d/%m/%Y})",
+        f"Lập lúc: {to_local(now):%H:%M ngày %d/%m/%Y} — người lập: {manifest['generated_by']}",
         "",
         "Nội dung:",
         "- 00: số liệu xem xét của lãnh đạo (giống trang Xem xét của lãnh đạo trên phần mềm)",
