@@ -53,8 +53,11 @@ def test_the_leader_drives_a_nonconformity_through_its_workflow(client, login, d
         "version": 1, "cause": "Khác", "correction": "Khác", "corrective_action": "Khác", "owner_id": a.officer.id,
         "action_due_on": "2026-11-30"})
     assert stale.status_code == 409
-    # The owner reports; the leader closes with the effectiveness check.
+    # The owner reports; the leader closes with the effectiveness check. An officer may not close it himself.
     login("a.officer")
+    refused = client.post(f"/iso/khong-phu-hop/{record.id}/close", data={
+        "version": record.version, "effectiveness": "Tự đánh giá là tốt"})
+    assert refused.status_code == 400 and "Không thể “đánh giá hiệu lực và đóng”" in refused.get_data(as_text=True)
     assert client.post(f"/iso/khong-phu-hop/{record.id}/complete", data={
         "version": record.version, "report": "Đã ban hành quy định bàn giao"}).status_code == 302
     login("a.leader")
