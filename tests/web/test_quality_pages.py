@@ -175,3 +175,17 @@ def test_review_page_and_pack_download(client, login, db_session, world, overdue
     assert client.post("/iso/bo-ho-so", data={"ky": "2026-11"}).status_code == 403
     login("a.admin")
     assert client.get("/iso/").status_code == 200
+
+
+def test_hostile_input_on_the_iso_pages_never_fails_the_server(client, login, world):
+    login("a.leader")
+    big = "9" * 25  # past every integer column
+    for url in (f"/iso/?don-vi={big}", "/iso/?ky=abcd", "/iso/?ky=0000", f"/iso/muc-tieu?don-vi={big}&nam=x",
+                f"/iso/danh-muc?don-vi={big}", f"/iso/danh-muc/ho-so/{big}", f"/iso/khong-phu-hop/{big}",
+                "/iso/khong-phu-hop?trang=-5&trang-thai=xyz", f"/iso/khong-phu-hop?don-vi={big}&trang={big}"):
+        assert client.get(url).status_code in (200, 400, 404), url
+    for url, data in ((f"/iso/khong-phu-hop/{big}/analyse", {}), ("/iso/bo-ho-so", {"ky": "2026-99"}),
+                      ("/iso/bo-ho-so", {"ky": "2026-11", "don-vi": big}), (f"/iso/danh-muc/noi-bo/{big}/xoa", {}),
+                      ("/iso/muc-tieu?nam=2026", {"target_on_time": "1e999"}),
+                      ("/iso/khong-phu-hop/moi", {"source": "zzz"})):
+        assert client.post(url, data=data).status_code in (400, 404), url

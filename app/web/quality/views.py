@@ -16,6 +16,7 @@ from app.domain.roles import Role
 from app.domain.registers import DocumentKind, Register, retention_label
 from app.services import iso_pack, iso_records, nonconformities, objectives, registers
 from app.services.errors import ValidationFailed
+from app.services.rows import MAX_ID
 from app.services.units import list_units
 from app.web.forms import Form, choices
 from app.services.nonconformities import MoveInput, NonconformityFilter
@@ -34,6 +35,12 @@ class PostForm(Form):
     """A button that posts (CSRF only)."""
 
 
+def _id_arg(name: str) -> int | None:
+    """A row id from the query string, or None when it is not one (so it never reaches the database)."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 0 < value <= MAX_ID else None
+
+
 def _enum_arg(enum, name: str):  # type: ignore[no-untyped-def]
     try:
         return enum(request.args.get(name, ""))
@@ -49,7 +56,7 @@ def _enum_arg(enum, name: str):  # type: ignore[no-untyped-def]
 def nonconformities_list():  # type: ignore[no-untyped-def]
     filters = NonconformityFilter(
         status=_enum_arg(Status, "trang-thai"), source=_enum_arg(Source, "nguon"),
-        unit_id=request.args.get("don-vi", type=int), page=request.args.get("trang", type=int) or 1,
+        unit_id=_id_arg("don-vi"), page=request.args.get("trang", type=int) or 1,
     )
     session, user = get_session(), actor()
     rows, total = nonconformities.list_records(session, user, filters)
