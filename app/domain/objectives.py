@@ -144,6 +144,16 @@ def periods_of(year: int) -> list[Period]:
     return [*(month(year, m) for m in range(1, 13)), *(quarter(year, q) for q in range(1, 5)), whole_year(year)]
 
 
+def recent_periods(today: date) -> list[tuple[int, list[Period]]]:
+    """This year and last year, each with the year, then its quarters and months that have begun, newest first."""
+    groups = []
+    for year in (today.year, today.year - 1):
+        begun = [p for p in periods_of(year) if p.start <= today]
+        groups.append((year, [p for kind in (PeriodKind.YEAR, PeriodKind.QUARTER, PeriodKind.MONTH)
+                              for p in reversed(begun) if p.kind is kind]))
+    return groups
+
+
 def parse_period(text: str) -> Period:
     """“2026-11”, “2026-q4” or “2026” (a period's slug), or DomainError."""
     cleaned = (text or "").strip().lower()

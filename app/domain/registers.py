@@ -198,6 +198,29 @@ def check_dates(issued_on: date | None, effective_on: date | None, expired_on: d
     return errors
 
 
+class TextState(StrEnum):
+    """Where a legal text of the external register stands on a given day."""
+
+    IN_FORCE = "in_force"
+    EXPIRED = "expired"
+    NOT_YET = "not_yet"
+    UNDATED = "undated"
+
+    @property
+    def label(self) -> str:
+        return {TextState.IN_FORCE: "Còn hiệu lực", TextState.EXPIRED: "Hết hiệu lực",
+                TextState.NOT_YET: "Chưa có hiệu lực", TextState.UNDATED: "Chưa ghi ngày hiệu lực"}[self]
+
+
+def text_state(effective_on: date | None, expired_on: date | None, on: date) -> TextState:
+    state = in_force(effective_on, expired_on, on)
+    if state is None:
+        return TextState.UNDATED
+    if state:
+        return TextState.IN_FORCE
+    return TextState.EXPIRED if expired_on is not None and expired_on <= on else TextState.NOT_YET
+
+
 def in_force(effective_on: date | None, expired_on: date | None, on: date) -> bool | None:
     """Whether a text is in force on ``on`` (None: the register does not say when it took effect)."""
     if expired_on is not None and expired_on <= on:

@@ -7,7 +7,7 @@ reprint is traceable and the ISO pack can list what was issued.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -19,6 +19,7 @@ from app.domain.paper import PaperSize
 from app.domain.roles import Role
 from app.domain.process import CITIZEN, DESK
 from app.domain.vn_words import money, short_instant
+from app.domain.worktime import WorkCalendar
 from app.domain.workflow import TERMINAL_STATUSES, DossierStatus, IdKind, NonReceptionKind, ResultDelivery
 from app.services.access import get_visible_unit
 from app.services.calendar import unit_calendar
@@ -144,8 +145,12 @@ def control_slip_filename(dossier: Dossier) -> str:
     return f"phieu-kiem-soat-{dossier.code}.pdf"
 
 
-def control_slip_pdf(session: Session, dossier: Dossier, *, base_url: str, paper: PaperSize | None = None) -> bytes:
-    """Mẫu 06 of ``dossier`` as it stands (no access check, no print record: the caller does both)."""
+def control_slip_pdf(session: Session, dossier: Dossier, *, base_url: str, paper: PaperSize | None = None,
+                     calendar: WorkCalendar | None = None) -> bytes:
+    """Mẫu 06 of ``dossier`` as it stands (no access check, no print record: the caller does both).
+
+    ``calendar``: the unit's, when the caller renders many slips of one unit.
+    """
     unit = dossier.unit
     data = form06_control_slip.ControlSlipData(
         header=_header(unit, local_date(dossier.received_at)),
@@ -158,12 +163,13 @@ def control_slip_pdf(session: Session, dossier: Dossier, *, base_url: str, paper
         rescheduled_due_at=dossier.due_rescheduled_at,
         processing_body=_processing_body(dossier.procedure, unit),
         coordinating_body="",
-        rows=planned_handovers(session, dossier),
+        rows=planned_handovers(session, dossier, calendar),
     )
     return form06_control_slip.render(data, paper=paper or unit.control_slip_paper)
 
 
-def planned_handovers(session: Session, dossier: Dossier) -> tuple[form06_control_slip.HandoverRow, ...]:
+def planned_handovers(session: Session, dossier: Dossier, calendar: WorkCalendar | None = None
+                      ) -> tuple[form06_control_slip.HandoverRow, ...]:
     """The rows of the control slip: the handovers recorded so far, then those still to come.
 
     A recorded row has its time, people and the result of the giver's step
@@ -185,7 +191,7 @@ def planned_handovers(session: Session, dossier: Dossier) -> tuple[form06_contro
     if dossier.status is DossierStatus.DONE:
         return (*recorded, form06_control_slip.HandoverRow(DESK, CITIZEN, dossier.due_at))
     process = process_of(dossier.procedure)
-    steps = planned_steps(dossier, unit_calendar(session, dossier.unit))
+    steps = planned_steps(dossier, calendar or unit_calendar(session, dossier.unit))
     planned = []
     for step, deadline in steps:
         following = process.next_position(step.position)
@@ -271,7 +277,7 @@ def logbook(
         raise ValidationFailed({"last": "Ngày cuối kỳ phải sau ngày đầu kỳ."})
     if (last - first).days >= MAX_LOGBOOK_DAYS:
         raise ValidationFailed({"last": "Mỗi lần in tối đa 366 ngày; vui lòng chia nhỏ kỳ."})
-    data = logbook_data(session, unit, first, last, now=now)
+    data = logbook_data(unit, first, last, received_dossiers(session, unit, first, last), now=now)
     name = logbook_filename(unit, first, last)
     description = f"{first:%d/%m/%Y}–{last:%d/%m/%Y}" + (" (XLSX)" if xlsx else "")
     record = _record(session, actor, unit, "07", PaperSize.A4, now, description=description)
@@ -287,17 +293,23 @@ def logbook_filename(unit: Unit, first: date, last: date) -> str:
     return f"so-theo-doi-{unit.code}-{first:%Y%m%d}-{last:%Y%m%d}"
 
 
-def logbook_data(session: Session, unit: Unit, first: date, last: date, *, now: datetime) -> form07_logbook.LogbookData:
-    """The rows of Mẫu 07: the dossiers ``unit`` received on the days ``first``–``last`` (local)."""
+def received_dossiers(session: Session, unit: Unit, first: date, last: date) -> list[Dossier]:
+    """The dossiers ``unit`` received on the days ``first``–``last`` (local), in logbook order, with what
+    Mẫu 07 and Mẫu 06 read (procedure steps and their departments, handovers) loaded."""
     start = datetime.combine(first, time(), VN_TZ)
     end = datetime.combine(last + timedelta(days=1), time(), VN_TZ)
-    dossiers = session.scalars(
+    return list(session.scalars(
         select(Dossier)
         .where(Dossier.unit_id == unit.id, Dossier.received_at >= start, Dossier.received_at < end)
         .order_by(Dossier.logbook_year, Dossier.logbook_number)
         .options(selectinload(Dossier.procedure).selectinload(Procedure.steps).selectinload(ProcedureStep.department),
                  selectinload(Dossier.handovers))
-    ).all()
+    ))
+
+
+def logbook_data(unit: Unit, first: date, last: date, dossiers: Sequence[Dossier], *,
+                 now: datetime) -> form07_logbook.LogbookData:
+    """The rows of Mẫu 07 for the days ``first``–``last``: ``dossiers`` from :func:`received_dossiers`."""
     entries = tuple(
         form07_logbook.LogbookEntry(
             number=d.logbook_number,

@@ -29,14 +29,13 @@ import json
 import re
 import tempfile
 import zipfile
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import IO
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from app.domain.localtime import VN_TZ, local_date, to_local
+from app.domain.localtime import local_date, to_local
 from app.domain.nonconformity import Source, Status
 from app.domain.objectives import Indicator, Period
 from app.domain.registers import DocumentKind, retention_label
@@ -44,8 +43,9 @@ from app.domain.roles import Role
 from app.services import documents, iso_records, objectives, registers
 from app.services.access import get_visible_unit
 from app.services.errors import Forbidden, ValidationFailed
-from app.services.nonconformities import what_happened
-from models import AuditEntry, Dossier, Procedure, ProcedureStep, Unit, User
+from app.services.calendar import unit_calendar
+from app.services.nonconformities import reference, what_happened
+from models import AuditEntry, Unit, User
 from printing import form07_logbook, iso_records as sheets
 from printing.iso_records import Column, Heading, Sheet
 
@@ -64,8 +64,7 @@ class PackFile:
 class Pack:
     filename: str
     content: IO[bytes]  # positioned at 0; the caller closes it
-    manifest: dict[str, object]
-    files: list[PackFile] = field(default_factory=list)
+    manifest: dict[str, object]  # what is inside: counts, and each file's size and SHA-256
 
 
 def can_make(actor: User, unit_id: int) -> bool:
@@ -91,13 +90,13 @@ def build(session: Session, actor: User, unit_id: int, period: Period, *, base_u
                            object_id=unit.id, detail={"period": period.slug, "files": len(files)}))
     session.flush()
     spool.seek(0)
-    return Pack(f"ho-so-iso-{unit.code}-{period.slug}.zip", spool, manifest, files)
+    return Pack(f"ho-so-iso-{unit.code}-{period.slug}.zip", spool, manifest)
 
 
 def _write(session: Session, actor: User, unit: Unit, period: Period, review: iso_records.Review, first: date,
            last: date, spool: IO[bytes], *, base_url: str, now: datetime) -> tuple[dict[str, object], list[PackFile]]:
     heading = Heading(unit.governing_body_name, documents.receiving_unit_name(unit), period.label, now)
-    files: list[PackFile] = []
+    files: list[PackFile] = []  # for the manifest
     with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
 
         def add(name: str, content: bytes) -> None:
@@ -105,13 +104,14 @@ def _write(session: Session, actor: User, unit: Unit, period: Period, review: is
             files.append(PackFile(name, len(content), hashlib.sha256(content).hexdigest()))
 
         add("00-tong-hop-xem-xet-lanh-dao.xlsx", sheets.render(heading, [summary_sheet(review)]))
-        logbook = documents.logbook_data(session, unit, first, last, now=now)
+        received = documents.received_dossiers(session, unit, first, last)
+        logbook = documents.logbook_data(unit, first, last, received, now=now)
         add("01-mau-07-so-theo-doi-ho-so.pdf", form07_logbook.render(logbook))
         add("01-mau-07-so-theo-doi-ho-so.xlsx", form07_logbook.render_xlsx(logbook))
-        slips = 0
-        for dossier in _received(session, unit, first, last):
-            add(f"{SLIP_DIR}/{_safe(dossier.code)}.pdf", documents.control_slip_pdf(session, dossier, base_url=base_url))
-            slips += 1
+        calendar = unit_calendar(session, unit)
+        for dossier in received:
+            add(f"{SLIP_DIR}/{_safe(dossier.code)}.pdf",
+                documents.control_slip_pdf(session, dossier, base_url=base_url, calendar=calendar))
         add("03-ho-so-qua-han-va-van-ban-xin-loi.xlsx", sheets.render(heading, [overdue_sheet(review)]))
         records = iso_records.nonconformities_in(session, unit.id, review.start, review.cut)
         add("04-su-khong-phu-hop-va-hanh-dong-khac-phuc.xlsx", sheets.render(heading, [nonconformity_sheet(records)]))
@@ -126,7 +126,7 @@ def _write(session: Session, actor: User, unit: Unit, period: Period, review: is
             "generated_by": actor.username,
             "counts": {
                 "logbook_entries": len(logbook.entries),
-                "control_slips": slips,
+                "control_slips": len(received),
                 "dossiers_in_period": review.counts.population,
                 "overdue": len(review.overdue),
                 "overdue_with_apology": review.apologised,
@@ -152,22 +152,6 @@ def _write(session: Session, actor: User, unit: Unit, period: Period, review: is
     return manifest, files
 
 
-def _received(session: Session, unit: Unit, first: date, last: date):  # type: ignore[no-untyped-def]
-    """The dossiers received on the days ``first``–``last``, in logbook order, loaded 200 at a time."""
-    start = datetime.combine(first, time(), VN_TZ)
-    end = datetime.combine(last + timedelta(days=1), time(), VN_TZ)
-    ids = list(session.scalars(
-        select(Dossier.id).where(Dossier.unit_id == unit.id, Dossier.received_at >= start, Dossier.received_at < end)
-        .order_by(Dossier.logbook_year, Dossier.logbook_number)))
-    for index in range(0, len(ids), 200):
-        chunk = ids[index:index + 200]
-        rows = {d.id: d for d in session.scalars(
-            select(Dossier).where(Dossier.id.in_(chunk))
-            .options(selectinload(Dossier.procedure).selectinload(Procedure.steps)
-                     .selectinload(ProcedureStep.department), selectinload(Dossier.handovers)))}
-        yield from (rows[i] for i in chunk)
-
-
 def _safe(code: str) -> str:
     return re.sub(r"[^0-9A-Za-z._-]", "_", code)[:120]
 
@@ -186,8 +170,9 @@ def objective_line(review: iso_records.Review, indicator: Indicator) -> str:
     return result if met is None else result + (": đạt" if met else ": CHƯA ĐẠT")
 
 
-def summary_rows(review: iso_records.Review) -> list[tuple[str, str, str]]:
-    """(section, item, value) — the rows of the review page and of the pack's summary sheet."""
+def summary_rows(review: iso_records.Review, *, with_objectives: bool = True) -> list[tuple[str, str, str]]:
+    """(section, item, value) — the rows of the pack's summary sheet and of the review page (which shows the
+    objectives in a table of their own)."""
     c, n = review.counts, review.nonconformities
     rows = [
         ("Kết quả giải quyết hồ sơ", "Hồ sơ tiếp nhận hoặc đang giải quyết trong kỳ", str(c.population)),
@@ -201,8 +186,8 @@ def summary_rows(review: iso_records.Review) -> list[tuple[str, str, str]]:
         ("Hồ sơ quá hạn", "Hồ sơ quá hạn trong kỳ", str(len(review.overdue))),
         ("Hồ sơ quá hạn", "— có văn bản xin lỗi (Mẫu 04)", str(review.apologised)),
     ]
-    for indicator in Indicator:
-        rows.append(("Mục tiêu chất lượng", indicator.label, objective_line(review, indicator)))
+    if with_objectives:
+        rows += [("Mục tiêu chất lượng", i.label, objective_line(review, i)) for i in Indicator]
     rows += [
         ("Sự không phù hợp", "Mở trong kỳ", str(n.opened)),
         *[("Sự không phù hợp", f"— {source.label.lower()}", str(n.by_source[source])) for source in Source
@@ -244,7 +229,7 @@ def overdue_sheet(review: iso_records.Review) -> Sheet:
 
 
 def nonconformity_sheet(records: list) -> Sheet:  # type: ignore[type-arg]
-    rows = [(f"{r.number:02d}/{r.year}/KPH", r.opened_at, r.source.label, r.dossier.code if r.dossier else "",
+    rows = [(reference(r), r.opened_at, r.source.label, r.dossier.code if r.dossier else "",
              what_happened(r), r.step_name, r.holder_name, r.cause, r.correction, r.corrective_action,
              r.owner.full_name if r.owner else "", r.action_due_on, r.action_done_at, r.action_report,
              r.effectiveness, r.closed_at, r.status.label)
@@ -297,8 +282,7 @@ def register_sheets(review: iso_records.Review, today: date) -> list[Sheet]:
             Column("Ngày ban hành", 14), Column("Hiệu lực từ", 14), Column("Hết hiệu lực", 14), Column("Tình trạng", 16),
             Column("Ghi chú", 30),
         ], [(d.number, d.title, d.issuer, d.issued_on, d.effective_on, d.expired_on,
-             {True: "Còn hiệu lực", False: "Hết/chưa có hiệu lực", None: "Chưa ghi ngày"}[
-                 registers.status_of(d, today)], d.note)
+             registers.state_of(d, today).label, d.note)
             for d in data.external]),
         Sheet("Danh mục hồ sơ", "Danh mục hồ sơ", [
             Column("Mã", 12), Column("Tên hồ sơ", 44), Column("Nơi lưu", 30), Column("Người lưu", 22),

@@ -19,11 +19,13 @@ from sqlalchemy.orm import Session, joinedload
 
 from app.domain.localtime import local_date
 from app.domain.nonconformity import Source, Status
+from app.domain.registers import TextState
 from app.domain.objectives import Indicator, Measure, Period
 from app.domain.roles import Role
 from app.services import registers
 from app.services.access import get_visible_unit
 from app.services.errors import Forbidden
+from app.services.nonconformities import reference
 from app.services.objectives import cut_of, measure, objectives_of, population_rules
 from app.services.processing import NOTICE_SUFFIX
 from models import Dossier, DossierNotice, Nonconformity, Unit, User
@@ -124,7 +126,7 @@ def review_of(session: Session, unit: Unit, period: Period, *, now: datetime) ->
         overdue=overdue_log(session, unit.id, period, now=now),
         nonconformities=nonconformity_counts(session, unit.id, start, cut),
         registers=register_data,
-        expired_texts=sum(1 for d in register_data.external if d.expired_on and d.expired_on <= today),
+        expired_texts=sum(1 for d in register_data.external if registers.state_of(d, today) is TextState.EXPIRED),
         unapproved_documents=sum(1 for d in register_data.internal if d.is_current and not d.approver),
     )
 
@@ -182,7 +184,7 @@ def overdue_log(session: Session, unit_id: int, period: Period, *, now: datetime
             supplement_count=d.supplement_count,
             apology_number=f"{notice.number}/{NOTICE_SUFFIX['04']}" if notice else "",
             apology_at=notice.at if notice else None,
-            nonconformity=f"{record.number:02d}/{record.year}/KPH" if record else "",
+            nonconformity=reference(record) if record else "",
         ))
     return rows
 

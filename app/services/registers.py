@@ -7,8 +7,10 @@ people editing the same entry never overwrite each other silently.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -21,11 +23,13 @@ from app.domain.registers import (
     SYSTEM_RECORDS,
     DocumentKind,
     Register,
+    TextState,
     check_dates,
     disposal_for,
     in_force,
     parse_retention,
     procedure_seed,
+    text_state,
 )
 from app.domain.roles import Role
 from app.services.access import get_visible_unit
@@ -74,6 +78,11 @@ def can_edit(actor: User, unit_id: int) -> bool:
 def status_of(row: ExternalDocument, today: date) -> bool | None:
     """Whether a legal text is in force today (None: its dates are not filled in)."""
     return in_force(row.effective_on or row.issued_on, row.expired_on, today)
+
+
+def state_of(row: ExternalDocument, today: date) -> TextState:
+    """In force, expired, not yet or undated: what the register shows beside a legal text."""
+    return text_state(row.effective_on or row.issued_on, row.expired_on, today)
 
 
 def prefill(session: Session, unit_id: int) -> int:
@@ -167,9 +176,8 @@ def save_entry(
 ):  # type: ignore[no-untyped-def]
     """Create (``entry_id`` None) or change one entry of a register; per-field errors as ValidationFailed."""
     _require_editor(session, actor, unit_id)
-    model = MODELS[register]
     if entry_id is None:
-        row = model(unit_id=unit_id)
+        row = MODELS[register](unit_id=unit_id)
     else:
         row = get_entry(session, actor, register, entry_id)
         if row.unit_id != unit_id:
@@ -177,16 +185,15 @@ def save_entry(
         if version is not None and version != row.version:
             raise Conflict(STALE)
     errors = Errors()
-    {Register.INTERNAL: _internal, Register.EXTERNAL: _external, Register.RECORDS: _record}[register](errors, row, data)
+    spec = _EDITS[register]
+    spec.apply(errors, row, data)
     errors.raise_if_any()
     try:
         with session.begin_nested():
             session.add(row)
             session.flush()
     except IntegrityError:
-        field, what = {Register.INTERNAL: ("code", "mã và lần ban hành"), Register.EXTERNAL: ("number", "số, ký hiệu"),
-                       Register.RECORDS: ("code", "mã")}[register]
-        errors.add(field, f"Danh mục đã có một mục cùng {what} này.")
+        errors.add(spec.unique_field, f"Danh mục đã có một mục cùng {spec.unique_what} này.")
         errors.raise_if_any()
     except StaleDataError:
         raise Conflict(STALE) from None
@@ -249,3 +256,17 @@ def _record(errors: Errors, row: RecordType, data: EntryInput) -> None:
     note = text_field(errors, "note", data.note, 500, required=False)
     row.code, row.name, row.kept_at, row.owner = code.upper(), name, kept_at, owner
     row.retention_years, row.disposal, row.note = years, disposal, note
+
+
+@dataclass(frozen=True)
+class _Edit:
+    apply: Callable[[Errors, Any, EntryInput], None]
+    unique_field: str  # where a clash with the unique constraint is reported
+    unique_what: str
+
+
+_EDITS = {
+    Register.INTERNAL: _Edit(_internal, "code", "mã và lần ban hành"),
+    Register.EXTERNAL: _Edit(_external, "number", "số, ký hiệu"),
+    Register.RECORDS: _Edit(_record, "code", "mã"),
+}

@@ -57,6 +57,10 @@ class Form(FlaskForm):
         self.table_errors: dict[str, list[str]] = {}
 
 
+class PostForm(Form):
+    """A button that posts: the form is only its CSRF token."""
+
+
 class RowForm(wtforms.Form):
     """Base of a row inside a table of a page form (no CSRF of its own)."""
 

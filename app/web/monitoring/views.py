@@ -8,7 +8,7 @@ from flask_login import login_required
 from app.domain.roles import Role
 from app.services import delays, outbox, reception
 from app.web.context import actor, get_session, now, role_required
-from app.web.forms import Form
+from app.web.forms import PostForm
 from app.web.monitoring.forms import ExpectedDelayForm
 from app.web.reception.views import dossier_page
 from app.web.views import submit
@@ -16,10 +16,6 @@ from app.web.views import submit
 bp = Blueprint("monitoring", __name__)
 
 PROCESSING = (Role.CLERK, Role.OFFICER, Role.LEADER)
-
-
-class PostForm(Form):
-    """A button that posts (CSRF only)."""
 
 
 @bp.get("/sap-den-han")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, render_template, request, send_file, url_for
 
 from wtforms import HiddenField, StringField
@@ -11,14 +9,14 @@ from wtforms import HiddenField, StringField
 from app.domain.localtime import local_date
 from app.domain.nonconformity import Source, Status, Step
 from app.domain.errors import DomainError
-from app.domain.objectives import Indicator, Period, PeriodKind, parse_period, periods_of
+from app.domain.objectives import Indicator, Period, parse_period, recent_periods
 from app.domain.roles import Role
 from app.domain.registers import DocumentKind, Register, retention_label
 from app.services import iso_pack, iso_records, nonconformities, objectives, registers
 from app.services.errors import ValidationFailed
 from app.services.rows import MAX_ID
 from app.services.units import list_units
-from app.web.forms import Form, choices
+from app.web.forms import Form, PostForm, choices
 from app.services.nonconformities import MoveInput, NonconformityFilter
 from app.web.context import actor, get_session, now, role_required
 from app.web.quality.forms import NonconformityMoveForm, NonconformityOpenForm, RegisterEntryForm, Versioned
@@ -29,10 +27,6 @@ bp = Blueprint("quality", __name__, url_prefix="/iso")
 
 PROCESSING = (Role.CLERK, Role.OFFICER, Role.LEADER)
 READERS = (*PROCESSING, Role.INSPECTOR, Role.ADMIN)
-
-
-class PostForm(Form):
-    """A button that posts (CSRF only)."""
 
 
 def _id_arg(name: str) -> int | None:
@@ -230,7 +224,7 @@ def registers_view():  # type: ignore[no-untyped-def]
     data = registers.registers_of(session, user, _unit_id())
     return render_template(
         "quality/registers.html", data=data, units=_units_to_choose(), can_edit=registers.can_edit(user, data.unit.id),
-        today=local_date(now()), status_of=registers.status_of, retention_label=retention_label,
+        today=local_date(now()), state_of=registers.state_of, retention_label=retention_label,
         DocumentKind=DocumentKind, Register=Register, form=PostForm(),
     )
 
@@ -269,11 +263,10 @@ def register_entry(name: str, entry_id: int | None):  # type: ignore[no-untyped-
         form.version.data = str(row.version)
     elif row is None and not form.is_submitted() and "is_current" in form:
         form.is_current.data = True
-    values = {field: form[field].data for field in used}
     done = submit(
         form,
         lambda: registers.save_entry(session, user, register, unit_id, registers.EntryInput(**{
-            k: (v if v is not None or k.endswith("_on") else "") for k, v in values.items()}),
+            name: form[name].data for name in used if form[name].data is not None}),
             entry_id=entry_id, version=form.version_number),
         message=lambda r: "Đã lưu vào " + register.label.lower() + ".",
         then=lambda r: url_for("quality.registers", _anchor=register.value),
@@ -308,16 +301,6 @@ def _period() -> Period:
         raise ValidationFailed({"ky": error.message}) from None
 
 
-def period_choices(today: date) -> list[tuple[int, list[Period]]]:
-    """This year and last year, each: the year, then its quarters and months that have begun, newest first."""
-    groups = []
-    for year in (today.year, today.year - 1):
-        started = [p for p in periods_of(year) if p.start <= today]
-        groups.append((year, [p for kind in (PeriodKind.YEAR, PeriodKind.QUARTER, PeriodKind.MONTH)
-                              for p in reversed(started) if p.kind is kind]))
-    return groups
-
-
 @bp.get("/", endpoint="review")
 @role_required(Role.LEADER, Role.INSPECTOR, Role.ADMIN)
 def review_view():  # type: ignore[no-untyped-def]
@@ -325,8 +308,8 @@ def review_view():  # type: ignore[no-untyped-def]
     period = _period()
     data = iso_records.review(session, user, _unit_id(), period, now=now())
     return render_template(
-        "quality/review.html", review=data, period=period, periods=period_choices(local_date(now())),
-        units=_units_to_choose(), rows=iso_pack.summary_rows(data), Indicator=Indicator, Source=Source,
+        "quality/review.html", review=data, period=period, periods=recent_periods(local_date(now())),
+        units=_units_to_choose(), rows=iso_pack.summary_rows(data, with_objectives=False), Indicator=Indicator, Source=Source,
         can_pack=iso_pack.can_make(user, data.unit.id), form=PostForm(),
     )
 
