@@ -82,6 +82,9 @@ class Dossier(Base):
     due_at: Mapped[utc_datetime] = mapped_column(index=True)
     due_rescheduled_at: Mapped[utc_datetime | None]  # Mẫu 04's new date: what the citizen is told
     finished_at: Mapped[utc_datetime | None]  # done, or closed by refusal, withdrawal or stop
+    # Working minutes from reception to finish, supplement waits excluded (QĐ 766 indicator 2.2),
+    # written when the dossier is finished so that averages stay one SQL aggregate.
+    work_minutes: Mapped[int | None]
 
     # Where the dossier is: the step of the procedure's process and who holds it.
     step_position: Mapped[int] = mapped_column(default=1)

@@ -176,7 +176,7 @@ def may_act_on(person: Person, unit_id: int, process: Process, holding: Holding)
 
 STATE_FIELDS = (
     "step_position", "holder_department_id", "holder_role", "holder_user_id", "step_started_at",
-    "step_due_at", "due_at", "due_rescheduled_at", "paused_at", "supplement_count", "finished_at",
+    "step_due_at", "due_at", "due_rescheduled_at", "paused_at", "supplement_count", "finished_at", "work_minutes",
     "returned_at", "returned_by_id", "return_method",
 )
 

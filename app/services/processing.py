@@ -266,6 +266,9 @@ def apply_action(session: Session, actor: User, dossier_id: int, data: ActionInp
     before = dossier.status
     handler = _HANDLERS[data.action]
     changed = handler(context, data)
+    if "finished_at" in changed:
+        dossier.work_minutes = work_minutes(session, context.calendar, dossier)
+        changed.append("work_minutes")
     dossier.status = target
     payload = snapshot(dossier, changed)
     payload.update(context.extra)
@@ -278,6 +281,16 @@ def apply_action(session: Session, actor: User, dossier_id: int, data: ActionInp
     except StaleDataError:
         raise Conflict(STALE) from None
     return dossier
+
+
+def work_minutes(session: Session, calendar: WorkCalendar, dossier: Dossier) -> int:
+    """Working minutes from reception to finish, supplement waits left out (QĐ 766 indicator 2.2)."""
+    assert dossier.finished_at is not None
+    pauses = [(at, resolved or dossier.finished_at) for at, resolved in session.execute(
+        select(DossierNotice.at, DossierNotice.resolved_at)
+        .where(DossierNotice.dossier_id == dossier.id, DossierNotice.form == "02"))]
+    elapsed = calendar.elapsed_excluding(dossier.received_at, dossier.finished_at, pauses)
+    return max(0, int(elapsed.total_seconds() // 60))
 
 
 def _locked(session: Session, actor: User, dossier_id: int) -> Dossier:
