@@ -12,7 +12,7 @@ Plain Python: no clock, no database.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
@@ -93,10 +93,12 @@ class PeriodKind(StrEnum):
     MONTH = "month"
     QUARTER = "quarter"
     YEAR = "year"
+    CUSTOM = "custom"  # any run of days (reports), never an objective's period
 
     @property
     def label(self) -> str:
-        return {PeriodKind.MONTH: "Tháng", PeriodKind.QUARTER: "Quý", PeriodKind.YEAR: "Năm"}[self]
+        return {PeriodKind.MONTH: "Tháng", PeriodKind.QUARTER: "Quý", PeriodKind.YEAR: "Năm",
+                PeriodKind.CUSTOM: "Khoảng ngày"}[self]
 
 
 @dataclass(frozen=True, order=True)
@@ -113,7 +115,13 @@ class Period:
             return f"Tháng {self.start.month:02d}/{self.start.year}"
         if self.kind is PeriodKind.QUARTER:
             return f"Quý {'I II III IV'.split()[(self.start.month - 1) // 3]}/{self.start.year}"
+        if self.kind is PeriodKind.CUSTOM:
+            return f"Từ {self.start:%d/%m/%Y} đến {self.last_day:%d/%m/%Y}"
         return f"Năm {self.start.year}"
+
+    @property
+    def last_day(self) -> date:
+        return self.end - timedelta(days=1)
 
     @property
     def slug(self) -> str:
@@ -121,6 +129,8 @@ class Period:
             return f"{self.start.year}-{self.start.month:02d}"
         if self.kind is PeriodKind.QUARTER:
             return f"{self.start.year}-q{(self.start.month - 1) // 3 + 1}"
+        if self.kind is PeriodKind.CUSTOM:
+            return f"{self.start.isoformat()}..{self.last_day.isoformat()}"
         return str(self.start.year)
 
 
@@ -139,6 +149,46 @@ def whole_year(year: int) -> Period:
     return Period(date(year, 1, 1), date(year + 1, 1, 1), PeriodKind.YEAR)
 
 
+MAX_CUSTOM_DAYS = 366 * 3
+
+
+def custom(first: date, last: date) -> Period:
+    """The days from ``first`` to ``last``, both included, or DomainError."""
+    if last < first:
+        raise DomainError("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.", field="period")
+    if not (date(2000, 1, 1) <= first and last <= date(2100, 12, 31)):
+        raise DomainError("Khoảng ngày phải nằm trong các năm 2000–2100.", field="period")
+    if (last - first).days >= MAX_CUSTOM_DAYS:
+        raise DomainError("Khoảng ngày dài nhất là ba năm.", field="period")
+    return Period(first, last + timedelta(days=1), PeriodKind.CUSTOM)
+
+
+def months_in(period: Period) -> list[Period]:
+    """The months a period covers, the first and last cut to the period's days when it is a custom one."""
+    result = []
+    year, number = period.start.year, period.start.month
+    while date(year, number, 1) < period.end:
+        whole = month(year, number)
+        if whole.start >= period.start and whole.end <= period.end:
+            result.append(whole)
+        else:
+            result.append(Period(max(whole.start, period.start), min(whole.end, period.end), PeriodKind.CUSTOM))
+        year, number = (year + 1, 1) if number == 12 else (year, number + 1)
+    return result
+
+
+def trend_window(period: Period, *, months: int = 12) -> Period:
+    """The months a trend chart shows for ``period``: its own when it spans at least six, else the ``months`` up to it."""
+    own = months_in(period)
+    if len(own) >= 6:
+        return period
+    last = own[-1]
+    year, number = last.start.year, last.start.month - (months - 1)
+    while number < 1:
+        year, number = year - 1, number + 12
+    return Period(date(year, number, 1), period.end, PeriodKind.CUSTOM)
+
+
 def periods_of(year: int) -> list[Period]:
     """The twelve months, four quarters and the year."""
     return [*(month(year, m) for m in range(1, 13)), *(quarter(year, q) for q in range(1, 5)), whole_year(year)]
@@ -155,8 +205,14 @@ def recent_periods(today: date) -> list[tuple[int, list[Period]]]:
 
 
 def parse_period(text: str) -> Period:
-    """“2026-11”, “2026-q4” or “2026” (a period's slug), or DomainError."""
+    """“2026-11”, “2026-q4”, “2026” or “2026-11-01..2026-11-15” (a period's slug), or DomainError."""
     cleaned = (text or "").strip().lower()
+    if ".." in cleaned:
+        first, _, last = cleaned.partition("..")
+        try:
+            return custom(date.fromisoformat(first.strip()), date.fromisoformat(last.strip()))
+        except ValueError:
+            raise DomainError("Khoảng ngày không hợp lệ; viết như 2026-11-01..2026-11-15.", field="period") from None
     try:
         if len(cleaned) == 4:
             return whole_year(int(cleaned))

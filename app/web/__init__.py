@@ -20,6 +20,7 @@ def register_web(app: Flask) -> None:
     from app.web.public import bp as public_bp
     from app.web.quality import bp as quality_bp
     from app.web.reception import bp as reception_bp
+    from app.web.reports import bp as reports_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -30,6 +31,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(processing_bp)
     app.register_blueprint(monitoring_bp)
     app.register_blueprint(quality_bp)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # bearer tokens, never cookies
     app.register_blueprint(public_bp)

@@ -1,0 +1,437 @@
+"""Leadership reports from the dossiers: figures by unit and procedure, trends, steps, officers, drill-down.
+
+Every figure is counted by the database (conditional sums grouped by unit and
+procedure, never dossier rows loaded into Python); sums over procedures,
+fields and units are added up from those groups. The definitions are those of
+``app.domain.reports`` on top of ``objectives.population_rules``, so the
+dashboard, Biểu 06, the Quyết định 766 indicators and the ISO objectives
+agree on every number.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Date, String, and_, case, cast, func, literal, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+
+from app.domain.errors import DomainError
+from app.domain.nonconformity import Source
+from app.domain.objectives import Measure, Period, months_in
+from app.domain.reports import BucketGroup, FinishClass, Figures, StepFigures, TrendPoint, trend_points
+from app.domain.timeliness import Timeliness
+from app.domain.workflow import Channel, DossierStatus, NonReceptionKind
+from app.services.objectives import cut_of, period_bounds, population_rules
+from models import Dossier, Handover, NonReception, Nonconformity, Procedure, ProcedureStep, SatisfactionRating, User
+
+DONE_STATUSES = (DossierStatus.DONE, DossierStatus.RETURNED)
+
+
+class local_date(FunctionElement):  # noqa: N801 - a SQL function
+    """The local (UTC+7, no daylight saving) calendar day of a UTC timestamp column."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(local_date, "sqlite")
+def _local_date_sqlite(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    return f"date({compiler.process(element.clauses, **kw)}, '+7 hours')"
+
+
+@compiles(local_date)
+def _local_date_default(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    return f"CAST(({compiler.process(element.clauses, **kw)} AT TIME ZONE 'UTC') + INTERVAL '7 hours' AS DATE)"
+
+
+def _count(condition):  # type: ignore[no-untyped-def]
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+# --- conditions --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """The SQL condition behind each figure of ``Figures`` for one period, cut at ``cut``."""
+
+    start: datetime
+    cut: datetime
+    by_name: dict[str, ColumnElement[bool]]
+
+    def __getitem__(self, name: str) -> ColumnElement[bool]:
+        return self.by_name[name]
+
+
+def conditions(start: datetime, cut: datetime) -> Conditions:
+    d = Dossier
+    rules = population_rules(start, cut)
+    pop = rules.in_population
+    finished_in = and_(pop, d.finished_at.is_not(None), d.finished_at < cut)
+    open_at_cut = and_(pop, or_(d.finished_at.is_(None), d.finished_at >= cut))
+    early_day = local_date(d.finished_at) < local_date(d.due_at)
+    received_in = and_(pop, d.received_at >= start)
+    names: dict[str, ColumnElement[bool]] = {
+        "received_online": and_(received_in, d.channel == Channel.ONLINE),
+        "received_direct": and_(received_in, d.channel != Channel.ONLINE),
+        "carried_over": and_(pop, d.received_at < start),
+        "finished_early": and_(finished_in, rules.on_time, early_day),
+        "finished_on_time": and_(finished_in, rules.on_time, ~early_day),
+        "finished_late": and_(finished_in, rules.late),
+        "open_in_time": and_(open_at_cut, rules.on_time),
+        "open_late": and_(open_at_cut, rules.late),
+        "population": pop,
+        "finished": finished_in,
+        "open": open_at_cut,
+        "supplemented": and_(pop, d.supplement_count >= 1),
+        "over_one_supplement": and_(pop, d.supplement_count > 1),
+        "refused": and_(finished_in, d.status == DossierStatus.REFUSED),
+        "withdrawn": and_(finished_in, d.status.in_((DossierStatus.WITHDRAWN, DossierStatus.STOPPED))),
+        "done": and_(finished_in, d.status.in_(DONE_STATUSES), d.work_minutes.is_not(None)),
+        # for drill-down only
+        "received": received_in,
+        "on_time": and_(pop, rules.on_time),
+        "late": and_(pop, rules.late),
+    }
+    return Conditions(start, cut, names)
+
+
+FIGURE_NAMES = ("received_online", "received_direct", "carried_over", "finished_early", "finished_on_time",
+                "finished_late", "open_in_time", "open_late", "population", "finished", "open", "supplemented",
+                "over_one_supplement", "refused", "withdrawn", "done")
+
+
+# --- figures by unit and procedure -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProcedureInfo:
+    id: int
+    unit_id: int
+    code: str
+    name: str
+    field: str
+
+
+@dataclass(frozen=True)
+class Grouped:
+    """Figures of one period by (unit, procedure version), with what is needed to add them up."""
+
+    period: Period
+    start: datetime
+    cut: datetime
+    cells: dict[tuple[int, int], Figures]
+    procedures: dict[int, ProcedureInfo]
+
+    def by_unit(self) -> dict[int, Figures]:
+        result: dict[int, Figures] = defaultdict(Figures)
+        for (unit_id, _), figures in self.cells.items():
+            result[unit_id] = result[unit_id] + figures
+        return dict(result)
+
+    def by_procedure(self) -> dict[tuple[str, str], tuple[str, Figures]]:
+        """(field, code) → (name, figures): versions of one procedure, and the same procedure in several units, together."""
+        result: dict[tuple[str, str], tuple[str, Figures]] = {}
+        for (_, procedure_id), figures in self.cells.items():
+            info = self.procedures[procedure_id]
+            key = (info.field, info.code)
+            name, so_far = result.get(key, (info.name, Figures()))
+            result[key] = (name, so_far + figures)
+        return dict(sorted(result.items()))
+
+    def by_field(self) -> dict[str, Figures]:
+        result: dict[str, Figures] = defaultdict(Figures)
+        for (_, procedure_id), figures in self.cells.items():
+            field_name = self.procedures[procedure_id].field
+            result[field_name] = result[field_name] + figures
+        return dict(sorted(result.items()))
+
+    def total(self) -> Figures:
+        result = Figures()
+        for figures in self.cells.values():
+            result = result + figures
+        return result
+
+
+def grouped(session: Session, unit_ids: Sequence[int], period: Period, *, now: datetime) -> Grouped:
+    """The period's figures of each unit and procedure, as of ``now`` (one grouped SQL statement)."""
+    start, cut = cut_of(period, now)
+    cells: dict[tuple[int, int], Figures] = {}
+    if unit_ids and cut > start:
+        names = conditions(start, cut)
+        d = Dossier
+        rows = session.execute(
+            select(d.unit_id, d.procedure_id, *(_count(names[n]) for n in FIGURE_NAMES),
+                   func.coalesce(func.sum(case((names["done"], d.work_minutes), else_=0)), 0))
+            .where(d.unit_id.in_(unit_ids), names["population"])
+            .group_by(d.unit_id, d.procedure_id)
+        ).all()
+        for unit_id, procedure_id, *counts in rows:
+            cells[(unit_id, procedure_id)] = Figures(
+                **{n: int(v) for n, v in zip((*FIGURE_NAMES, "work_minutes"), counts)})
+    procedure_ids = {p for _, p in cells}
+    procedures = {
+        row.id: ProcedureInfo(row.id, row.unit_id, row.code, row.name, row.field_name or "Khác")
+        for row in session.execute(
+            select(Procedure.id, Procedure.unit_id, Procedure.code, Procedure.name, Procedure.field_name)
+            .where(Procedure.id.in_(procedure_ids))
+        )
+    } if procedure_ids else {}
+    return Grouped(period, start, cut, cells, procedures)
+
+
+# --- satisfaction, desk refusals, complaints ---------------------------------------------------
+
+
+def satisfaction_by_unit(session: Session, unit_ids: Sequence[int], period: Period, *,
+                         now: datetime) -> dict[int, Measure]:
+    """Ratings “Rất hài lòng” or “Hài lòng” (overall) / ratings given in the period."""
+    start, cut = cut_of(period, now)
+    r = SatisfactionRating
+    result = {unit_id: Measure(0, 0) for unit_id in unit_ids}
+    if unit_ids and cut > start:
+        for unit_id, given, satisfied in session.execute(
+            select(r.unit_id, func.count(), _count(r.overall >= 1))
+            .where(r.unit_id.in_(unit_ids), r.at >= start, r.at < cut).group_by(r.unit_id)
+        ):
+            result[unit_id] = Measure(int(satisfied), int(given))
+    return result
+
+
+def desk_refusals_by_unit(session: Session, unit_ids: Sequence[int], period: Period, *,
+                          now: datetime) -> dict[int, int]:
+    """Requests refused at the desk (Mẫu 03) during the period: never received, so not in the population."""
+    start, cut = cut_of(period, now)
+    n = NonReception
+    result = dict.fromkeys(unit_ids, 0)
+    if unit_ids and cut > start:
+        for unit_id, count in session.execute(
+            select(n.unit_id, func.count()).where(n.unit_id.in_(unit_ids), n.kind == NonReceptionKind.REFUSED,
+                                                  n.at >= start, n.at < cut).group_by(n.unit_id)
+        ):
+            result[unit_id] = int(count)
+    return result
+
+
+def unhappy_by_unit(session: Session, unit_ids: Sequence[int], period: Period, *, now: datetime) -> dict[int, int]:
+    """Dossiers of the period the citizen was dissatisfied with or complained about (Quyết định 766, 5.4)."""
+    start, cut = cut_of(period, now)
+    result = dict.fromkeys(unit_ids, 0)
+    if not unit_ids or cut <= start:
+        return result
+    d = Dossier
+    pop = population_rules(start, cut).in_population
+    disliked = select(SatisfactionRating.dossier_id).where(SatisfactionRating.overall == 0,
+                                                           SatisfactionRating.at < cut)
+    complained = select(Nonconformity.dossier_id).where(Nonconformity.source == Source.COMPLAINT,
+                                                        Nonconformity.dossier_id.is_not(None))
+    for unit_id, count in session.execute(
+        select(d.unit_id, func.count()).where(d.unit_id.in_(unit_ids), pop,
+                                              or_(d.id.in_(disliked), d.id.in_(complained)))
+        .group_by(d.unit_id)
+    ):
+        result[unit_id] = int(count)
+    return result
+
+
+# --- trend -------------------------------------------------------------------------------------
+
+
+def _bucket(column, boundaries: Sequence[datetime]):  # type: ignore[no-untyped-def]
+    """How many of the (sorted) boundaries are ≤ the column's instant; len + 1 … for NULL, see BucketGroup."""
+    whens = [(column < boundary, index) for index, boundary in enumerate(boundaries)]
+    return case((column.is_(None), len(boundaries)), *whens, else_=len(boundaries))
+
+
+def trend(session: Session, unit_ids: Sequence[int], period: Period, *, now: datetime) -> list[TrendPoint]:
+    """The period's months, each measured at its own cut-off (the running one at ``now``): one grouped statement."""
+    months = [m for m in months_in(period) if period_bounds(m)[0] < now]
+    if not unit_ids or not months:
+        return []
+    boundaries = [period_bounds(months[0])[0], *(min(period_bounds(m)[1], now) for m in months)]
+    start, cut = boundaries[0], boundaries[-1]
+    d = Dossier
+    rules = population_rules(start, cut)
+    finished_b = _bucket(d.finished_at, boundaries)
+    paused_in_time = and_(d.status == DossierStatus.SUPPLEMENT_REQUESTED, d.paused_at <= d.due_at)
+    due_b = case((d.supplement_count > 1, 0), (paused_in_time, len(boundaries)), else_=_bucket(d.due_at, boundaries))
+    finish = case(
+        (d.finished_at.is_(None), literal(FinishClass.OPEN.value)),
+        (or_(d.supplement_count > 1, d.finished_at > d.due_at), literal(FinishClass.LATE.value)),
+        (local_date(d.finished_at) < local_date(d.due_at), literal(FinishClass.EARLY.value)),
+        else_=literal(FinishClass.ON_TIME.value),
+    )
+    received_b = _bucket(d.received_at, boundaries)
+    rows = session.execute(
+        select(received_b, finished_b, due_b, cast(finish, String(8)), func.count())
+        .where(d.unit_id.in_(unit_ids), rules.in_population)
+        .group_by(received_b, finished_b, due_b, finish)
+    ).all()
+    groups = [BucketGroup(int(r), int(f), int(e), FinishClass(c), int(n)) for r, f, e, c, n in rows]
+    labels = [f"{m.start.month:02d}/{m.start.year}" for m in months]
+    return trend_points(labels, groups)
+
+
+# --- steps and officers ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StepRow:
+    field: str
+    code: str
+    procedure: str
+    position: int
+    step: str
+    figures: StepFigures
+
+
+def _handover_counts(session: Session, unit_ids: Sequence[int], start: datetime, cut: datetime, key):  # type: ignore[no-untyped-def]
+    h, d = Handover, Dossier
+    return session.execute(
+        select(*key, _count(h.step_result == Timeliness.EARLY), _count(h.step_result == Timeliness.ON_TIME),
+               _count(h.step_result == Timeliness.LATE))
+        .join(d, d.id == h.dossier_id)
+        .where(d.unit_id.in_(unit_ids), h.at >= start, h.at < cut, h.step_result.is_not(None))
+        .group_by(*key)
+    ).all()
+
+
+def _held_counts(session: Session, unit_ids: Sequence[int], now: datetime, key):  # type: ignore[no-untyped-def]
+    d = Dossier
+    return session.execute(
+        select(*key, func.count(), _count(d.step_due_at < now))
+        .where(d.unit_id.in_(unit_ids), d.finished_at.is_(None), d.status != DossierStatus.SUPPLEMENT_REQUESTED)
+        .group_by(*key)
+    ).all()
+
+
+def steps(session: Session, unit_ids: Sequence[int], period: Period, *, now: datetime) -> list[StepRow]:
+    """Each step of each procedure: handovers of the period by timeliness, and the dossiers it holds now.
+
+    The latest steps first (the ones that make dossiers late).
+    """
+    start, cut = cut_of(period, now)
+    if not unit_ids or cut <= start:
+        return []
+    h, d = Handover, Dossier
+    cells: dict[tuple[int, int], StepFigures] = defaultdict(StepFigures)
+    for procedure_id, position, early, on_time, late in _handover_counts(
+            session, unit_ids, start, cut, (d.procedure_id, h.step_position)):
+        cells[(procedure_id, position)] += StepFigures(int(early), int(on_time), int(late))
+    for procedure_id, position, held, held_late in _held_counts(session, unit_ids, now,
+                                                                (d.procedure_id, d.step_position)):
+        cells[(procedure_id, position)] += StepFigures(held=int(held), held_late=int(held_late))
+    if not cells:
+        return []
+    procedure_ids = {p for p, _ in cells}
+    info = {row.id: row for row in session.execute(
+        select(Procedure.id, Procedure.code, Procedure.name, Procedure.field_name).where(Procedure.id.in_(procedure_ids)))}
+    names = {(row.procedure_id, row.position): row.name for row in session.execute(
+        select(ProcedureStep.procedure_id, ProcedureStep.position, ProcedureStep.name)
+        .where(ProcedureStep.procedure_id.in_(procedure_ids)))}
+    merged: dict[tuple[str, str, int, str], tuple[str, StepFigures]] = {}
+    for (procedure_id, position), figures in cells.items():
+        row = info[procedure_id]
+        step_name = names.get((procedure_id, position), "Trả kết quả" if position > 1 else "Tiếp nhận")
+        key = (row.field_name or "Khác", row.code, position, step_name)
+        name, so_far = merged.get(key, (row.name, StepFigures()))
+        merged[key] = (name, so_far + figures)
+    result = [StepRow(field, code, name, position, step_name, figures)
+              for (field, code, position, step_name), (name, figures) in merged.items()]
+    return sorted(result, key=lambda r: (-(r.figures.late + r.figures.held_late), r.field, r.code, r.position))
+
+
+@dataclass(frozen=True)
+class OfficerRow:
+    user_id: int
+    name: str
+    unit_id: int
+    figures: StepFigures
+
+
+def officers(session: Session, unit_ids: Sequence[int], period: Period, *, now: datetime) -> list[OfficerRow]:
+    """Each officer: the steps they handed on in the period by timeliness, and what they hold now."""
+    start, cut = cut_of(period, now)
+    if not unit_ids or cut <= start:
+        return []
+    h, d = Handover, Dossier
+    cells: dict[int, StepFigures] = defaultdict(StepFigures)
+    for user_id, early, on_time, late in _handover_counts(session, unit_ids, start, cut, (h.giver_user_id,)):
+        if user_id is not None:
+            cells[user_id] += StepFigures(int(early), int(on_time), int(late))
+    for user_id, held, held_late in _held_counts(session, unit_ids, now, (d.holder_user_id,)):
+        if user_id is not None:
+            cells[user_id] += StepFigures(held=int(held), held_late=int(held_late))
+    if not cells:
+        return []
+    people = {row.id: row for row in session.execute(
+        select(User.id, User.full_name, User.unit_id).where(User.id.in_(set(cells))))}
+    rows = [OfficerRow(user_id, people[user_id].full_name, people[user_id].unit_id, figures)
+            for user_id, figures in cells.items() if user_id in people]
+    return sorted(rows, key=lambda r: (-(r.figures.late + r.figures.held_late), r.name))
+
+
+# --- drill-down --------------------------------------------------------------------------------
+
+
+DRILL_METRICS = {
+    "population": "Hồ sơ tiếp nhận hoặc đang giải quyết trong kỳ",
+    "received": "Hồ sơ tiếp nhận trong kỳ",
+    "received_online": "Hồ sơ tiếp nhận trực tuyến",
+    "received_direct": "Hồ sơ tiếp nhận trực tiếp, bưu chính",
+    "carried_over": "Hồ sơ từ kỳ trước chuyển sang",
+    "finished": "Hồ sơ đã giải quyết",
+    "finished_early": "Hồ sơ giải quyết trước hạn",
+    "finished_on_time": "Hồ sơ giải quyết đúng hạn",
+    "finished_late": "Hồ sơ giải quyết quá hạn",
+    "open": "Hồ sơ đang giải quyết",
+    "open_in_time": "Hồ sơ đang giải quyết trong hạn",
+    "open_late": "Hồ sơ đang giải quyết quá hạn",
+    "on_time": "Hồ sơ trước hạn, đúng hạn hoặc còn trong hạn",
+    "late": "Hồ sơ quá hạn (đã giải quyết hoặc đang giải quyết)",
+    "supplemented": "Hồ sơ phải bổ sung",
+    "over_one_supplement": "Hồ sơ yêu cầu bổ sung quá một lần",
+    "refused": "Hồ sơ bị từ chối giải quyết",
+    "withdrawn": "Hồ sơ rút hoặc dừng giải quyết",
+    "done": "Hồ sơ có kết quả (tính thời gian giải quyết)",
+}
+
+
+@dataclass(frozen=True)
+class Drill:
+    """Which dossiers a number stands for: a figure of a period, optionally for one procedure or field."""
+
+    metric: str
+    period: Period
+    procedure_code: str = ""
+    field: str = ""
+
+    def __post_init__(self) -> None:
+        if self.metric not in DRILL_METRICS:
+            raise DomainError("Chỉ số không hợp lệ.", field="metric")
+
+    @property
+    def label(self) -> str:
+        return DRILL_METRICS[self.metric]
+
+
+def drill_query(unit_ids: Sequence[int], drill: Drill, *, now: datetime):  # type: ignore[no-untyped-def]
+    """A SELECT of the dossiers behind ``drill`` (the caller orders, pages or streams it)."""
+    start, cut = cut_of(drill.period, now)
+    d = Dossier
+    query = select(d).where(d.unit_id.in_(unit_ids))
+    if cut <= start:
+        return query.where(literal(False))
+    query = query.where(conditions(start, cut)[drill.metric])
+    if drill.procedure_code or drill.field:
+        query = query.join(Procedure, Procedure.id == d.procedure_id)
+        if drill.procedure_code:
+            query = query.where(Procedure.code == drill.procedure_code)
+        if drill.field:
+            query = query.where(Procedure.field_name == drill.field)
+    return query

@@ -1,0 +1,174 @@
+"""Leadership reports as PDF (A4 landscape) and XLSX: the dashboard summary, Biểu 06, the 766 indicators, lists.
+
+Takes plain tables, returns bytes. A table may carry a row of group headings
+above its column headings (Biểu 06: "Số hồ sơ nhận giải quyết", "Số hồ sơ đã
+giải quyết", "Số hồ sơ đang giải quyết"), and rows to set in bold (totals).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+
+from app.domain.localtime import to_local
+from app.domain.paper import PaperSize
+from printing.base import Header, Orientation, Page, header_block, styles, text
+from printing.base import render as render_pdf
+from printing.iso_records import Cell, Column, excel_value
+
+PAGE = Page(PaperSize.A4, Orientation.LANDSCAPE)
+
+
+@dataclass(frozen=True)
+class ReportTable:
+    title: str
+    columns: Sequence[Column]
+    rows: Sequence[Sequence[Cell]]
+    groups: Sequence[tuple[str, int]] = ()  # (heading, columns it spans), left to right
+    notes: Sequence[str] = ()
+    bold_rows: frozenset[int] = field(default_factory=frozenset)  # indexes into rows
+    sheet_name: str = ""
+
+
+@dataclass(frozen=True)
+class Report:
+    header: Header
+    title: str
+    subtitle: str  # the period and the cut-off
+    tables: Sequence[ReportTable]
+    signer: str = ""  # "THỦ TRƯỞNG ĐƠN VỊ" under the last table, if the report is signed
+
+
+def _shown(value: Cell) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        local = to_local(value) if getattr(value, "tzinfo", None) else value  # type: ignore[arg-type]
+        return local.strftime("%H:%M %d/%m/%Y") if hasattr(local, "hour") else local.strftime("%d/%m/%Y")
+    if isinstance(value, float):
+        return f"{value:.2f}".replace(".", ",")
+    return str(value)
+
+
+def _table(spec: ReportTable) -> list[Flowable]:
+    s = styles(PAGE)
+    total_width = sum(c.width for c in spec.columns) or 1
+    widths = [PAGE.width * c.width / total_width for c in spec.columns]
+    head: list[list[object]] = []
+    commands: list[tuple] = [
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+    ]
+    if spec.groups:
+        row: list[object] = []
+        column = 0
+        for label, span in spec.groups:
+            row.append(Paragraph(text(label), s["cell_head"]))
+            row.extend([""] * (span - 1))
+            if span > 1:
+                commands.append(("SPAN", (column, 0), (column + span - 1, 0)))
+            column += span
+        head.append(row)
+    head.append([Paragraph(text(c.heading), s["cell_head"]) for c in spec.columns])
+    header_rows = len(head)
+    commands.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#E6E9EE")))
+    body = []
+    for index, values in enumerate(spec.rows):
+        style = s["cell"]
+        cells = []
+        for value in values:
+            shown = text(_shown(value))
+            if index in spec.bold_rows:
+                shown = f"<b>{shown}</b>"
+            cells.append(Paragraph(shown, s["cell_center"] if isinstance(value, int | float) else style))
+        body.append(cells)
+    if not body:
+        body.append([Paragraph("Không có", s["cell"])] + [""] * (len(spec.columns) - 1))
+        commands.append(("SPAN", (0, header_rows), (-1, header_rows)))
+    flowables: list[Flowable] = [Paragraph(f"<b>{text(spec.title)}</b>", s["left"]), Spacer(1, 1.5 * mm),
+                                 Table(head + body, colWidths=widths, repeatRows=header_rows,
+                                       style=TableStyle(commands))]
+    for note in spec.notes:
+        flowables += [Spacer(1, 1 * mm), Paragraph(text(note), s["note"])]
+    flowables.append(Spacer(1, 5 * mm))
+    return flowables
+
+
+def pdf(report: Report) -> bytes:
+    s = styles(PAGE)
+    story: list[Flowable] = [*header_block(report.header, PAGE), Paragraph(text(report.title.upper()), s["title"]),
+                             Paragraph(text(report.subtitle), s["italic_center"]), Spacer(1, 4 * mm)]
+    for spec in report.tables:
+        story += _table(spec)
+    if report.signer:
+        story += [Spacer(1, 4 * mm), Table([["", Paragraph(f"<b>{text(report.signer)}</b>", s["center"])]],
+                                           colWidths=[PAGE.width * 0.6, PAGE.width * 0.4])]
+    return render_pdf(story, PAGE, title=report.title, author=report.header.unit_name,
+                      footer=f"{report.title} — {report.header.unit_name}")
+
+
+def xlsx(report: Report) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    fill = PatternFill("solid", fgColor="E6E9EE")
+    for number, spec in enumerate(report.tables, start=1):
+        sheet = workbook.create_sheet((spec.sheet_name or f"Bảng {number}")[:31])
+        last = get_column_letter(max(len(spec.columns), 1))
+        lines = [report.header.governing_body.upper(), report.header.unit_name.upper(), report.title.upper(),
+                 report.subtitle, spec.title]
+        for row, line in enumerate(lines, start=1):
+            sheet.cell(row, 1, line)
+            sheet.merge_cells(f"A{row}:{last}{row}")
+            sheet.cell(row, 1).alignment = Alignment(horizontal="center", wrap_text=True)
+        sheet["A3"].font = Font(bold=True, size=13)
+        row = len(lines) + 2
+        if spec.groups:
+            column = 1
+            for label, span in spec.groups:
+                cell = sheet.cell(row, column, label)
+                if span > 1:
+                    sheet.merge_cells(start_row=row, start_column=column, end_row=row, end_column=column + span - 1)
+                for c in range(column, column + span):
+                    sheet.cell(row, c).border, sheet.cell(row, c).fill = border, fill
+                cell.font = Font(bold=True)
+                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+                column += span
+            row += 1
+        for index, column_spec in enumerate(spec.columns, start=1):
+            cell = sheet.cell(row, index, column_spec.heading)
+            cell.font, cell.border, cell.fill = Font(bold=True), border, fill
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            sheet.column_dimensions[get_column_letter(index)].width = column_spec.width
+        head = row
+        for index, values in enumerate(spec.rows):
+            sheet.append([excel_value(v) for v in values])
+            for cell in sheet[sheet.max_row]:
+                cell.border = border
+                cell.alignment = Alignment(vertical="top", wrap_text=True)
+                if index in spec.bold_rows:
+                    cell.font = Font(bold=True)
+                if hasattr(cell.value, "hour"):
+                    cell.number_format = "hh:mm dd/mm/yyyy"
+        if not spec.rows:
+            sheet.append(["Không có"])
+        for note in spec.notes:
+            sheet.append([])
+            sheet.append([note])
+        sheet.freeze_panes = sheet.cell(head + 1, 1)
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.page_setup.fitToWidth = 1
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
