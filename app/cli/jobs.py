@@ -6,8 +6,10 @@
   server (never inside ``create_app``: every gunicorn worker would start one).
   It sweeps every 5 minutes in office hours (Monday–Saturday 07:00–17:55) and
   once at night (22:00), empties the outbox every minute, and at 23:30 writes down the
-  quality-objective measurements of the months and quarters that ended; on start it runs
-  both at once, to catch up what was missed while it was down. Several
+  quality-objective measurements of the months and quarters that ended; on the 1st at 07:00
+  it puts last month's summary in the outbox for each unit's leaders and for inspectors.
+  On start it runs the sweep, the measurements and the monthly summary at once, to catch
+  up what was missed while it was down. Several
   schedulers may share a database: each tick runs once (app.services.jobs).
 """
 
@@ -144,6 +146,11 @@ def build_scheduler(app: Flask, scheduler_class: Any) -> Any:
     # and the lease keeps two schedulers starting together from doing it twice).
     scheduler.add_job(_guarded(app, "sweep", _scheduled_sweep), DateTrigger(timezone=VN_TZ), id="sweep-on-start",
                       name="Rà soát hạn khi khởi động")
+    scheduler.add_job(_guarded(app, "monthly_report", _scheduled_monthly),
+                      CronTrigger(day=1, hour=7, minute=0, timezone=VN_TZ), id="monthly-report",
+                      name="Báo cáo tháng cho lãnh đạo")
+    scheduler.add_job(_guarded(app, "monthly_report", _scheduled_monthly), DateTrigger(timezone=VN_TZ),
+                      id="monthly-report-on-start", name="Báo cáo tháng còn thiếu khi khởi động")
     scheduler.add_job(_guarded(app, "measure", _scheduled_measure), DateTrigger(timezone=VN_TZ),
                       id="measure-on-start", name="Ghi kết quả đo còn thiếu khi khởi động")
     return scheduler
@@ -160,6 +167,23 @@ def record_measurements(app: Flask, *, tick: datetime | None = None) -> str:
 
     written = in_transaction(app, work)
     return TAKEN if written is None else f"Đã ghi {written} kết quả đo."
+
+
+def monthly_reports(app: Flask, *, tick: datetime | None = None) -> str:
+    """Last month's summary to each unit's leaders and to inspectors, through the outbox (once per month)."""
+    from app.services.monthly_report import send_monthly_reports
+
+    def work(session: Session, now: datetime) -> int | None:
+        if not jobs.claim(session, "monthly_report", tick or now):
+            return None
+        return send_monthly_reports(session, now=now)
+
+    queued = in_transaction(app, work)
+    return TAKEN if queued is None else f"Đã đưa {queued} báo cáo tháng vào hộp thư đi."
+
+
+def _scheduled_monthly(app: Flask) -> str:
+    return monthly_reports(app, tick=floor_tick(app.extensions["motcua.clock"].now(), 60))
 
 
 def _scheduled_measure(app: Flask) -> str:

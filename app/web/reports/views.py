@@ -31,9 +31,10 @@ def _period() -> Period:
     try:
         if first or last:
             try:
-                return custom(date.fromisoformat(first), date.fromisoformat(last))
+                first_day, last_day = date.fromisoformat(first), date.fromisoformat(last)
             except ValueError:
                 raise DomainError("Ngày không hợp lệ; chọn ngày bắt đầu và ngày kết thúc.", field="period") from None
+            return custom(first_day, last_day)
         return parse_period(request.args.get("ky") or f"{local_date(now()):%Y-%m}")
     except DomainError as error:
         raise ValidationFailed({"ky": error.message}) from None
