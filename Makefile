@@ -41,6 +41,7 @@ forms: $(VENV)/.runtime-installed
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/bench_worktime.py
 	$(BIN)/python bench/bench_sweep.py
+	$(BIN)/python bench/bench_dashboard.py
 	$(BIN)/python bench/bench_printing.py
 	$(BIN)/python bench/bench_status_page.py
 

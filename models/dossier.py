@@ -136,7 +136,12 @@ class Dossier(Base):
         CheckConstraint("sequence > 0 AND logbook_number > 0", name="numbers_positive"),
         CheckConstraint("sets_count > 0 AND fee_amount >= 0", name="amounts_valid"),
         CheckConstraint("step_position > 0 AND supplement_count >= 0", name="progress_valid"),
-        Index("ix_dossier_unit_received", "unit_id", "received_at"),
+        # Reports (app.services.reports): the period's dossiers of some units are one range of this
+        # index, which holds every column the figures need (read without touching the table) …
+        Index("ix_dossier_report", "unit_id", "received_at", "finished_at", "procedure_id", "due_at",
+              "supplement_count", "status", "channel", "paused_at", "work_minutes"),
+        # … from the earliest reception among those open or finished since the period began.
+        Index("ix_dossier_finished_received", "finished_at", "received_at", "unit_id"),
         Index("ix_dossier_unit_status_due", "unit_id", "status", "due_at"),
         # What the sweep looks for, kept small: only rows not flagged yet (partial indexes).
         *_watch_indexes(),
@@ -221,7 +226,11 @@ class Handover(Base):
 
     dossier: Mapped[Dossier] = relationship(back_populates="handovers")
 
-    __table_args__ = (UniqueConstraint("dossier_id", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("dossier_id", "seq"),
+        # Reports by step and officer: the period's handovers, read from the index alone.
+        Index("ix_dossier_handover_report", "at", "dossier_id", "step_position", "step_result", "giver_user_id"),
+    )
 
 
 class DossierNotice(Base):

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Date, String, and_, case, cast, func, literal, or_, select
 from sqlalchemy.ext.compiler import compiles
@@ -68,10 +69,12 @@ class Conditions:
         return self.by_name[name]
 
 
-def conditions(start: datetime, cut: datetime) -> Conditions:
+def conditions(start: datetime, cut: datetime, *, within_population: bool = False) -> Conditions:
+    """``within_population``: the statement already keeps only the period's dossiers (its WHERE), so the
+    conditions leave that test out instead of repeating it in every sum."""
     d = Dossier
     rules = population_rules(start, cut)
-    pop = rules.in_population
+    pop = literal(True) if within_population else rules.in_population
     finished_in = and_(pop, d.finished_at.is_not(None), d.finished_at < cut)
     open_at_cut = and_(pop, or_(d.finished_at.is_(None), d.finished_at >= cut))
     early_day = local_date(d.finished_at) < local_date(d.due_at)
@@ -158,22 +161,84 @@ class Grouped:
         return result
 
 
+def population_floor(session: Session, unit_ids: Sequence[int], start: datetime) -> datetime | None:
+    """The earliest reception among the units' dossiers open, or finished since ``start`` (None: there are none).
+
+    With it the period's dossiers are one bounded range of ``ix_dossier_report``
+    (unit, reception instant) instead of every dossier received before the
+    cut-off: an exact rewrite, since every dossier of the period is open or
+    finished since the period began. Two index-only lookups.
+    """
+    d = Dossier
+    found = [session.scalar(select(func.min(d.received_at)).where(d.finished_at >= start, d.unit_id.in_(unit_ids))),
+             session.scalar(select(func.min(d.received_at)).where(d.finished_at.is_(None), d.unit_id.in_(unit_ids)))]
+    found = [f for f in found if f is not None]
+    return min(found) if found else None
+
+
+def in_period(session: Session, unit_ids: Sequence[int], start: datetime, cut: datetime) -> list[Any] | None:
+    """WHERE conditions selecting the units' dossiers of the period [start, cut), or None when there are none."""
+    floor = population_floor(session, unit_ids, start)
+    if floor is None or floor >= cut:
+        return None
+    d = Dossier
+    return [d.unit_id.in_(unit_ids), d.received_at >= floor, population_rules(start, cut).in_population]
+
+
+def _classified(session: Session, where: list[Any], start: datetime, cut: datetime):  # type: ignore[no-untyped-def]
+    """Count the period's dossiers by unit, procedure and class, and turn each group into ``Figures``.
+
+    Each dossier gets three small labels (how it stands at the cut-off, how it
+    came in, how it closed) computed once, instead of one conditional sum per
+    figure; the checks' totals (finished, open) are counted by their own
+    conditions.
+    """
+    d = Dossier
+    rules = population_rules(start, cut)
+    finished_in = and_(d.finished_at.is_not(None), d.finished_at < cut)
+    outcome = case(
+        (finished_in, case((rules.late, "late"), (local_date(d.finished_at) < local_date(d.due_at), "early"),
+                           else_="on_time")),
+        (rules.on_time, "open_in_time"),
+        else_="open_late",
+    )
+    came = case((d.received_at < start, "carried"), (d.channel == Channel.ONLINE, "online"), else_="direct")
+    closed = case((d.status.in_(DONE_STATUSES), "done"), (d.status == DossierStatus.REFUSED, "refused"),
+                  (d.status.in_((DossierStatus.WITHDRAWN, DossierStatus.STOPPED)), "withdrawn"), else_="")
+    supplements = case((d.supplement_count > 1, 2), else_=d.supplement_count)
+    rows = session.execute(
+        select(d.unit_id, d.procedure_id, outcome, came, closed, supplements, func.count(),
+               _count(finished_in), _count(or_(d.finished_at.is_(None), d.finished_at >= cut)),
+               func.count(d.work_minutes), func.coalesce(func.sum(d.work_minutes), 0))
+        .where(*where)
+        .group_by(d.unit_id, d.procedure_id, outcome, came, closed, supplements)
+    ).all()
+    for unit_id, procedure_id, outcome_, came_, closed_, supplements_, n, finished, open_, timed, minutes in rows:
+        n, finished, open_ = int(n), int(finished), int(open_)
+        is_finished = outcome_ in ("early", "on_time", "late")
+        done = is_finished and closed_ == "done"
+        yield unit_id, procedure_id, Figures(
+            received_online=n if came_ == "online" else 0, received_direct=n if came_ == "direct" else 0,
+            carried_over=n if came_ == "carried" else 0,
+            finished_early=n if outcome_ == "early" else 0, finished_on_time=n if outcome_ == "on_time" else 0,
+            finished_late=n if outcome_ == "late" else 0, open_in_time=n if outcome_ == "open_in_time" else 0,
+            open_late=n if outcome_ == "open_late" else 0, population=n, finished=finished, open=open_,
+            supplemented=n if int(supplements_) >= 1 else 0, over_one_supplement=n if int(supplements_) > 1 else 0,
+            refused=n if is_finished and closed_ == "refused" else 0,
+            withdrawn=n if is_finished and closed_ == "withdrawn" else 0,
+            done=int(timed) if done else 0, work_minutes=int(minutes) if done else 0,
+        )
+
+
 def grouped(session: Session, unit_ids: Sequence[int], period: Period, *, now: datetime) -> Grouped:
     """The period's figures of each unit and procedure, as of ``now`` (one grouped SQL statement)."""
     start, cut = cut_of(period, now)
     cells: dict[tuple[int, int], Figures] = {}
-    if unit_ids and cut > start:
-        names = conditions(start, cut)
-        d = Dossier
-        rows = session.execute(
-            select(d.unit_id, d.procedure_id, *(_count(names[n]) for n in FIGURE_NAMES),
-                   func.coalesce(func.sum(case((names["done"], d.work_minutes), else_=0)), 0))
-            .where(d.unit_id.in_(unit_ids), names["population"])
-            .group_by(d.unit_id, d.procedure_id)
-        ).all()
-        for unit_id, procedure_id, *counts in rows:
-            cells[(unit_id, procedure_id)] = Figures(
-                **{n: int(v) for n, v in zip((*FIGURE_NAMES, "work_minutes"), counts)})
+    where = in_period(session, unit_ids, start, cut) if unit_ids and cut > start else None
+    if where is not None:
+        for unit_id, procedure_id, figures in _classified(session, where, start, cut):
+            key = (unit_id, procedure_id)
+            cells[key] = cells[key] + figures if key in cells else figures
     procedure_ids = {p for _, p in cells}
     procedures = {
         row.id: ProcedureInfo(row.id, row.unit_id, row.code, row.name, row.field_name or "Khác")
@@ -255,8 +320,11 @@ def trend(session: Session, unit_ids: Sequence[int], period: Period, *, now: dat
         return []
     boundaries = [period_bounds(months[0])[0], *(min(period_bounds(m)[1], now) for m in months)]
     start, cut = boundaries[0], boundaries[-1]
+    where = in_period(session, unit_ids, start, cut)
+    labels = [f"{m.start.month:02d}/{m.start.year}" for m in months]
+    if where is None:
+        return trend_points(labels, [])
     d = Dossier
-    rules = population_rules(start, cut)
     finished_b = _bucket(d.finished_at, boundaries)
     paused_in_time = and_(d.status == DossierStatus.SUPPLEMENT_REQUESTED, d.paused_at <= d.due_at)
     due_b = case((d.supplement_count > 1, 0), (paused_in_time, len(boundaries)), else_=_bucket(d.due_at, boundaries))
@@ -269,11 +337,10 @@ def trend(session: Session, unit_ids: Sequence[int], period: Period, *, now: dat
     received_b = _bucket(d.received_at, boundaries)
     rows = session.execute(
         select(received_b, finished_b, due_b, cast(finish, String(8)), func.count())
-        .where(d.unit_id.in_(unit_ids), rules.in_population)
+        .where(*where)
         .group_by(received_b, finished_b, due_b, finish)
     ).all()
     groups = [BucketGroup(int(r), int(f), int(e), FinishClass(c), int(n)) for r, f, e, c, n in rows]
-    labels = [f"{m.start.month:02d}/{m.start.year}" for m in months]
     return trend_points(labels, groups)
 
 

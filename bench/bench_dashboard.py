@@ -1,0 +1,231 @@
+"""The dashboard's queries over a million dossiers vs one hand-written SQL GROUP BY of the same on-time figures.
+
+Run: .venv/bin/python bench/bench_dashboard.py [dossiers] [--units N] [--years N]
+     (BENCH_DATABASE_URL=postgresql://…/db to run on PostgreSQL; default: a fresh SQLite file)
+
+What it does, all in one run on this machine:
+1. migrates a fresh database, loads the demo, adds ``--units`` communes (default 150) and generates
+   ``dossiers`` (default 1,000,000) over them and over ``--years`` years (default 3) before "now" with one
+   INSERT … SELECT: the demo commune's procedures in turn, 30 % online, due three working days
+   (4,320 minutes) after reception, 96 % finished (a quarter of them late), 4 % open, 5 % asked for one
+   supplement and 1 % for two; then one handover (step 1, by one of the commune's officers) per dossier;
+2. times, best of 3, the hand-written baseline: one ``SELECT unit_id, count(*), sum(CASE … on time …)
+   … GROUP BY unit_id`` over the year's dossiers (population and on-time rule of Quyết định 766, 2.1);
+3. times, best of 3, each query of the dashboard for the whole province and one year
+   (``app.services.dashboard.dashboard`` for an inspector), and the same for one commune;
+4. checks that the dashboard's on-time figures equal the baseline's, unit by unit.
+Prints each time and its ratio to the baseline. Goal (issue 8): the on-time figures ≤ 2× the
+baseline and under 1 s for the one-year, one-province view.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from alembic import command  # noqa: E402
+from sqlalchemy import select, text  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+
+from app.cli.db import alembic_config  # noqa: E402
+from app.domain.objectives import whole_year  # noqa: E402
+from app.domain.roles import Role  # noqa: E402
+from app.services import dashboard, reports  # noqa: E402
+from app.services.demo import load_demo  # noqa: E402
+from app.services.objectives import cut_of  # noqa: E402
+from models import Dossier, Procedure, Unit, User, UserRole  # noqa: E402
+from models.engine import make_engine  # noqa: E402
+
+NOW = datetime(2026, 11, 25, 2, 0, tzinfo=timezone.utc)  # Wed 25/11/2026 09:00 in Vietnam
+
+
+def build(url: str, count: int, units: int, years: int) -> None:
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        command.upgrade(alembic_config(connection), "head")
+    with Session(engine) as session:
+        load_demo(session, now=NOW - timedelta(days=30))
+        session.commit()
+        template = session.scalars(select(Dossier).order_by(Dossier.id).limit(1)).one()
+        commune = session.get(Unit, template.unit_id)
+        procedures = [p.id for p in session.scalars(select(Procedure).where(Procedure.unit_id == commune.id)
+                                                    .order_by(Procedure.id))]
+        officer = session.scalar(select(User.id).join(UserRole, UserRole.user_id == User.id).where(
+            User.unit_id == commune.id, UserRole.role == Role.OFFICER))
+        unit_columns = [c.key for c in Unit.__table__.columns if c.key != "id"]
+        first_unit = None
+        for number in range(units):
+            values = {c: getattr(commune, c) for c in unit_columns}
+            values["code"] = f"{commune.code[:30]}.{number:03d}"
+            unit = Unit(**values)
+            session.add(unit)
+            session.flush()
+            first_unit = first_unit or unit.id
+        session.commit()
+        template_id = template.id
+    dialect = engine.dialect.name
+    span = years * 365 * 24 * 60  # minutes
+    received = f"{span} - ((n * 7919) % {span}) + 600"  # minutes before now
+    late = "(n % 4 = 0)"
+    open_ = f"(n % 25 = 0 AND (n * 7919) % {span} > {span} - 2 * 24 * 60 * 30)"  # 4 % of the last two months
+    if dialect == "sqlite":
+        def at(minutes_before_now: str) -> str:
+            return (f"strftime('%Y-%m-%d %H:%M:%f', '{NOW.replace(tzinfo=None).isoformat(sep=' ')}', "
+                    f"printf('%+d minutes', -({minutes_before_now}))) || '000'")
+        series = f"WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < {count}) "
+        source = "c"
+    else:
+        def at(minutes_before_now: str) -> str:
+            return f"CAST('{NOW.isoformat()}' AS timestamptz) - make_interval(mins => ({minutes_before_now})::int)"
+        series = ""
+        source = f"generate_series(CAST(1 AS bigint), {count}) AS c(n)"
+    finished_after = f"CASE WHEN {late} THEN 4320 + (n % 2000) ELSE 60 + (n % 4000) END"
+    procedure_case = "CASE " + " ".join(f"WHEN n % {len(procedures)} = {i} THEN {p}"
+                                         for i, p in enumerate(procedures)) + " END"
+    overrides = {
+        "unit_id": f"{first_unit} + (n % {units})",
+        "procedure_id": procedure_case,
+        "code": "t.code || '-' || CAST(n AS TEXT)",
+        "token": "'bench' || CAST(n AS TEXT)",
+        "sequence": "n + 100000",
+        "logbook_number": "n + 100000",
+        "channel": "CASE WHEN n % 10 < 3 THEN 'online' ELSE 'direct' END",
+        "received_at": at(received),
+        "reception_day": f"date({at(received)})" if dialect == "sqlite" else f"CAST({at(received)} AS date)",
+        "due_at": at(f"{received} - 4320"),
+        "finished_at": f"CASE WHEN {open_} THEN NULL ELSE {at(f'{received} - {finished_after}')} END",
+        "status": f"CASE WHEN {open_} THEN 'in_progress' ELSE 'returned' END",
+        "work_minutes": f"CASE WHEN {open_} THEN NULL ELSE ({finished_after}) / 3 END",
+        "supplement_count": "CASE WHEN n % 100 = 0 THEN 2 WHEN n % 20 = 0 THEN 1 ELSE 0 END",
+        "paused_at": "NULL",
+        "due_rescheduled_at": "NULL",
+        "holder_user_id": f"CASE WHEN {open_} THEN {officer} ELSE NULL END",
+        "step_due_at": at(f"{received} - 2000"),
+        "version": "1",
+    }
+    columns = [c.key for c in Dossier.__table__.columns if c.key != "id"]
+    for column in columns:
+        if column.startswith("flag_") or column in ("returned_at", "returned_by_id", "return_method"):
+            overrides[column] = "NULL"
+    select_list = ", ".join(overrides.get(c, f"t.{c}") for c in columns)
+    statement = (f"{series}INSERT INTO dossier ({', '.join(columns)}) "
+                 f"SELECT {select_list} FROM {source}, dossier t WHERE t.id = {template_id}")
+    handovers = (
+        "INSERT INTO dossier_handover (dossier_id, seq, kind, at, step_position, giver, giver_user_id, giver_person, "
+        "receiver, receiver_person, step_deadline, step_result, note, actor_id) "
+        f"SELECT id, 100, 'hand_over', received_at, 1, 'Bộ phận Một cửa', {officer}, '', 'Chuyên môn', '', due_at, "
+        "CASE WHEN id % 7 = 0 THEN 'late' WHEN id % 3 = 0 THEN 'on_time' ELSE 'early' END, '', "
+        f"{officer} FROM dossier WHERE code LIKE '%-%-%-%'"
+    )
+    started = time.perf_counter()
+    with engine.begin() as connection:
+        for sql in (statement, handovers):
+            if dialect == "sqlite":
+                connection.exec_driver_sql(sql)
+            else:
+                connection.execute(text(sql.replace(":", r"\:")))
+    with engine.begin() as connection:
+        connection.exec_driver_sql("ANALYZE")
+    print(f"generated {count:,} dossiers over {units} units and {years} years in {time.perf_counter() - started:.1f} s")
+    engine.dispose()
+
+
+def baseline(session: Session, start: datetime, cut: datetime) -> dict[int, tuple[int, int]]:
+    """The hand-written GROUP BY: population and on-time count of each unit (QĐ 766, 2.1)."""
+    rows = session.execute(text("""
+        SELECT unit_id, count(*),
+               sum(CASE WHEN supplement_count <= 1 AND (
+                        (finished_at IS NOT NULL AND finished_at < :cut AND finished_at <= due_at)
+                     OR ((finished_at IS NULL OR finished_at >= :cut)
+                         AND (due_at >= :cut OR (status = 'supplement_requested' AND paused_at <= due_at))))
+                   THEN 1 ELSE 0 END)
+        FROM dossier
+        WHERE received_at < :cut AND (finished_at IS NULL OR finished_at >= :start)
+        GROUP BY unit_id"""), {"start": _param(session, start), "cut": _param(session, cut)}).all()
+    return {unit_id: (int(population), int(on_time)) for unit_id, population, on_time in rows}
+
+
+def _param(session: Session, instant: datetime):  # type: ignore[no-untyped-def]
+    if session.get_bind().dialect.name == "sqlite":  # stored as naive UTC text
+        return instant.astimezone(timezone.utc).replace(tzinfo=None).isoformat(sep=" ")
+    return instant
+
+
+def best(work, repeat: int = 3) -> tuple[float, object]:  # type: ignore[no-untyped-def]
+    seconds, result = float("inf"), None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = work()
+        seconds = min(seconds, time.perf_counter() - started)
+    return seconds, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("dossiers", type=int, nargs="?", default=1_000_000)
+    parser.add_argument("--units", type=int, default=150)
+    parser.add_argument("--years", type=int, default=3)
+    args = parser.parse_args()
+    url = os.environ.get("BENCH_DATABASE_URL")
+    workdir = tempfile.TemporaryDirectory(prefix="motcua-bench-dashboard-")
+    if not url:
+        url = "sqlite:///" + str(Path(workdir.name) / "bench.sqlite3")
+    build(url, args.dossiers, args.units, args.years)
+    engine = make_engine(url)
+    period = whole_year(2026)
+    start, cut = cut_of(period, NOW)
+    with Session(engine) as session:
+        inspector = session.scalars(select(User).join(UserRole, UserRole.user_id == User.id)
+                                    .where(UserRole.role == Role.INSPECTOR)).first()
+        ids = [u.id for u in dashboard.units_in_scope(session, inspector, None)]
+        one = session.scalar(select(Dossier.unit_id).order_by(Dossier.id.desc()).limit(1))
+        base_seconds, base = best(lambda: baseline(session, start, cut))
+        population = sum(p for p, _ in base.values())
+        print(f"database: {engine.dialect.name}; year 2026 (to {NOW:%d/%m}), {len(ids)} units, "
+              f"{population:,} dossiers in the population")
+        print(f"{'':46}{'seconds':>9}{'× baseline':>12}")
+        print(f"{'hand-written GROUP BY (baseline)':46}{base_seconds:9.3f}{1:12.2f}")
+        timings = []
+        for label, work in (
+            ("on-time figures by unit and procedure", lambda: reports.grouped(session, ids, period, now=NOW)),
+            ("trend, 11 months, one statement", lambda: reports.trend(session, ids, period, now=NOW)),
+            ("steps (handovers)", lambda: reports.steps(session, ids, period, now=NOW)),
+            ("officers (handovers)", lambda: reports.officers(session, ids, period, now=NOW)),
+            ("satisfaction, refusals, complaints", lambda: (
+                reports.satisfaction_by_unit(session, ids, period, now=NOW),
+                reports.desk_refusals_by_unit(session, ids, period, now=NOW),
+                reports.unhappy_by_unit(session, ids, period, now=NOW))),
+            ("whole dashboard, province, one year", lambda: dashboard.dashboard(session, inspector, None, period,
+                                                                                 now=NOW)),
+            ("whole dashboard, one commune, one year", lambda: dashboard.dashboard(session, inspector, one, period,
+                                                                                    now=NOW)),
+        ):
+            seconds, result = best(work)
+            timings.append((label, seconds, result))
+            print(f"{label:46}{seconds:9.3f}{seconds / base_seconds:12.2f}")
+        grouped = timings[0][2].by_unit()  # type: ignore[union-attr]
+        mismatched = [u for u, (p, o) in base.items()
+                      if (grouped[u].population, grouped[u].on_time.numerator) != (p, o)]
+        print("on-time figures equal the baseline's for every unit" if not mismatched
+              else f"MISMATCH for units {mismatched[:5]}")
+        figures = timings[0][1]
+        print(f"on-time figures / baseline: {figures / base_seconds:.2f}× (goal ≤ 2×), {figures:.3f} s (goal < 1 s); "
+              f"whole province dashboard: {timings[5][1]:.2f} s")
+    engine.dispose()
+    workdir.cleanup()
+    if mismatched:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
