@@ -160,9 +160,12 @@ def record_measurements(app: Flask, *, tick: datetime | None = None) -> str:
     """Write the quality-objective measurements of the months and quarters that ended (ISO 9.1 record)."""
     from app.services.objectives import record_closed_periods
 
+    from app.services.reports import fill_work_minutes
+
     def work(session: Session, now: datetime) -> int | None:
         if not jobs.claim(session, "measure", tick or now):
             return None
+        fill_work_minutes(session)  # dossiers finished before processing time was recorded
         return record_closed_periods(session, now=now)
 
     written = in_transaction(app, work)

@@ -502,3 +502,26 @@ def drill_query(unit_ids: Sequence[int], drill: Drill, *, now: datetime):  # typ
         if drill.field:
             query = query.where(Procedure.field_name == drill.field)
     return query
+
+
+# --- processing time of dossiers finished before it was recorded ---------------------------------
+
+
+def fill_work_minutes(session: Session, *, batch: int = 500) -> int:
+    """Work out ``work_minutes`` of finished dossiers that lack it (finished before it was recorded).
+
+    Run by the nightly job and when the scheduler starts; a batch at a time,
+    so a large backlog is spread over the runs. Returns how many were filled.
+    """
+    from app.services.calendar import unit_calendar
+    from app.services.processing import work_minutes
+
+    rows = session.scalars(select(Dossier).where(Dossier.finished_at.is_not(None), Dossier.work_minutes.is_(None))
+                           .order_by(Dossier.id).limit(batch)).all()
+    calendars: dict[int, Any] = {}
+    for dossier in rows:
+        if dossier.unit_id not in calendars:
+            calendars[dossier.unit_id] = unit_calendar(session, dossier.unit)
+        dossier.work_minutes = work_minutes(session, calendars[dossier.unit_id], dossier)
+    session.flush()
+    return len(rows)

@@ -209,3 +209,14 @@ def test_monthly_summary_is_queued_once(db_session, world, november):
     assert monthly_report.send_monthly_reports(db_session, now=first.replace(hour=9)) == 0
     assert db_session.scalar(select(func.count()).select_from(OutboxMessage).where(
         OutboxMessage.kind == "monthly_report")) == 3
+
+
+def test_processing_time_is_filled_in_for_dossiers_finished_before_it_was_recorded(db_session, world, november):
+    d1, d8 = november["d1"], november["d8"]
+    recorded = (d1.work_minutes, d8.work_minutes)
+    assert recorded == (1020, 470)
+    d1.work_minutes = d8.work_minutes = None
+    db_session.flush()
+    assert reports.fill_work_minutes(db_session) == 2
+    assert (d1.work_minutes, d8.work_minutes) == recorded
+    assert reports.fill_work_minutes(db_session) == 0
