@@ -31,11 +31,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from alembic import command  # noqa: E402
 from sqlalchemy import select, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from app.cli.db import alembic_config  # noqa: E402
 from app.domain.objectives import whole_year  # noqa: E402
 from app.domain.roles import Role  # noqa: E402
 from app.services import dashboard, reports  # noqa: E402
@@ -43,16 +41,14 @@ from app.services.demo import load_demo  # noqa: E402
 from app.services.objectives import cut_of  # noqa: E402
 from models import Dossier, Procedure, Unit, User, UserRole  # noqa: E402
 from models.engine import make_engine  # noqa: E402
+from synthetic import copy_commune, migrate_fresh  # noqa: E402
 
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=timezone.utc)  # Wed 25/11/2026 09:00 in Vietnam
 
 
 def build(url: str, count: int, units: int, years: int) -> None:
     engine = make_engine(url)
-    with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-        command.upgrade(alembic_config(connection), "head")
+    migrate_fresh(engine)
     with Session(engine) as session:
         load_demo(session, now=NOW - timedelta(days=30))
         session.commit()
@@ -62,16 +58,7 @@ def build(url: str, count: int, units: int, years: int) -> None:
                                                     .order_by(Procedure.id))]
         officer = session.scalar(select(User.id).join(UserRole, UserRole.user_id == User.id).where(
             User.unit_id == commune.id, UserRole.role == Role.OFFICER))
-        unit_columns = [c.key for c in Unit.__table__.columns if c.key != "id"]
-        first_unit = None
-        for number in range(units):
-            values = {c: getattr(commune, c) for c in unit_columns}
-            values["code"] = f"{commune.code[:30]}.{number:03d}"
-            unit = Unit(**values)
-            session.add(unit)
-            session.flush()
-            first_unit = first_unit or unit.id
-        session.commit()
+        first_unit = copy_commune(session, commune, units)
         template_id = template.id
     dialect = engine.dialect.name
     span = years * 365 * 24 * 60  # minutes

@@ -29,16 +29,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from alembic import command  # noqa: E402
 from sqlalchemy import func, select, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from app.cli.db import alembic_config  # noqa: E402
 from app.domain.workflow import DossierStatus  # noqa: E402
 from app.services.demo import load_demo  # noqa: E402
 from app.services.sweep import run_sweep  # noqa: E402
 from models import Dossier, Unit  # noqa: E402
 from models.engine import make_engine  # noqa: E402
+from synthetic import copy_commune, migrate_fresh  # noqa: E402
 
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=timezone.utc)  # Wed 25/11/2026 09:00 in Vietnam
 SPREAD_MINUTES = 100_000  # due instants over ~10 weeks of calendar time
@@ -47,10 +46,7 @@ OVERDUE_MINUTES = 2_000  # … starting this long before now
 
 def build(url: str, count: int, units: int) -> None:
     engine = make_engine(url)
-    with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-        command.upgrade(alembic_config(connection), "head")
+    migrate_fresh(engine)
     with Session(engine) as session:
         load_demo(session, now=NOW - timedelta(days=30))
         session.commit()
@@ -58,16 +54,7 @@ def build(url: str, count: int, units: int) -> None:
             select(Dossier).where(Dossier.status == DossierStatus.IN_PROGRESS).order_by(Dossier.id).limit(1)
         ).one()
         commune = session.get(Unit, template.unit_id)
-        unit_columns = [c.key for c in Unit.__table__.columns if c.key != "id"]
-        first_unit = None
-        for number in range(units):
-            values = {c: getattr(commune, c) for c in unit_columns}
-            values["code"] = f"{commune.code[:30]}.{number:03d}"
-            unit = Unit(**values)
-            session.add(unit)
-            session.flush()
-            first_unit = first_unit or unit.id
-        session.commit()
+        first_unit = copy_commune(session, commune, units)
         template_id = template.id
     dialect = engine.dialect.name
     columns = [c.key for c in Dossier.__table__.columns if c.key != "id"]

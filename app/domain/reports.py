@@ -24,12 +24,14 @@ Plain Python: no clock, no database. The SQL lives in ``app.services.reports``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from app.domain.durations import MINUTES_PER_WORKING_DAY
 from app.domain.objectives import Measure
+from app.domain.timeliness import classify_finished, classify_open
 
 SMALL_SAMPLE = 20  # fewer dossiers than this: shown, not ranked
 
@@ -128,8 +130,13 @@ class Check:
         return self.left == self.right
 
 
-def average_days(work_minutes: int, done: int) -> Decimal | None:
-    return Figures(done=done, work_minutes=work_minutes).average_days
+def standing(finished_at: datetime | None, due_at: datetime, cut: datetime, supplements: int) -> str:
+    """How one dossier stands at ``cut``, in the words of the reports (the rules of this module's docstring)."""
+    if supplements > 1:
+        return "Quá hạn (yêu cầu bổ sung quá một lần)"
+    if finished_at is not None and finished_at < cut:
+        return classify_finished(finished_at, due_at).label
+    return classify_open(cut, due_at).label
 
 
 def days_shown(value: Decimal | None) -> str:
@@ -271,14 +278,6 @@ def trend_points(labels: Sequence[str], groups: Iterable[BucketGroup]) -> list[T
             else:
                 month["open_late"] += g.count
     return [TrendPoint(label, **month) for label, month in zip(labels, counts)]
-
-
-@dataclass(frozen=True)
-class Series:
-    """Numbers for a chart, ready to draw: one label and one or more values per point."""
-
-    labels: list[str] = field(default_factory=list)
-    values: dict[str, list[int]] = field(default_factory=dict)
 
 
 # --- Quyết định 766 ----------------------------------------------------------------------------

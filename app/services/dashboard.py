@@ -15,16 +15,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func
 from sqlalchemy.orm import Session, joinedload
 
 from app.domain.localtime import to_local
 from app.domain.objectives import Measure, Period, trend_window
 from app.domain.reports import (
-    Figures, Indicator766, LeagueRow, TrendPoint, days_shown, indicators_766, league,
+    Figures, Indicator766, LeagueRow, TrendPoint, days_shown, indicators_766, league, standing,
 )
 from app.domain.roles import Role
-from app.domain.timeliness import classify_finished, classify_open
 from app.services import reports
 from app.services.access import get_visible_unit
 from app.services.errors import Forbidden
@@ -130,10 +129,14 @@ BIEU_06_COLUMNS = (Column("(1)", 6), Column("(2)", 44), Column("Tổng số (3)"
                    Column("Tổng số (11)", 10), Column("Trong hạn (12)", 10), Column("Quá hạn (13)", 10))
 
 
+# The figure behind each of columns (3)–(13); also the drill-down metric of each cell.
+BIEU_06_FIGURES = ("population", "received_online", "received_direct", "carried_over", "finished", "finished_early",
+                   "finished_on_time", "finished_late", "open", "open_in_time", "open_late")
+
+
 def bieu_06_values(f: Figures) -> list[int]:
     """Columns (3)–(13) of Biểu 06 for one row."""
-    return [f.total, f.received_online, f.received_direct, f.carried_over, f.finished, f.finished_early,
-            f.finished_on_time, f.finished_late, f.open, f.open_in_time, f.open_late]
+    return [getattr(f, name) for name in BIEU_06_FIGURES]
 
 
 @dataclass(frozen=True)
@@ -289,13 +292,7 @@ LIST_HEADINGS = ("Mã hồ sơ", "Đơn vị", "Thủ tục", "Kênh", "Người
 
 def _list_cells(dossier: Dossier, cut: datetime) -> list[object]:
     finished = dossier.finished_at is not None and dossier.finished_at < cut
-    if finished:
-        result = classify_finished(dossier.finished_at, dossier.due_at)  # type: ignore[arg-type]
-    else:
-        result = classify_open(cut, dossier.due_at)
-    label = result.label
-    if dossier.supplement_count > 1:
-        label = "Quá hạn (yêu cầu bổ sung quá một lần)"
+    label = standing(dossier.finished_at, dossier.due_at, cut, dossier.supplement_count)
     return [dossier.code, dossier.unit.governing_body_name, dossier.procedure.name, dossier.channel.label,
             dossier.applicant_name, dossier.received_at, dossier.due_at, dossier.due_rescheduled_at,
             dossier.finished_at if finished else None, dossier.status.label, label, dossier.supplement_count]
@@ -315,7 +312,6 @@ def list_rows(session: Session, units: Sequence[Unit], drill: reports.Drill, *, 
 
 
 def list_count(session: Session, units: Sequence[Unit], drill: reports.Drill, *, now: datetime) -> int:
-    from sqlalchemy import func
     query = reports.drill_query([u.id for u in units], drill, now=now).with_only_columns(func.count(Dossier.id))
     return int(session.scalar(query) or 0)
 
@@ -377,6 +373,3 @@ def list_report(session: Session, actor: User, units: Sequence[Unit], drill: rep
                                           if cut < reports.period_bounds(drill.period)[1] else "")
     return Report(_header(units, now), "Danh sách hồ sơ", text, [table])
 
-
-def unit_names(session: Session, ids: Sequence[int]) -> dict[int, str]:
-    return {u.id: u.governing_body_name for u in session.scalars(select(Unit).where(Unit.id.in_(ids)))}

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Date, String, and_, case, cast, func, literal, or_, select
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from app.domain.errors import DomainError
@@ -28,6 +28,8 @@ from app.domain.reports import BucketGroup, FinishClass, Figures, StepFigures, T
 from app.domain.timeliness import Timeliness
 from app.domain.workflow import Channel, DossierStatus, NonReceptionKind
 from app.services.objectives import cut_of, period_bounds, population_rules
+from app.services.calendar import unit_calendar
+from app.services.processing import process_of, work_minutes
 from models import Dossier, Handover, NonReception, Nonconformity, Procedure, ProcedureStep, SatisfactionRating, User
 
 DONE_STATUSES = (DossierStatus.DONE, DossierStatus.RETURNED)
@@ -69,12 +71,10 @@ class Conditions:
         return self.by_name[name]
 
 
-def conditions(start: datetime, cut: datetime, *, within_population: bool = False) -> Conditions:
-    """``within_population``: the statement already keeps only the period's dossiers (its WHERE), so the
-    conditions leave that test out instead of repeating it in every sum."""
+def conditions(start: datetime, cut: datetime) -> Conditions:
     d = Dossier
     rules = population_rules(start, cut)
-    pop = literal(True) if within_population else rules.in_population
+    pop = rules.in_population
     finished_in = and_(pop, d.finished_at.is_not(None), d.finished_at < cut)
     open_at_cut = and_(pop, or_(d.finished_at.is_(None), d.finished_at >= cut))
     early_day = local_date(d.finished_at) < local_date(d.due_at)
@@ -395,16 +395,15 @@ def steps(session: Session, unit_ids: Sequence[int], period: Period, *, now: dat
         cells[(procedure_id, position)] += StepFigures(held=int(held), held_late=int(held_late))
     if not cells:
         return []
-    procedure_ids = {p for p, _ in cells}
-    info = {row.id: row for row in session.execute(
-        select(Procedure.id, Procedure.code, Procedure.name, Procedure.field_name).where(Procedure.id.in_(procedure_ids)))}
-    names = {(row.procedure_id, row.position): row.name for row in session.execute(
-        select(ProcedureStep.procedure_id, ProcedureStep.position, ProcedureStep.name)
-        .where(ProcedureStep.procedure_id.in_(procedure_ids)))}
+    # Step names as the dossier's process gives them (past the last step: the desk returning the result).
+    procedures = {p.id: p for p in session.scalars(
+        select(Procedure).where(Procedure.id.in_({p for p, _ in cells}))
+        .options(selectinload(Procedure.steps).selectinload(ProcedureStep.department)))}
+    processes = {procedure_id: process_of(p) for procedure_id, p in procedures.items()}
     merged: dict[tuple[str, str, int, str], tuple[str, StepFigures]] = {}
     for (procedure_id, position), figures in cells.items():
-        row = info[procedure_id]
-        step_name = names.get((procedure_id, position), "Trả kết quả" if position > 1 else "Tiếp nhận")
+        row = procedures[procedure_id]
+        step_name = processes[procedure_id].step(position).name
         key = (row.field_name or "Khác", row.code, position, step_name)
         name, so_far = merged.get(key, (row.name, StepFigures()))
         merged[key] = (name, so_far + figures)
@@ -513,9 +512,6 @@ def fill_work_minutes(session: Session, *, batch: int = 500) -> int:
     Run by the nightly job and when the scheduler starts; a batch at a time,
     so a large backlog is spread over the runs. Returns how many were filled.
     """
-    from app.services.calendar import unit_calendar
-    from app.services.processing import work_minutes
-
     rows = session.scalars(select(Dossier).where(Dossier.finished_at.is_not(None), Dossier.work_minutes.is_(None))
                            .order_by(Dossier.id).limit(batch)).all()
     calendars: dict[int, Any] = {}

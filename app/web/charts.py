@@ -59,7 +59,7 @@ def trend_chart(points: Sequence[TrendPoint]) -> Markup:
                             f'<title>{escape(p.label)}: {value} {name}</title></rect>')
         body.append(f'<text x="{x + bar / 2:.1f}" y="{height - bottom + 16}" text-anchor="middle" '
                     f'font-size="11">{escape(p.label[:2])}</text>')
-        if index == 0 or p.label.endswith("01/" + p.label[-4:]) or p.label.startswith("01/"):
+        if index == 0 or p.label.startswith("01/"):  # labels are MM/YYYY: the year under January
             body.append(f'<text x="{x + bar / 2:.1f}" y="{height - bottom + 30}" text-anchor="middle" '
                         f'font-size="10" fill="#555">{escape(p.label[-4:])}</text>')
         rate = p.on_time.rate

@@ -105,7 +105,7 @@ def bieu_06():  # type: ignore[no-untyped-def]
     period, unit_id = _period(), _unit_id()
     data = dashboard.dashboard(get_session(), actor(), unit_id, period, now=now(), with_trend=False)
     return render_template("reports/bieu06.html", data=data, rows=dashboard.bieu_06_rows(data),
-                           values=dashboard.bieu_06_values, **_common(period, unit_id))
+                           values=dashboard.bieu_06_values, metrics=dashboard.BIEU_06_FIGURES, **_common(period, unit_id))
 
 
 @bp.get("/chi-so-766")
