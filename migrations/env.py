@@ -12,6 +12,7 @@ from logging.config import fileConfig
 from alembic import context
 
 import models
+from models.base import include_object_for
 from models.engine import make_engine
 
 config = context.config
@@ -33,6 +34,7 @@ def _configure(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object_for(connection.dialect.name),
     )
 
 

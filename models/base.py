@@ -80,3 +80,21 @@ class Base(DeclarativeBase):
         utc_datetime: UTCDateTime(),
         amount: Numeric(8, 2),
     }
+
+
+def include_object_for(dialect: str):  # type: ignore[no-untyped-def]
+    """Alembic's ``include_object`` hook for ``dialect``: leave out schema items made for another database only.
+
+    An index declared with ``.ddl_if(dialect="postgresql")`` is created by the
+    metadata and the migrations on PostgreSQL alone; autogenerate would
+    otherwise report it missing on SQLite.
+    """
+
+    def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
+        condition = getattr(obj, "_ddl_if", None)
+        if condition is not None and condition.dialect is not None:
+            wanted = (condition.dialect,) if isinstance(condition.dialect, str) else tuple(condition.dialect)
+            return dialect in wanted
+        return True
+
+    return include_object

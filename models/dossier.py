@@ -143,6 +143,10 @@ class Dossier(Base):
         # … from the earliest reception among those open or finished since the period began.
         Index("ix_dossier_finished_received", "finished_at", "received_at", "unit_id"),
         Index("ix_dossier_unit_status_due", "unit_id", "status", "due_at"),
+        # The reports join the period's handovers to their dossiers' unit and procedure: on PostgreSQL
+        # from this small index (index-only) instead of the whole table. SQLite looks dossiers up by
+        # rowid, which is as cheap, and would misuse the index (one probe per unit of the IN list).
+        Index("ix_dossier_key", "id", postgresql_include=["unit_id", "procedure_id"]).ddl_if(dialect="postgresql"),
         # What the sweep looks for, kept small: only rows not flagged yet (partial indexes).
         *_watch_indexes(),
     )

@@ -1,9 +1,11 @@
 """Engine creation shared by the app, the CLI, Alembic and the tests.
 
-SQLite gets foreign keys, WAL and a busy timeout, plus SQLAlchemy's documented
+SQLite gets foreign keys, WAL and a busy timeout (a writer waits up to 15 s
+for another instead of failing), plus SQLAlchemy's documented
 pysqlite recipe (the driver's own transaction handling off, an explicit BEGIN
 on the ``begin`` event) so that SAVEPOINTs behave; without it the savepoint
-test fixture silently leaks rows between tests.
+test fixture silently leaks rows between tests. PostgreSQL connections are
+pre-pinged and recycled.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sqlalchemy.engine import make_url
 
 # Execution option: this connection's transaction only reads (see _install_sqlite_recipe).
 READ_ONLY = "motcua_read_only"
+POSTGRESQL_RECYCLE_SECONDS = 1800
 
 
 def normalize_database_url(url: str) -> str:
@@ -38,7 +41,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, connect_args=connect_args, **kwargs)
         _install_sqlite_recipe(engine)
         return engine
+    # A connection the server or a firewall dropped (restart, failover, idle timeout) is noticed at
+    # checkout and replaced, and none is kept longer than half an hour.
     kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("pool_recycle", POSTGRESQL_RECYCLE_SECONDS)
     return create_engine(url, **kwargs)
 
 
@@ -61,7 +67,11 @@ def _install_sqlite_recipe(engine: Engine) -> None:
         # (the default Rails adopted in 7.1 for the same reason). A connection
         # marked READ_ONLY (the public status pages) only reads: a deferred BEGIN
         # lets any number of them run beside each other and beside a writer (WAL).
-        if connection.get_execution_options().get(READ_ONLY):
+        # An AUTOCOMMIT connection (VACUUM, ANALYZE, backups) gets no BEGIN at all.
+        options = connection.get_execution_options()
+        if options.get("isolation_level") == "AUTOCOMMIT":
+            return
+        if options.get(READ_ONLY):
             connection.exec_driver_sql("BEGIN")
         else:
             connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -88,6 +88,7 @@ def dashboard(session: Session, actor: User, unit_id: int | None, period: Period
     satisfaction = reports.satisfaction_by_unit(session, ids, period, now=now)
     trend_period = trend_window(period)
     by_name = {u.id: u.governing_body_name for u in units}
+    cells = reports.handover_cells(session, ids, period, now=now)
     ranked, small = league((u, by_name[u], per_unit.get(u, Figures())) for u in ids) if len(ids) > 1 else ([], [])
     return Dashboard(
         units=units, period=period, start=grouped.start, cut=grouped.cut, running=grouped.cut < reports.period_bounds(period)[1],
@@ -98,8 +99,8 @@ def dashboard(session: Session, actor: User, unit_id: int | None, period: Period
         desk_refusals=sum(reports.desk_refusals_by_unit(session, ids, period, now=now).values()),
         unhappy=sum(reports.unhappy_by_unit(session, ids, period, now=now).values()),
         trend=reports.trend(session, ids, trend_period, now=now) if with_trend else [], trend_period=trend_period,
-        steps=reports.steps(session, ids, period, now=now),
-        officers=reports.officers(session, ids, period, now=now),
+        steps=reports.steps(session, ids, period, now=now, cells=cells),
+        officers=reports.officers(session, ids, period, now=now, cells=cells),
         ranked=ranked, small=small,
     )
 

@@ -357,51 +357,57 @@ class StepRow:
     figures: StepFigures
 
 
-def _handover_counts(session: Session, unit_ids: Sequence[int], start: datetime, cut: datetime, key):  # type: ignore[no-untyped-def]
-    h, d = Handover, Dossier
-    return session.execute(
-        select(*key, _count(h.step_result == Timeliness.EARLY), _count(h.step_result == Timeliness.ON_TIME),
-               _count(h.step_result == Timeliness.LATE))
-        .join(d, d.id == h.dossier_id)
-        .where(d.unit_id.in_(unit_ids), h.at >= start, h.at < cut, h.step_result.is_not(None))
-        .group_by(*key)
-    ).all()
+def handover_cells(session: Session, unit_ids: Sequence[int], period: Period, *,
+                   now: datetime) -> dict[tuple[int, int, int | None], StepFigures]:
+    """(procedure, step, officer) → the step's handovers of the period by timeliness, and what it holds now.
 
-
-def _held_counts(session: Session, unit_ids: Sequence[int], now: datetime, key):  # type: ignore[no-untyped-def]
-    d = Dossier
-    return session.execute(
-        select(*key, func.count(), _count(d.step_due_at < now))
-        .where(d.unit_id.in_(unit_ids), d.finished_at.is_(None), d.status != DossierStatus.SUPPLEMENT_REQUESTED)
-        .group_by(*key)
-    ).all()
-
-
-def steps(session: Session, unit_ids: Sequence[int], period: Period, *, now: datetime) -> list[StepRow]:
-    """Each step of each procedure: handovers of the period by timeliness, and the dossiers it holds now.
-
-    The latest steps first (the ones that make dossiers late).
+    The officer is the giver of a handover and the holder of an open dossier.
+    Two grouped statements (the period's handovers, the open dossiers), shared
+    by the breakdowns by step and by officer.
     """
     start, cut = cut_of(period, now)
+    cells: dict[tuple[int, int, int | None], StepFigures] = defaultdict(StepFigures)
     if not unit_ids or cut <= start:
-        return []
+        return cells
     h, d = Handover, Dossier
-    cells: dict[tuple[int, int], StepFigures] = defaultdict(StepFigures)
-    for procedure_id, position, early, on_time, late in _handover_counts(
-            session, unit_ids, start, cut, (d.procedure_id, h.step_position)):
-        cells[(procedure_id, position)] += StepFigures(int(early), int(on_time), int(late))
-    for procedure_id, position, held, held_late in _held_counts(session, unit_ids, now,
-                                                                (d.procedure_id, d.step_position)):
-        cells[(procedure_id, position)] += StepFigures(held=int(held), held_late=int(held_late))
-    if not cells:
+    for procedure_id, position, user_id, early, on_time, late in session.execute(
+        select(d.procedure_id, h.step_position, h.giver_user_id, _count(h.step_result == Timeliness.EARLY),
+               _count(h.step_result == Timeliness.ON_TIME), _count(h.step_result == Timeliness.LATE))
+        .join(d, d.id == h.dossier_id)
+        .where(d.unit_id.in_(unit_ids), h.at >= start, h.at < cut, h.step_result.is_not(None))
+        .group_by(d.procedure_id, h.step_position, h.giver_user_id)
+    ):
+        cells[(procedure_id, position, user_id)] += StepFigures(int(early), int(on_time), int(late))
+    for procedure_id, position, user_id, held, held_late in session.execute(
+        select(d.procedure_id, d.step_position, d.holder_user_id, func.count(), _count(d.step_due_at < now))
+        .where(d.unit_id.in_(unit_ids), d.finished_at.is_(None), d.status != DossierStatus.SUPPLEMENT_REQUESTED)
+        .group_by(d.procedure_id, d.step_position, d.holder_user_id)
+    ):
+        cells[(procedure_id, position, user_id)] += StepFigures(held=int(held), held_late=int(held_late))
+    return cells
+
+
+def steps(session: Session, unit_ids: Sequence[int], period: Period, *, now: datetime,
+          cells: dict[tuple[int, int, int | None], StepFigures] | None = None) -> list[StepRow]:
+    """Each step of each procedure: handovers of the period by timeliness, and the dossiers it holds now.
+
+    The latest steps first (the ones that make dossiers late). ``cells``: those
+    of ``handover_cells`` when the caller has them already.
+    """
+    if cells is None:
+        cells = handover_cells(session, unit_ids, period, now=now)
+    by_step: dict[tuple[int, int], StepFigures] = defaultdict(StepFigures)
+    for (procedure_id, position, _), figures in cells.items():
+        by_step[(procedure_id, position)] += figures
+    if not by_step:
         return []
     # Step names as the dossier's process gives them (past the last step: the desk returning the result).
     procedures = {p.id: p for p in session.scalars(
-        select(Procedure).where(Procedure.id.in_({p for p, _ in cells}))
+        select(Procedure).where(Procedure.id.in_({p for p, _ in by_step}))
         .options(selectinload(Procedure.steps).selectinload(ProcedureStep.department)))}
     processes = {procedure_id: process_of(p) for procedure_id, p in procedures.items()}
     merged: dict[tuple[str, str, int, str], tuple[str, StepFigures]] = {}
-    for (procedure_id, position), figures in cells.items():
+    for (procedure_id, position), figures in by_step.items():
         row = procedures[procedure_id]
         step_name = processes[procedure_id].step(position).name
         key = (row.field_name or "Khác", row.code, position, step_name)
@@ -420,25 +426,21 @@ class OfficerRow:
     figures: StepFigures
 
 
-def officers(session: Session, unit_ids: Sequence[int], period: Period, *, now: datetime) -> list[OfficerRow]:
+def officers(session: Session, unit_ids: Sequence[int], period: Period, *, now: datetime,
+             cells: dict[tuple[int, int, int | None], StepFigures] | None = None) -> list[OfficerRow]:
     """Each officer: the steps they handed on in the period by timeliness, and what they hold now."""
-    start, cut = cut_of(period, now)
-    if not unit_ids or cut <= start:
-        return []
-    h, d = Handover, Dossier
-    cells: dict[int, StepFigures] = defaultdict(StepFigures)
-    for user_id, early, on_time, late in _handover_counts(session, unit_ids, start, cut, (h.giver_user_id,)):
+    if cells is None:
+        cells = handover_cells(session, unit_ids, period, now=now)
+    by_user: dict[int, StepFigures] = defaultdict(StepFigures)
+    for (_, _, user_id), figures in cells.items():
         if user_id is not None:
-            cells[user_id] += StepFigures(int(early), int(on_time), int(late))
-    for user_id, held, held_late in _held_counts(session, unit_ids, now, (d.holder_user_id,)):
-        if user_id is not None:
-            cells[user_id] += StepFigures(held=int(held), held_late=int(held_late))
-    if not cells:
+            by_user[user_id] += figures
+    if not by_user:
         return []
     people = {row.id: row for row in session.execute(
-        select(User.id, User.full_name, User.unit_id).where(User.id.in_(set(cells))))}
+        select(User.id, User.full_name, User.unit_id).where(User.id.in_(set(by_user))))}
     rows = [OfficerRow(user_id, people[user_id].full_name, people[user_id].unit_id, figures)
-            for user_id, figures in cells.items() if user_id in people]
+            for user_id, figures in by_user.items() if user_id in people]
     return sorted(rows, key=lambda r: (-(r.figures.late + r.figures.held_late), r.name))
 
 
