@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -24,6 +25,11 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
+    # Cookies only over HTTPS: None means yes in production, no in development (plain http://localhost).
+    "SESSION_COOKIE_SECURE": None,
+    "REMEMBER_COOKIE_SECURE": None,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_DURATION": timedelta(days=14),
     # A clerk may keep a form open through a long morning at the desk.
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
@@ -48,6 +54,8 @@ DEFAULTS: dict[str, Any] = {
     "PUBLIC_RATE_LIMIT": "60 per minute;600 per hour",
     "LOOKUP_MISS_LIMIT": "10 per 10 minutes;40 per day",
     "LOOKUP_CODE_MISS_LIMIT": "5 per hour;20 per day",
+    # Failed logins per client IP (a whole office may share one address behind its router).
+    "LOGIN_FAILURE_LIMIT": "30 per 10 minutes;200 per day",
 }
 
 # Environment variables read on top of instance/config.py.
@@ -82,9 +90,9 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
                 "(python -c 'import secrets; print(secrets.token_hex(32))')."
             )
         app.config["SECRET_KEY"] = ensure_dev_secret(Path(app.instance_path))
-    if env == "production":
-        app.config.setdefault("SESSION_COOKIE_SECURE", True)
-        app.config.setdefault("REMEMBER_COOKIE_SECURE", True)
+    for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if app.config[key] is None:
+            app.config[key] = env == "production"
 
 
 def ensure_dev_secret(instance_path: Path) -> str:

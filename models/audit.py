@@ -18,14 +18,14 @@ class AuditEntry(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[utc_datetime]
-    actor_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))  # None: nobody logged in
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     action: Mapped[str_40]  # e.g. "status_link.reissue"
     object_type: Mapped[str_40]  # e.g. "dossier"
     object_id: Mapped[int | None]
     detail: Mapped[dict[str, Any]] = mapped_column(JSON(), default=dict)
 
-    actor: Mapped[User] = relationship()
+    actor: Mapped[User | None] = relationship()
 
     __table_args__ = (
         Index("ix_audit_entry_object", "object_type", "object_id"),

@@ -96,6 +96,9 @@ class User(Base):
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
     is_active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[utc_datetime | None]
+    # Consecutive failed logins since the last success, and the lock they led to (app.domain.lockout).
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[utc_datetime | None]
     created_at: Mapped[utc_datetime]
     updated_at: Mapped[utc_datetime]
     version: Mapped[int] = mapped_column(default=1)

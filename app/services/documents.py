@@ -201,14 +201,21 @@ def planned_handovers(session: Session, dossier: Dossier, calendar: WorkCalendar
     return (*recorded, *planned)
 
 
+def get_notice(session: Session, actor: User, notice_id: int) -> DossierNotice:
+    """A notice of a dossier ``actor`` may see; NotFound otherwise."""
+    notice = find(session, DossierNotice, notice_id)
+    if notice is None:
+        raise NotFound("Không tìm thấy văn bản.")
+    get_dossier(session, actor, notice.dossier_id)
+    return notice
+
+
 def print_notice(
     session: Session, actor: User, notice_id: int, *, base_url: str, now: datetime, paper: PaperSize | None = None
 ) -> Printed:
     """Mẫu 02 (supplement requested during processing), 04 (apology, new date) or 05 (stopped)."""
-    notice = find(session, DossierNotice, notice_id)
-    if notice is None:
-        raise NotFound("Không tìm thấy văn bản.")
-    dossier = get_dossier(session, actor, notice.dossier_id)
+    notice = get_notice(session, actor, notice_id)
+    dossier = notice.dossier
     if not can_print_control_slip(actor, dossier.unit_id):
         raise Forbidden("Chỉ người xử lý hồ sơ của đơn vị được in văn bản này.")
     unit = dossier.unit

@@ -10,12 +10,13 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.domain.codes import normalize_username
+from app.domain.lockout import LoginState, after_failure
 from app.domain.roles import Role
 from app.services.access import get_manageable_unit, manageable_unit_ids, visible_unit_ids
 from app.services.errors import NotFound, ValidationFailed, check_version
 from app.services.validation import Errors, text_field
 from app.services.rows import find
-from models import Department, User, UserRole
+from models import AuditEntry, Department, User, UserRole
 from models.org import new_session_token
 
 # werkzeug's default (scrypt); the tests swap in a cheap method for speed.
@@ -168,10 +169,24 @@ def password_problem(password: str, username: str) -> str | None:
 def _set_password(user: User, password: str) -> None:
     user.password_hash = generate_password_hash(password, method=PASSWORD_HASH_METHOD)
     user.session_token = new_session_token()
+    # A new password (an admin's reset, or the user's own) lifts a lock.
+    user.failed_logins, user.locked_until = 0, None
 
 
-def authenticate(session: Session, username: str, password: str, *, now: datetime) -> User | None:
-    """The active user with these credentials (last login recorded), or None."""
+@dataclass(frozen=True)
+class LoginAttempt:
+    """The outcome of a login: the user, or why not (``locked_until``: the account is locked until then)."""
+
+    user: User | None
+    locked_until: datetime | None = None
+
+
+def authenticate(session: Session, username: str, password: str, *, now: datetime, ip: str = "") -> LoginAttempt:
+    """Check the credentials; count failures, lock after too many (app.domain.lockout), audit the attempt.
+
+    The caller commits either way: a failure is recorded too. The typed
+    username is never stored (it may be a password typed in the wrong box).
+    """
     try:
         name = normalize_username(username)
     except Exception:
@@ -179,14 +194,41 @@ def authenticate(session: Session, username: str, password: str, *, now: datetim
     user = session.scalar(select(User).where(User.username == name)) if name else None
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
-        return None
-    if not check_password_hash(user.password_hash, password) or not user.is_active:
-        return None
-    if not user.unit.is_active:
-        return None
+        _audit_login(session, None, "auth.login_failed", now, ip, reason="unknown_user")
+        return LoginAttempt(None)
+    state = LoginState(user.failed_logins, user.locked_until)
+    if state.is_locked(now):
+        _audit_login(session, user, "auth.login_failed", now, ip, reason="locked")
+        return LoginAttempt(None, state.locked_until)
+    if not check_password_hash(user.password_hash, password):
+        after = after_failure(state, now)
+        user.failed_logins, user.locked_until = after.failures, after.locked_until
+        _audit_login(session, user, "auth.login_failed", now, ip, reason="password")
+        if after.is_locked(now):
+            _audit_login(session, user, "auth.locked", now, ip, until=after.locked_until.isoformat())
+            return LoginAttempt(None, after.locked_until)
+        return LoginAttempt(None)
+    if not user.is_active or not user.unit.is_active:
+        _audit_login(session, user, "auth.login_failed", now, ip, reason="inactive")
+        return LoginAttempt(None)
+    user.failed_logins, user.locked_until = 0, None
     user.last_login_at = now
+    _audit_login(session, user, "auth.login", now, ip, actor=user)
+    return LoginAttempt(user)
+
+
+def _audit_login(session: Session, user: User | None, action: str, now: datetime, ip: str, *,
+                 actor: User | None = None, **detail: str) -> None:
+    session.add(AuditEntry(at=now, actor_id=actor.id if actor else None, unit_id=user.unit_id if user else None,
+                           action=action, object_type="user", object_id=user.id if user else None,
+                           detail={"ip": ip, **detail}))
     session.flush()
-    return user
+
+
+def log_out(session: Session, user: User, *, now: datetime, ip: str = "") -> None:
+    """End every session of ``user`` (a copied cookie stops working) and audit it."""
+    user.session_token = new_session_token()
+    _audit_login(session, user, "auth.logout", now, ip, actor=user)
 
 
 def change_own_password(

@@ -43,7 +43,7 @@ def test_demo_has_every_role_and_the_accounts_work(db_session):
     load_demo(db_session, now=NOW)
     roles = {role for user in db_session.scalars(select(User)) for role in user.roles}
     assert roles == set(Role)
-    user = authenticate(db_session, "anbinh.tiepnhan", DEMO_PASSWORD, now=NOW)
+    user = authenticate(db_session, "anbinh.tiepnhan", DEMO_PASSWORD, now=NOW).user
     assert user is not None and user.has_role(Role.CLERK)
 
 

@@ -70,17 +70,17 @@ def test_departments_are_unique_per_unit_ignoring_case(db_session, world):
 def test_users_get_hashed_passwords_and_can_log_in(db_session, world):
     user = world.a.clerk
     assert builders.PASSWORD not in user.password_hash
-    assert users.authenticate(db_session, "A.CLERK", builders.PASSWORD, now=NOW) is user
+    assert users.authenticate(db_session, "A.CLERK", builders.PASSWORD, now=NOW).user is user
     assert user.last_login_at == NOW
-    assert users.authenticate(db_session, "a.clerk", "wrong-password", now=NOW) is None
-    assert users.authenticate(db_session, "nobody", builders.PASSWORD, now=NOW) is None
+    assert users.authenticate(db_session, "a.clerk", "wrong-password", now=NOW).user is None
+    assert users.authenticate(db_session, "nobody", builders.PASSWORD, now=NOW).user is None
 
 
 def test_inactive_users_and_users_of_inactive_units_cannot_log_in(db_session, world):
     world.a.clerk.is_active = False
-    assert users.authenticate(db_session, "a.clerk", builders.PASSWORD, now=NOW) is None
+    assert users.authenticate(db_session, "a.clerk", builders.PASSWORD, now=NOW).user is None
     world.b.unit.is_active = False
-    assert users.authenticate(db_session, "b.clerk", builders.PASSWORD, now=NOW) is None
+    assert users.authenticate(db_session, "b.clerk", builders.PASSWORD, now=NOW).user is None
 
 
 def test_weak_passwords_and_duplicate_usernames_are_refused(db_session, world):

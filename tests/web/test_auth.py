@@ -1,3 +1,4 @@
+from tests.conftest import NOW
 from tests.builders import PASSWORD
 
 
@@ -78,3 +79,126 @@ def test_the_login_page_sends_a_logged_in_user_on(client, world, login):
     login("a.clerk")
     response = client.get("/dang-nhap?next=/thu-tuc")
     assert response.status_code == 302 and response.headers["Location"] == "/thu-tuc"
+
+
+# --- controls of docs/security.md: lockout, throttle, session fixation, logout, cookies, audit ----------
+
+
+def _audit(db_session, *actions):
+    from sqlalchemy import select
+
+    from models import AuditEntry
+
+    return list(db_session.scalars(select(AuditEntry).where(AuditEntry.action.in_(actions)).order_by(AuditEntry.id)))
+
+
+def test_five_wrong_passwords_lock_the_account_for_15_minutes_even_for_the_right_one(
+        client, world, login, clock, db_session):
+    from datetime import timedelta
+
+    for attempt in range(4):
+        assert login("a.clerk", f"sai-{attempt}").status_code == 401
+    fifth = login("a.clerk", "sai-4")
+    assert fifth.status_code == 429
+    db_session.expire_all()
+    assert world.a.clerk.failed_logins == 5 and world.a.clerk.locked_until is not None
+    assert "Tài khoản tạm khoá đến 09:15 ngày 24/11/2026" in fifth.get_data(as_text=True)
+    assert login("a.clerk").status_code == 429  # the right password, while locked
+    clock.at += timedelta(minutes=15)
+    assert login("a.clerk").status_code == 302
+    assert client.get("/").status_code == 200
+    failed = _audit(db_session, "auth.login_failed")
+    assert [e.detail["reason"] for e in failed] == ["password"] * 5 + ["locked"]
+    assert all(e.actor_id is None and e.object_id == world.a.clerk.id for e in failed)
+    assert len(_audit(db_session, "auth.locked")) == 1
+    assert [e.actor_id for e in _audit(db_session, "auth.login")] == [world.a.clerk.id]
+    db_session.expire_all()
+    assert world.a.clerk.failed_logins == 0 and world.a.clerk.locked_until is None
+
+
+def test_a_wrong_password_after_a_lock_locks_again_for_longer(client, world, login, clock):
+    from datetime import timedelta
+
+    for attempt in range(5):
+        login("a.clerk", f"sai-{attempt}")
+    clock.at += timedelta(minutes=15)
+    response = login("a.clerk", "sai-5")
+    assert response.status_code == 429 and "đến 09:45" in response.get_data(as_text=True)
+
+
+def test_an_admins_new_password_lifts_the_lock(client, world, login, db_session):
+    from app.services import users
+
+    for attempt in range(5):
+        login("a.clerk", f"sai-{attempt}")
+    db_session.expire_all()
+    user = world.a.clerk
+    assert user.locked_until is not None
+    data = users.UserInput(username=user.username, full_name=user.full_name, unit_id=user.unit_id,
+                           roles=user.roles, password="Mat-khau-moi-9")
+    users.update_user(db_session, world.a.admin, user.id, data, expected_version=user.version, now=NOW)
+    assert login("a.clerk", "Mat-khau-moi-9").status_code == 302
+
+
+def test_failed_logins_from_one_address_are_throttled_whatever_the_username(app, client, world, login):
+    from app.web.public.throttle import Throttle
+
+    app.extensions["motcua.throttle"] = Throttle("memory://", {"LOGIN_FAILURE_LIMIT": "3 per 10 minutes"})
+    for name in ("a.clerk", "a.officer", "b.clerk"):
+        assert login(name, "doan-bua").status_code == 401
+    blocked = login("a.leader")  # even the right password, from this address
+    assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) > 0
+    assert "Đăng nhập sai quá nhiều lần từ máy này" in blocked.get_data(as_text=True)
+
+
+def test_the_typed_username_is_never_stored_for_an_unknown_account(client, world, login, db_session):
+    login("Mat-khau-go-nham-o-day", "x")
+    entry = _audit(db_session, "auth.login_failed")[-1]
+    assert entry.object_id is None and entry.detail == {"ip": "127.0.0.1", "reason": "unknown_user"}
+    assert "Mat-khau" not in str(entry.detail)
+
+
+def test_login_starts_a_fresh_session(client, world, login):
+    """Session fixation: what was in the session before the login (planted or left over) does not survive."""
+    with client.session_transaction() as session:
+        session["planted"] = "by someone else"
+    login("a.clerk")
+    with client.session_transaction() as session:
+        assert "planted" not in session and session.get("_user_id", "").startswith(f"{world.a.clerk.id}.")
+
+
+def test_logging_out_ends_every_session_of_the_account_so_a_copied_cookie_dies(app, client, world, login):
+    login("a.clerk")
+    cookie = client.get_cookie("session")
+    thief = app.test_client()
+    thief.set_cookie("session", cookie.value)
+    assert thief.get("/").status_code == 200  # a copied cookie works while the session lives …
+    client.post("/dang-xuat")
+    assert thief.get("/").status_code == 302  # … and not after the owner logs out
+
+
+def test_production_cookies_are_secure_httponly_and_samesite(connection, clock, tmp_path, world, monkeypatch):
+    from app import create_app
+    from tests.conftest import _session_on
+
+    monkeypatch.setenv("MOTCUA_ENV", "production")
+    app = create_app({"SECRET_KEY": "x" * 40, "WTF_CSRF_ENABLED": False, "CLOCK": clock,
+                      "DB_SESSION_FACTORY": lambda: _session_on(connection),
+                      "INSTANCE_PATH": str(tmp_path / "instance")})
+    client = app.test_client()
+    response = client.post("/dang-nhap", data={"username": "a.clerk", "password": PASSWORD, "remember": "y"},
+                           base_url="https://motcua.example")
+    assert response.status_code == 302
+    cookies = response.headers.getlist("Set-Cookie")
+    for name in ("session", "remember_token"):
+        cookie = next(c for c in cookies if c.startswith(name + "="))
+        assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie, cookie
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_the_admin_sees_which_account_is_locked_and_until_when(client, world, login):
+    for attempt in range(5):
+        login("a.clerk", f"sai-{attempt}")
+    login("a.admin")
+    page = client.get("/quan-tri/nguoi-dung").get_data(as_text=True)
+    assert "Tạm khoá đến 09:15 ngày 24/11/2026" in page

@@ -199,6 +199,7 @@ def users():  # type: ignore[no-untyped-def]
         units=unit_service.list_units(session, user),
         selected_unit=unit_id,
         manageable=manageable_unit_ids(session, user),
+        now=now(),
     )
 
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import session as flask_session
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.services import api_tokens
-from app.services.users import authenticate, change_own_password
+from app.domain.localtime import to_local
+from app.services.users import authenticate, change_own_password, log_out
 from app.web.auth.forms import ApiTokenForm, LoginForm, PasswordForm
 from app.web.context import actor, get_session, now
+from app.web.public.throttle import Throttle
 from app.services.errors import ValidationFailed
 from app.web.views import apply_errors, form_status, submit
 
@@ -27,22 +31,55 @@ def _safe_next(target: str | None) -> str:
     return url_for("main.home")
 
 
+def _client() -> str:
+    return request.remote_addr or "unknown"
+
+
+def _throttle() -> Throttle:
+    return current_app.extensions["motcua.throttle"]
+
+
+def _locked_message(until: datetime) -> str:
+    return (f"Tài khoản tạm khoá đến {to_local(until):%H:%M ngày %d/%m/%Y} do đăng nhập sai nhiều lần. "
+            "Nếu cần dùng ngay, đề nghị quản trị viên đặt lại mật khẩu.")
+
+
 @bp.route("/dang-nhap", methods=["GET", "POST"])
 def login():  # type: ignore[no-untyped-def]
-    """Log in with username and password."""
+    """Log in with username and password.
+
+    Failed logins are counted per account (which locks itself, see
+    app.domain.lockout) and per client address (LOGIN_FAILURE_LIMIT); every
+    attempt is audited.
+    """
     if request.method == "GET" and current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
+        blocked = _throttle().check("login", _client())
+        if blocked is not None:
+            form.password.errors.append("Đăng nhập sai quá nhiều lần từ máy này. Vui lòng thử lại sau "
+                                        f"{max(1, blocked.retry_after // 60)} phút.")
+            response = make_response(render_template("auth/login.html", form=form), 429)
+            response.headers["Retry-After"] = str(blocked.retry_after)
+            return response
         session = get_session()
-        user = authenticate(session, form.username.data, form.password.data, now=now())
-        if user is not None:
-            session.commit()
-            login_user(user, remember=form.remember.data)
+        attempt = authenticate(session, form.username.data, form.password.data, now=now(), ip=_client())
+        session.commit()
+        if attempt.user is not None:
+            # A fresh session: nothing set before the login (by whoever used this browser, or
+            # planted in it) survives into the logged-in one.
+            flask_session.clear()
+            login_user(attempt.user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
-        form.password.errors.append("Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khoá.")
-        status = 401
+        _throttle().hit("login", _client())
+        if attempt.locked_until is not None:
+            form.password.errors.append(_locked_message(attempt.locked_until))
+            status = 429
+        else:
+            form.password.errors.append("Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khoá.")
+            status = 401
     elif form.is_submitted():
         status = 400
     return render_template("auth/login.html", form=form), status
@@ -51,8 +88,12 @@ def login():  # type: ignore[no-untyped-def]
 @bp.post("/dang-xuat")
 @login_required
 def logout():  # type: ignore[no-untyped-def]
-    """Log out and go back to the login page."""
+    """Log out: this browser and every other session of the account."""
+    session = get_session()
+    log_out(session, actor(), now=now(), ip=_client())
+    session.commit()
     logout_user()
+    flask_session.clear()
     flash("Bạn đã đăng xuất.", "info")
     return redirect(url_for("auth.login"))
 

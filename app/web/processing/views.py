@@ -100,6 +100,7 @@ def act(dossier_id: int, action: str):  # type: ignore[no-untyped-def]
 @login_required
 def print_notice(notice_id: int):  # type: ignore[no-untyped-def]
     """Mẫu 02, 04 or 05 of a dossier, as PDF; the print is recorded."""
+    documents.get_notice(get_session(), actor(), notice_id)  # another unit's notice: 404 first
     form = PrintForm()
     if not form.validate_on_submit():
         raise ValidationFailed({"paper": "Khổ giấy không hợp lệ."})

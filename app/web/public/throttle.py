@@ -1,11 +1,13 @@
-"""Rate limits of the public pages, on the ``limits`` library (the engine of Flask-Limiter).
+"""Rate limits of the public pages and of failed logins, on the ``limits`` library (the engine of Flask-Limiter).
 
 Three budgets, each a ``limits`` string in the configuration:
 
 - ``PUBLIC_RATE_LIMIT``: every public request, per client IP (scraping, floods);
 - ``LOOKUP_MISS_LIMIT``: lookups that found nothing, per client IP (guessing);
 - ``LOOKUP_CODE_MISS_LIMIT``: wrong digit pairs for one dossier code, from any IP
-  (guessing the four digits of one dossier from many addresses).
+  (guessing the four digits of one dossier from many addresses);
+- ``LOGIN_FAILURE_LIMIT``: failed logins per client IP, whatever the username
+  (password spraying; each account also locks itself, app.domain.lockout).
 
 Counters live in ``RATELIMIT_STORAGE_URI``: ``memory://`` (the default) keeps
 them per worker process; ``redis://…`` or ``memcached://…`` shares them between
@@ -30,6 +32,7 @@ BUDGETS = {
     "public": "PUBLIC_RATE_LIMIT",
     "miss": "LOOKUP_MISS_LIMIT",
     "code_miss": "LOOKUP_CODE_MISS_LIMIT",
+    "login": "LOGIN_FAILURE_LIMIT",
 }
 
 

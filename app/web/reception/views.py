@@ -240,6 +240,7 @@ def print_dossier_form(dossier_id: int, form_code: str):  # type: ignore[no-unty
     render = PRINTABLE.get(form_code)
     if render is None:
         raise NotFound("Không có mẫu này.")
+    reception.get_dossier(get_session(), actor(), dossier_id)  # another unit's dossier: 404 before anything else
     form = PrintForm()
     if not form.validate_on_submit():
         raise ValidationFailed({"paper": "Khổ giấy không hợp lệ."})
@@ -263,6 +264,7 @@ def non_reception(record_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/phieu/<int:record_id>/in")
 @login_required
 def print_non_reception(record_id: int):  # type: ignore[no-untyped-def]
+    reception.get_non_reception(get_session(), actor(), record_id)  # another unit's record: 404 first
     form = PrintForm()
     if not form.validate_on_submit():
         raise ValidationFailed({"paper": "Khổ giấy không hợp lệ."})
