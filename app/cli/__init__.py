@@ -1,5 +1,5 @@
 """Command-line interface: ``flask db …``, ``flask demo``, ``flask create-admin``, ``flask sweep``,
-``flask outbox send``, ``flask scheduler run``, ``flask iso-pack``."""
+``flask outbox send``, ``flask scheduler run``, ``flask iso-pack``, ``flask backup``, ``flask restore``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ def register_cli(app: Flask) -> None:
     """Add the project's commands to ``flask``."""
     from app.cli.accounts import create_admin_command
     from app.cli.api_tokens import api_token_group
+    from app.cli.backup import backup_command, restore_command
     from app.cli.db import db_group
     from app.cli.demo import demo_command
     from app.cli.iso import iso_pack_command
@@ -23,3 +24,5 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(outbox_group)
     app.cli.add_command(scheduler_group)
     app.cli.add_command(iso_pack_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
