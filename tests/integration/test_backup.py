@@ -32,11 +32,19 @@ def scratch_url(database_url, tmp_path):
     admin.dispose()
 
 
-def test_a_backup_restored_over_changed_data_gives_back_the_same_database(scratch_url, tmp_path, clock):
+@pytest.fixture
+def scratch_app(scratch_url, tmp_path, clock):
+    """The app on the scratch database, migrated to the newest schema."""
     app = create_app({"SECRET_KEY": "x", "DATABASE_URL": scratch_url, "CLOCK": clock,
                       "INSTANCE_PATH": str(tmp_path / "instance")})
+    assert app.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
+    yield app
+    app.extensions["motcua.engine"].dispose()
+
+
+def test_a_backup_restored_over_changed_data_gives_back_the_same_database(scratch_app, tmp_path):
+    app = scratch_app
     runner = app.test_cli_runner()
-    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
     assert runner.invoke(args=["demo"]).exit_code == 0
     engine = app.extensions["motcua.engine"]
     before = fingerprint(engine)
@@ -61,15 +69,11 @@ def test_a_backup_restored_over_changed_data_gives_back_the_same_database(scratc
     # The restored database is used as before.
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM dossier_event")).scalar() == before["dossier_event"][0]
-    engine.dispose()
 
 
-def test_a_backup_never_overwrites_and_a_bad_file_is_not_restored(scratch_url, tmp_path, clock):
-    app = create_app({"SECRET_KEY": "x", "DATABASE_URL": scratch_url, "CLOCK": clock,
-                      "INSTANCE_PATH": str(tmp_path / "instance")})
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
-    engine = app.extensions["motcua.engine"]
+def test_a_backup_never_overwrites_and_a_bad_file_is_not_restored(scratch_app, tmp_path):
+    runner = scratch_app.test_cli_runner()
+    engine = scratch_app.extensions["motcua.engine"]
     before = fingerprint(engine)
     target = tmp_path / "one.bak"
     assert runner.invoke(args=["backup", str(target)]).exit_code == 0
@@ -82,4 +86,3 @@ def test_a_backup_never_overwrites_and_a_bad_file_is_not_restored(scratch_url, t
     assert fingerprint(engine) == before
     missing = runner.invoke(args=["restore", str(tmp_path / "khong-co.bak"), "--yes"])
     assert missing.exit_code != 0 and "Không tìm thấy tệp sao lưu" in missing.output
-    engine.dispose()
