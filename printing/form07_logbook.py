@@ -31,7 +31,7 @@ from printing.base import (
     text,
 )
 from printing.base import render as render_pdf
-from printing.iso_records import excel_value
+from printing.workbook import excel_value
 
 TITLE = "SỔ THEO DÕI HỒ SƠ"
 DATE_GROUP = "Ngày, tháng, năm"

@@ -12,8 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
@@ -22,7 +20,7 @@ from app.domain.localtime import to_local
 from app.domain.paper import PaperSize
 from printing.base import Header, Orientation, Page, header_block, styles, text
 from printing.base import render as render_pdf
-from printing.iso_records import Cell, Column, excel_value
+from printing.workbook import Cell, Column, table_sheet
 
 PAGE = Page(PaperSize.A4, Orientation.LANDSCAPE)
 
@@ -119,56 +117,11 @@ def pdf(report: Report) -> bytes:
 def xlsx(report: Report) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
-    thin = Side(style="thin")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    fill = PatternFill("solid", fgColor="E6E9EE")
     for number, spec in enumerate(report.tables, start=1):
-        sheet = workbook.create_sheet((spec.sheet_name or f"Bảng {number}")[:31])
-        last = get_column_letter(max(len(spec.columns), 1))
         lines = [report.header.governing_body.upper(), report.header.unit_name.upper(), report.title.upper(),
                  report.subtitle, spec.title]
-        for row, line in enumerate(lines, start=1):
-            sheet.cell(row, 1, line)
-            sheet.merge_cells(f"A{row}:{last}{row}")
-            sheet.cell(row, 1).alignment = Alignment(horizontal="center", wrap_text=True)
-        sheet["A3"].font = Font(bold=True, size=13)
-        row = len(lines) + 2
-        if spec.groups:
-            column = 1
-            for label, span in spec.groups:
-                cell = sheet.cell(row, column, label)
-                if span > 1:
-                    sheet.merge_cells(start_row=row, start_column=column, end_row=row, end_column=column + span - 1)
-                for c in range(column, column + span):
-                    sheet.cell(row, c).border, sheet.cell(row, c).fill = border, fill
-                cell.font = Font(bold=True)
-                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-                column += span
-            row += 1
-        for index, column_spec in enumerate(spec.columns, start=1):
-            cell = sheet.cell(row, index, column_spec.heading)
-            cell.font, cell.border, cell.fill = Font(bold=True), border, fill
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-            sheet.column_dimensions[get_column_letter(index)].width = column_spec.width
-        head = row
-        for index, values in enumerate(spec.rows):
-            sheet.append([excel_value(v) for v in values])
-            for cell in sheet[sheet.max_row]:
-                cell.border = border
-                cell.alignment = Alignment(vertical="top", wrap_text=True)
-                if index in spec.bold_rows:
-                    cell.font = Font(bold=True)
-                if hasattr(cell.value, "hour"):
-                    cell.number_format = "hh:mm dd/mm/yyyy"
-        if not spec.rows:
-            sheet.append(["Không có"])
-        for note in spec.notes:
-            sheet.append([])
-            sheet.append([note])
-        sheet.freeze_panes = sheet.cell(head + 1, 1)
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        sheet.page_setup.fitToWidth = 1
+        table_sheet(workbook, spec.sheet_name or f"Bảng {number}", lines, spec.columns, spec.rows,
+                    groups=spec.groups, notes=spec.notes, bold_rows=spec.bold_rows)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -20,10 +20,11 @@ import subprocess
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, MetaData, select
+from sqlalchemy import Connection, Engine, MetaData, select
 from sqlalchemy.engine import make_url
 
 import models
+from app.domain.localtime import to_local
 
 
 class BackupError(RuntimeError):
@@ -31,8 +32,9 @@ class BackupError(RuntimeError):
 
 
 def default_name(engine: Engine, now: datetime) -> str:
+    """``motcua-<date>-<time>`` in Vietnam time, as the operator reads the clock."""
     suffix = "sqlite3" if engine.dialect.name == "sqlite" else "dump"
-    return f"motcua-{now:%Y%m%d-%H%M%S}.{suffix}"
+    return f"motcua-{to_local(now):%Y%m%d-%H%M%S}.{suffix}"
 
 
 def backup(engine: Engine, target: Path) -> Path:
@@ -86,19 +88,24 @@ def restore(engine: Engine, source: Path) -> None:
     engine.dispose()
 
 
-def fingerprint(engine: Engine) -> dict[str, tuple[int, str]]:
-    """Each table of the schema (and Alembic's version table): (row count, SHA-256 of the rows)."""
+def fingerprint(bind: Engine | Connection) -> dict[str, tuple[int, str]]:
+    """Each table of the schema (and Alembic's version table): (row count, SHA-256 of the rows).
+
+    ``bind``: an engine, or a connection (then what its open transaction sees).
+    """
+    if isinstance(bind, Engine):
+        with bind.connect() as connection:
+            return fingerprint(connection)
     metadata = MetaData()
-    metadata.reflect(engine, only=[*models.Base.metadata.tables, "alembic_version"])
+    metadata.reflect(bind, only=[*models.Base.metadata.tables, "alembic_version"])
     result = {}
-    with engine.connect() as connection:
-        for table in metadata.sorted_tables:
-            order = list(table.primary_key.columns) or list(table.columns)
-            digest, count = hashlib.sha256(), 0
-            for row in connection.execute(select(table).order_by(*order)):
-                digest.update(repr(tuple(row)).encode())
-                count += 1
-            result[table.name] = (count, digest.hexdigest())
+    for table in metadata.sorted_tables:
+        order = list(table.primary_key.columns) or list(table.columns)
+        digest, count = hashlib.sha256(), 0
+        for row in bind.execute(select(table).order_by(*order)):
+            digest.update(repr(tuple(row)).encode())
+            count += 1
+        result[table.name] = (count, digest.hexdigest())
     return result
 
 

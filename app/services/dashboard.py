@@ -30,7 +30,7 @@ from app.services.errors import Forbidden
 from app.services.units import list_units
 from models import AuditEntry, Dossier, Unit, User
 from printing.base import Header
-from printing.iso_records import Column
+from printing.workbook import Column
 from printing.reports import Report, ReportTable
 
 LIST_LIMIT = 50_000  # rows in one PDF or XLSX list; the CSV streams any number

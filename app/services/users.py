@@ -217,6 +217,12 @@ def authenticate(session: Session, username: str, password: str, *, now: datetim
     return LoginAttempt(user)
 
 
+def locked_until(user: User, now: datetime) -> datetime | None:
+    """When the account's lock after failed logins ends, if it is locked at ``now``."""
+    state = LoginState(user.failed_logins, user.locked_until)
+    return state.locked_until if state.is_locked(now) else None
+
+
 def _audit_login(session: Session, user: User | None, action: str, now: datetime, ip: str, *,
                  actor: User | None = None, **detail: str) -> None:
     session.add(AuditEntry(at=now, actor_id=actor.id if actor else None, unit_id=user.unit_id if user else None,

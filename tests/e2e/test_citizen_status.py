@@ -7,10 +7,8 @@ its clock fixed on Tue 01/12/2026 10:00. Screenshots are kept as test artefacts
 
 from __future__ import annotations
 
-import os
 import re
 import threading
-from pathlib import Path
 
 import pytest
 from alembic import command
@@ -26,6 +24,8 @@ from models import Procedure, User
 from models.engine import make_engine
 from tests.citizen_states import LOOK_AT, MASKED, PERSONAL, People, make_states
 from tests.conftest import NOW
+from tests.e2e.helpers import shots_folder
+
 
 PHONE = {"width": 360, "height": 740}
 
@@ -68,12 +68,6 @@ def phone(browser):
     context.close()
 
 
-def _shots(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("MOTCUA_ARTEFACTS", tmp_path)) / "citizen"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 # state → (the words that must be on the page, the status as the national list names it)
 EXPECTED = {
     "received": ("Đang ở Bộ phận tiếp nhận và trả kết quả", "Đã tiếp nhận"),
@@ -107,7 +101,7 @@ def test_each_state_reads_right_on_a_phone_without_personal_data(citizen_site, p
         .filter(e => e.getBoundingClientRect().height < 44 && e.closest('.steps') === null && e.tagName !== 'A')
         .map(e => e.textContent.trim())""")
     assert small == []
-    phone.screenshot(path=str(_shots(tmp_path) / f"{state}.png"), full_page=True)
+    phone.screenshot(path=str(shots_folder(tmp_path, "citizen") / f"{state}.png"), full_page=True)
 
 
 def test_the_step_timeline_marks_done_current_and_next(citizen_site, phone):
@@ -131,7 +125,7 @@ def test_the_citizen_rates_once_on_the_phone(citizen_site, phone, tmp_path):
         phone.get_by_role("button", name="Gửi đánh giá").click()
     assert "Cảm ơn ông/bà đã đánh giá: Rất hài lòng" in phone.locator("#danh-gia").inner_text()
     assert phone.locator("form.rating").count() == 0
-    phone.screenshot(path=str(_shots(tmp_path) / "returned-rated.png"), full_page=True)
+    phone.screenshot(path=str(shots_folder(tmp_path, "citizen") / "returned-rated.png"), full_page=True)
 
 
 def test_lookup_by_code_and_digits_opens_the_page(citizen_site, phone, tmp_path):
@@ -150,7 +144,7 @@ def test_lookup_by_code_and_digits_opens_the_page(citizen_site, phone, tmp_path)
     with phone.expect_navigation():
         phone.get_by_role("button", name="Tra cứu").click()
     assert phone.locator("h1").inner_text() == "Không tìm thấy hồ sơ"
-    phone.screenshot(path=str(_shots(tmp_path) / "not-found.png"), full_page=True)
+    phone.screenshot(path=str(shots_folder(tmp_path, "citizen") / "not-found.png"), full_page=True)
 
 
 def test_the_page_is_small_and_loads_nothing_from_elsewhere(citizen_site, browser):
@@ -175,7 +169,7 @@ def test_save_page_prints_one_clean_page(citizen_site, browser, tmp_path):
     assert page.locator(".actions").is_hidden() and page.locator(".bar").is_hidden()
     pdf = page.pdf(format="A4")
     context.close()
-    (_shots(tmp_path) / "rescheduled-print.pdf").write_bytes(pdf)
+    (shots_folder(tmp_path, "citizen") / "rescheduled-print.pdf").write_bytes(pdf)
     from pypdf import PdfReader
     import io
 

@@ -3,16 +3,7 @@ the code at the office, handed to the leader, approved, returned to the citizen.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
-from tests.e2e.test_procedure_form import _log_in
-
-
-def _shots(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("MOTCUA_ARTEFACTS", tmp_path)) / "workflow"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+from tests.e2e.helpers import log_in, shots_folder
 
 
 def _log_out(page) -> None:  # type: ignore[no-untyped-def]
@@ -21,10 +12,10 @@ def _log_out(page) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_receive_scan_hand_over_approve_return(live_server, page, tmp_path):
-    shots = _shots(tmp_path)
+    shots = shots_folder(tmp_path, "workflow")
 
     # The desk receives a birth registration and prints the control slip.
-    _log_in(page, live_server, "anbinh.tiepnhan")
+    log_in(page, live_server, "anbinh.tiepnhan")
     page.goto(live_server + "/tiep-nhan?q=khai+sinh")
     with page.expect_navigation():
         page.get_by_role("link", name="Đăng ký khai sinh").first.click()
@@ -40,7 +31,7 @@ def test_receive_scan_hand_over_approve_return(live_server, page, tmp_path):
     _log_out(page)
 
     # At the office the officer types (or scans) the code into the scan box: the handover opens.
-    _log_in(page, live_server, "anbinh.hotich")
+    log_in(page, live_server, "anbinh.hotich")
     page.get_by_label("Quét hoặc nhập mã hồ sơ").fill(code)
     with page.expect_navigation():
         page.get_by_label("Quét hoặc nhập mã hồ sơ").press("Enter")
@@ -62,7 +53,7 @@ def test_receive_scan_hand_over_approve_return(live_server, page, tmp_path):
     _log_out(page)
 
     # The leader finds it waiting for approval and approves.
-    _log_in(page, live_server, "anbinh.lanhdao")
+    log_in(page, live_server, "anbinh.lanhdao")
     page.get_by_role("link", name="Việc của tôi").click()
     page.get_by_role("link", name="Hồ sơ chờ phê duyệt").click()
     page.screenshot(path=str(shots / "4-approval-queue.png"), full_page=True)
@@ -76,7 +67,7 @@ def test_receive_scan_hand_over_approve_return(live_server, page, tmp_path):
     _log_out(page)
 
     # The desk returns the result to the citizen.
-    _log_in(page, live_server, "anbinh.tiepnhan")
+    log_in(page, live_server, "anbinh.tiepnhan")
     page.goto(live_server + "/xu-ly/cho-tra-ket-qua")
     assert code in page.content()
     page.screenshot(path=str(shots / "5-return-queue.png"), full_page=True)

@@ -4,32 +4,20 @@ target, and the record pack downloads as a ZIP. Screenshots go to MOTCUA_ARTEFAC
 from __future__ import annotations
 
 import json
-import os
 import zipfile
-from pathlib import Path
 
-from tests.e2e.test_procedure_form import _log_in
-
-
-def _shots(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("MOTCUA_ARTEFACTS", tmp_path)) / "iso"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _fits(page) -> bool:  # type: ignore[no-untyped-def]
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+from tests.e2e.helpers import fits, log_in, shots_folder
 
 
 def test_iso_pages_fit_and_the_pack_downloads(live_server, page, tmp_path):
-    shots = _shots(tmp_path)
+    shots = shots_folder(tmp_path, "iso")
     page.set_viewport_size({"width": 1280, "height": 900})
-    _log_in(page, live_server, "anbinh.lanhdao")
+    log_in(page, live_server, "anbinh.lanhdao")
     for name, path in (("review", "/iso/"), ("objectives", "/iso/muc-tieu"), ("nonconformities", "/iso/khong-phu-hop"),
                        ("registers", "/iso/danh-muc")):
         response = page.goto(live_server + path)
         assert response.status == 200, path
-        assert _fits(page), f"{path} scrolls sideways at 1280 px"
+        assert fits(page), f"{path} scrolls sideways at 1280 px"
         page.screenshot(path=str(shots / f"{name}-1280.png"), full_page=True)
 
     # The leader changes a target; the table shows it.
@@ -52,5 +40,5 @@ def test_iso_pages_fit_and_the_pack_downloads(live_server, page, tmp_path):
     page.set_viewport_size({"width": 360, "height": 740})
     for name, path in (("review", "/iso/"), ("nonconformities", "/iso/khong-phu-hop"), ("registers", "/iso/danh-muc")):
         page.goto(live_server + path)
-        assert _fits(page), f"{path} scrolls sideways on a phone"
+        assert fits(page), f"{path} scrolls sideways on a phone"
         page.screenshot(path=str(shots / f"{name}-360.png"), full_page=True)

@@ -2,19 +2,11 @@
 
 import re
 
-from app.services.demo import DEMO_PASSWORD
-
-
-def _log_in(page, base, username):
-    page.goto(base + "/dang-nhap")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.locator("main").get_by_role("button", name="Đăng nhập").click()
+from tests.e2e.helpers import log_in
 
 
 def test_an_admin_builds_a_procedure_with_added_rows_and_sees_the_running_total(live_server, page):
-    _log_in(page, live_server, "anbinh.quantri")
+    log_in(page, live_server, "anbinh.quantri")
     page.goto(live_server + "/thu-tuc/moi")
     page.get_by_label("Mã thủ tục").fill("1.000689")
     page.get_by_label("Tên thủ tục").fill("Thủ tục thử nghiệm quy trình năm bước")
@@ -49,7 +41,7 @@ def test_an_admin_builds_a_procedure_with_added_rows_and_sees_the_running_total(
 
 
 def test_choosing_same_day_hides_the_duration_and_counts_in_hours(live_server, page):
-    _log_in(page, live_server, "anbinh.quantri")
+    log_in(page, live_server, "anbinh.quantri")
     page.goto(live_server + "/thu-tuc/moi")
     page.get_by_label("Cách tính thời hạn").select_option("same_day")
     assert page.locator(".js-duration-value").is_hidden()
@@ -60,7 +52,7 @@ def test_choosing_same_day_hides_the_duration_and_counts_in_hours(live_server, p
 
 
 def test_the_server_keeps_what_was_typed_when_it_refuses_the_form(live_server, page):
-    _log_in(page, live_server, "anbinh.quantri")
+    log_in(page, live_server, "anbinh.quantri")
     page.goto(live_server + "/thu-tuc/moi")
     page.get_by_label("Mã thủ tục").fill("1.000690")
     page.get_by_label("Tên thủ tục").fill("Thủ tục thiếu thời gian")

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
-from tests.e2e.test_procedure_form import _log_in
-
-
-def _shots(tmp_path: Path) -> Path:
-    """Where screenshots go: MOTCUA_ARTEFACTS if set (CI keeps them), else the test's temp dir."""
-    folder = Path(os.environ.get("MOTCUA_ARTEFACTS", tmp_path)) / "reception"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+from tests.e2e.helpers import log_in, shots_folder
 
 
 def test_a_clerk_receives_a_dossier_and_prints_the_receipt(live_server, page, tmp_path):
-    shots = _shots(tmp_path)
-    _log_in(page, live_server, "anbinh.tiepnhan")
+    shots = shots_folder(tmp_path, "reception")
+    log_in(page, live_server, "anbinh.tiepnhan")
     page.get_by_role("link", name="Tiếp nhận hồ sơ").first.click()
     page.get_by_label("Tìm thủ tục").fill("khai sinh")
     with page.expect_navigation():

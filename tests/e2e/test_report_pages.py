@@ -4,28 +4,15 @@ pages fit a desk monitor and a phone. Screenshots go to MOTCUA_ARTEFACTS/reports
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
-from tests.e2e.test_procedure_form import _log_in
-
-
-def _shots(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("MOTCUA_ARTEFACTS", tmp_path)) / "reports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _fits(page) -> bool:  # type: ignore[no-untyped-def]
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+from tests.e2e.helpers import fits, log_in, shots_folder
 
 
 def test_the_dashboard_renders_with_charts_and_drills_down(live_server, page, tmp_path):
-    shots = _shots(tmp_path)
+    shots = shots_folder(tmp_path, "reports")
     outside = []
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(live_server) else None)
     page.set_viewport_size({"width": 1280, "height": 900})
-    _log_in(page, live_server, "anbinh.lanhdao")
+    log_in(page, live_server, "anbinh.lanhdao")
     response = page.goto(live_server + "/thong-ke/")
     assert response.status == 200
     charts = page.locator("svg.chart")
@@ -33,7 +20,7 @@ def test_the_dashboard_renders_with_charts_and_drills_down(live_server, page, tm
     box = charts.first.bounding_box()
     assert box is not None and box["width"] > 500 and box["height"] > 150  # drawn, not collapsed
     assert page.locator("svg.chart rect").count() > 4
-    assert _fits(page), "the dashboard scrolls sideways at 1280 px"
+    assert fits(page), "the dashboard scrolls sideways at 1280 px"
     page.screenshot(path=str(shots / "dashboard-1280.png"), full_page=True)
     assert outside == [], f"the page fetched from elsewhere: {outside}"
 
@@ -52,16 +39,16 @@ def test_the_dashboard_renders_with_charts_and_drills_down(live_server, page, tm
     page.set_viewport_size({"width": 360, "height": 740})
     for name, path in (("dashboard", "/thong-ke/"), ("indicators", "/thong-ke/chi-so-766")):
         page.goto(live_server + path)
-        assert _fits(page), f"{path} scrolls sideways on a phone"
+        assert fits(page), f"{path} scrolls sideways on a phone"
         page.screenshot(path=str(shots / f"{name}-360.png"), full_page=True)
 
 
 def test_the_inspector_compares_the_communes(live_server, page, tmp_path):
-    shots = _shots(tmp_path)
+    shots = shots_folder(tmp_path, "reports")
     page.set_viewport_size({"width": 1280, "height": 900})
-    _log_in(page, live_server, "tinh.thanhtra")
+    log_in(page, live_server, "tinh.thanhtra")
     page.goto(live_server + "/thong-ke/?ky=2026")
     assert page.get_by_role("heading", name="Xếp hạng đơn vị theo tỷ lệ đúng hạn").is_visible()
     assert "dưới 20 hồ sơ" in page.content()
-    assert _fits(page)
+    assert fits(page)
     page.screenshot(path=str(shots / "province-1280.png"), full_page=True)

@@ -9,15 +9,12 @@ the address is the key) are exempt by design, see docs/security.md.
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
-from sqlalchemy import select
 
-import models
 from app import create_app
+from app.services.backup import fingerprint
 from tests.conftest import _session_on
-from tests.web.test_route_walk import _routes, _url, rows  # noqa: F401 - the fixture
+from tests.web.url_map import routes, url_of
 
 EXEMPT_PREFIXES = ("api.", "public.")
 
@@ -30,33 +27,23 @@ def protected_client(connection, clock, tmp_path):
     return app, app.test_client()
 
 
-def _fingerprint(db_session) -> dict[str, str]:
-    """A hash of every row of every table."""
-    db_session.expire_all()
-    result = {}
-    for table in models.Base.metadata.sorted_tables:
-        rows = db_session.execute(select(table).order_by(*table.primary_key.columns)).all()
-        result[table.name] = hashlib.sha256(repr(rows).encode()).hexdigest()
-    return result
-
-
 def test_every_post_without_the_csrf_token_is_refused_and_writes_nothing(protected_client, world, rows, db_session):
     app, client = protected_client
-    before = _fingerprint(db_session)
+    before = fingerprint(db_session.connection())
     walked = 0
     for user in (world.a.admin, world.a.leader, world.a.officer, world.a.clerk):
         with client.session_transaction() as session:  # logged in without posting the login form
             session["_user_id"] = user.get_id()
             session["_fresh"] = True
-        for rule, method in _routes(app):
+        for rule, method in routes(app):
             if method != "POST" or rule.endpoint.startswith(EXEMPT_PREFIXES):
                 continue
-            response = client.post(_url(rule, rows), data={"version": "1", "reason": "x"})
+            response = client.post(url_of(rule, rows), data={"version": "1", "reason": "x"})
             assert response.status_code == 400, (user.username, rule.rule, response.status_code)
             assert "Phiên làm việc của biểu mẫu đã hết hạn" in response.get_data(as_text=True)
             walked += 1
     assert walked >= 4 * 30
-    assert _fingerprint(db_session) == before
+    assert fingerprint(db_session.connection()) == before
 
 
 def test_the_login_form_itself_needs_the_token(protected_client, world):

@@ -193,13 +193,14 @@ def users():  # type: ignore[no-untyped-def]
     unit_id = request.args.get("unit", type=int)
     if unit_id is not None:
         get_visible_unit(session, user, unit_id)
+    rows = user_service.list_users(session, user, unit_id=unit_id)
     return render_template(
         "admin/users.html",
-        users=user_service.list_users(session, user, unit_id=unit_id),
+        users=rows,
         units=unit_service.list_units(session, user),
         selected_unit=unit_id,
         manageable=manageable_unit_ids(session, user),
-        now=now(),
+        locks={row.id: until for row in rows if (until := user_service.locked_until(row, now()))},
     )
 
 
