@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.roles import Role
+from app.services import audit
 from app.services.access import manageable_unit_ids
 from app.services.errors import Forbidden, NotFound
 from app.services.rows import find
@@ -41,6 +42,8 @@ def create_token(session: Session, actor: User, user_id: int, name: str, *, now:
     row = ApiToken(user_id=user.id, name=clean, prefix=token[:8], token_hash=_digest(token), created_at=now)
     session.add(row)
     session.flush()
+    audit.record(session, actor, "api_token.create", object_type="api_token", object_id=row.id,
+                 unit_id=user.unit_id, now=now, user_id=user.id, prefix=row.prefix)
     return row, token
 
 
@@ -64,7 +67,10 @@ def revoke_token(session: Session, actor: User, token_id: int, *, now: datetime)
         actor.has_role(Role.ADMIN) and row.user.unit_id in manageable_unit_ids(session, actor)
     ):
         raise Forbidden("Bạn không có quyền thu hồi khoá API này.")
-    row.revoked_at = row.revoked_at or now
+    if row.revoked_at is None:
+        row.revoked_at = now
+        audit.record(session, actor, "api_token.revoke", object_type="api_token", object_id=row.id,
+                     unit_id=row.user.unit_id, now=now, user_id=row.user_id, prefix=row.prefix)
     session.flush()
     return row
 

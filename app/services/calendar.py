@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.worktime import WorkCalendar
+from app.services import audit
 from app.services.access import get_manageable_unit, get_visible_unit
 from app.services.errors import NotFound
 from app.services.rows import find
@@ -124,15 +125,23 @@ def add_override(
     )
     session.add(override)
     session.flush()
+    _audit(session, actor, "calendar.add", override, now)
     return override
 
 
-def remove_override(session: Session, actor: User, override_id: int) -> CalendarOverride:
+def _audit(session: Session, actor: User, action: str, override: CalendarOverride, now: datetime) -> None:
+    audit.record(session, actor, action, object_type="calendar_override", object_id=override.id,
+                 unit_id=override.unit_id, now=now, day=override.day.isoformat(), working=override.working,
+                 reason=override.reason)
+
+
+def remove_override(session: Session, actor: User, override_id: int, *, now: datetime) -> CalendarOverride:
     """Take back one of a unit's overrides."""
     override = find(session, CalendarOverride, override_id)
     if override is None:
         raise NotFound("Không tìm thấy ngày điều chỉnh.")
     get_manageable_unit(session, actor, override.unit_id)
+    _audit(session, actor, "calendar.remove", override, now)
     session.delete(override)
     session.flush()
     return override

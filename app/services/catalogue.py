@@ -20,6 +20,7 @@ from app.domain.catalogue import (
 )
 from app.domain.codes import normalize_procedure_code
 from app.domain.durations import Duration, DurationKind, SupplementPolicy
+from app.services import audit
 from app.services.access import can_see_unit, get_manageable_unit, get_visible_unit
 from app.services.errors import NotFound, check_version
 from app.services.validation import Errors, text_field
@@ -106,7 +107,18 @@ def create_procedure(
     get_manageable_unit(session, actor, unit_id)
     procedure = Procedure(unit_id=unit_id, created_at=now)
     apply_procedure_input(session, procedure, data, now=now)
+    _audit(session, actor, "procedure.create", procedure, None, now)
     return procedure
+
+
+def _snapshot(procedure: Procedure) -> dict:
+    return audit.snapshot(procedure, "steps", "documents")
+
+
+def _audit(session: Session, actor: User, action: str, procedure: Procedure, before: dict | None,
+           now: datetime) -> None:
+    audit.record_change(session, actor, action, procedure, before, _snapshot(procedure), unit_id=procedure.unit_id,
+                        now=now, code=procedure.code)
 
 
 def update_procedure(
@@ -127,7 +139,9 @@ def update_procedure(
     procedure = get_procedure(session, actor, procedure_id)
     get_manageable_unit(session, actor, procedure.unit_id)
     check_version(procedure.version, expected_version)
+    before = _snapshot(procedure)
     apply_procedure_input(session, procedure, data, now=now)
+    _audit(session, actor, "procedure.update", procedure, before, now)
     return procedure
 
 
@@ -156,6 +170,7 @@ def create_next_version(
         session.flush()
     procedure = Procedure(unit_id=previous.unit_id, created_at=now)
     apply_procedure_input(session, procedure, data, now=now)
+    _audit(session, actor, "procedure.new_version", procedure, None, now)
     return procedure
 
 

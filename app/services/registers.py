@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -32,6 +32,7 @@ from app.domain.registers import (
     text_state,
 )
 from app.domain.roles import Role
+from app.services import audit
 from app.services.access import get_visible_unit
 from app.services.errors import Conflict, Forbidden, NotFound
 from app.services.rows import find
@@ -172,7 +173,7 @@ def get_entry(session: Session, actor: User, register: Register, entry_id: int):
 
 def save_entry(
     session: Session, actor: User, register: Register, unit_id: int, data: EntryInput, *,
-    entry_id: int | None = None, version: int | None = None,
+    entry_id: int | None = None, version: int | None = None, now: datetime,
 ):  # type: ignore[no-untyped-def]
     """Create (``entry_id`` None) or change one entry of a register; per-field errors as ValidationFailed."""
     _require_editor(session, actor, unit_id)
@@ -186,6 +187,7 @@ def save_entry(
             raise Conflict(STALE)
     errors = Errors()
     spec = _EDITS[register]
+    before = audit.snapshot(row) if entry_id is not None else None
     spec.apply(errors, row, data)
     errors.raise_if_any()
     try:
@@ -197,14 +199,21 @@ def save_entry(
         errors.raise_if_any()
     except StaleDataError:
         raise Conflict(STALE) from None
+    if register is Register.RECORDS:  # the retention settings (Luật 91/2025: who changed how long data is kept)
+        audit.record_change(session, actor, "record_type.create" if before is None else "record_type.update",
+                            row, before, audit.snapshot(row), unit_id=unit_id, now=now, code=row.code)
     return row
 
 
-def delete_entry(session: Session, actor: User, register: Register, entry_id: int, *, version: int | None) -> None:
+def delete_entry(session: Session, actor: User, register: Register, entry_id: int, *, version: int | None,
+                 now: datetime) -> None:
     row = get_entry(session, actor, register, entry_id)
     _require_editor(session, actor, row.unit_id)
     if version is not None and version != row.version:
         raise Conflict(STALE)
+    if register is Register.RECORDS:
+        audit.record(session, actor, "record_type.delete", object_type=row.__tablename__, object_id=row.id,
+                     unit_id=row.unit_id, now=now, code=row.code)
     session.delete(row)
     try:
         session.flush()

@@ -16,6 +16,7 @@ from app.domain.working_hours import (
     parse_clock_time,
     parse_windows,
 )
+from app.services import audit
 from app.services.access import (
     can_see_unit,
     get_manageable_unit,
@@ -68,6 +69,7 @@ def create_unit(
     get_manageable_unit(session, actor, parent_id)
     unit = Unit(parent_id=parent_id, created_at=now)
     apply_unit_input(session, unit, data, now=now)
+    audit.record_change(session, actor, "unit.create", unit, None, audit.snapshot(unit), unit_id=unit.id, now=now)
     prefill_registers(session, unit.id)  # ISO 7.5: a new unit starts with the standard entries
     return unit
 
@@ -86,7 +88,9 @@ def update_unit(
     check_version(unit.version, expected_version)
     if unit.id == actor.unit_id and not data.is_active:
         raise ValidationFailed({"is_active": "Không thể ngừng hoạt động đơn vị của chính bạn."})
+    before = audit.snapshot(unit)
     apply_unit_input(session, unit, data, now=now)
+    audit.record_change(session, actor, "unit.update", unit, before, audit.snapshot(unit), unit_id=unit.id, now=now)
     return unit
 
 
@@ -131,27 +135,32 @@ def apply_unit_input(session: Session, unit: Unit, data: UnitInput, *, now: date
     session.flush()
 
 
-def add_department(session: Session, actor: User, unit_id: int, *, name: str) -> Department:
+def add_department(session: Session, actor: User, unit_id: int, *, name: str, now: datetime) -> Department:
     """Add a department to a unit ``actor`` manages."""
     unit = get_manageable_unit(session, actor, unit_id)
     department = Department(unit_id=unit.id)
     _apply_department_name(session, department, unit.id, name)
     session.add(department)
     session.flush()
+    audit.record_change(session, actor, "department.create", department, None, audit.snapshot(department),
+                        unit_id=unit.id, now=now)
     return department
 
 
 def update_department(
-    session: Session, actor: User, department_id: int, *, name: str, is_active: bool
+    session: Session, actor: User, department_id: int, *, name: str, is_active: bool, now: datetime
 ) -> Department:
     """Rename or (de)activate a department of a unit ``actor`` manages."""
     department = find(session, Department, department_id)
     if department is None:
         raise NotFound("Không tìm thấy bộ phận.")
     get_manageable_unit(session, actor, department.unit_id)
+    before = audit.snapshot(department)
     _apply_department_name(session, department, department.unit_id, name)
     department.is_active = is_active
     session.flush()
+    audit.record_change(session, actor, "department.update", department, before, audit.snapshot(department),
+                        unit_id=department.unit_id, now=now)
     return department
 
 

@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.domain.codes import normalize_username
 from app.domain.lockout import LoginState, after_failure
 from app.domain.roles import Role
+from app.services import audit
 from app.services.access import get_manageable_unit, manageable_unit_ids, visible_unit_ids
 from app.services.errors import NotFound, ValidationFailed, check_version
 from app.services.validation import Errors, text_field
@@ -70,7 +71,12 @@ def create_user(session: Session, actor: User, data: UserInput, *, now: datetime
     user = User(created_at=now)
     _check_grants(actor, data)
     apply_user_input(session, user, data, now=now)
+    audit.record_change(session, actor, "user.create", user, None, _user_snapshot(user), unit_id=user.unit_id, now=now)
     return user
+
+
+def _user_snapshot(user: User) -> dict:
+    return {**audit.snapshot(user), "roles": tuple(sorted(user.roles))}
 
 
 def update_user(
@@ -92,7 +98,10 @@ def update_user(
         if Role.ADMIN not in data.roles:
             raise ValidationFailed({"roles": "Bạn không thể tự bỏ vai trò Quản trị của mình."})
     _check_grants(actor, data, previous=user.roles)
+    before = _user_snapshot(user)
     apply_user_input(session, user, data, now=now)
+    audit.record_change(session, actor, "user.update", user, before, _user_snapshot(user), unit_id=user.unit_id,
+                        now=now)
     return user
 
 
@@ -250,7 +259,8 @@ def change_own_password(
     errors.raise_if_any()
     _set_password(user, new)
     user.updated_at = now
-    session.flush()
+    audit.record(session, user, "user.password_change", object_type="user_account", object_id=user.id,
+                 unit_id=user.unit_id, now=now)
 
 
 def load_session_user(session: Session, token: str) -> User | None:

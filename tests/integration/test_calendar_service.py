@@ -52,6 +52,6 @@ def test_only_the_units_admins_change_its_calendar(db_session, world):
     override = calendar.add_override(db_session, world.a.admin, world.a.unit.id, day=date(2026, 11, 25),
                                      working=False, reason="x", now=NOW)
     with pytest.raises(NotFound):
-        calendar.remove_override(db_session, world.b.admin, override.id)
-    calendar.remove_override(db_session, world.province_admin, override.id)
+        calendar.remove_override(db_session, world.b.admin, override.id, now=NOW)
+    calendar.remove_override(db_session, world.province_admin, override.id, now=NOW)
     assert calendar.list_overrides(db_session, world.a.admin, world.a.unit.id, year=2026) == []

@@ -102,7 +102,7 @@ def test_prefill_adds_the_standard_entries_once_and_brings_back_deleted_ones(db_
     nd118 = next(d for d in data.external if d.number == "118/2025/NĐ-CP")
     assert registers.status_of(nd118, date(2026, 11, 24)) is True
     form = next(d for d in data.internal if d.code == "BM-01")
-    registers.delete_entry(db_session, a.leader, Register.INTERNAL, form.id, version=form.version)
+    registers.delete_entry(db_session, a.leader, Register.INTERNAL, form.id, version=form.version, now=NOW)
     assert registers.prefill(db_session, a.unit.id) == 1
     # The other commune's registers are its own.
     assert db_session.scalar(select(func.count()).select_from(InternalDocument)
@@ -114,30 +114,32 @@ def test_editing_the_registers(db_session, world):
     registers.prefill(db_session, a.unit.id)
     row = db_session.scalars(select(RecordType).where(RecordType.unit_id == a.unit.id, RecordType.code == "KPH")).one()
     data = EntryInput(code="KPH", name=row.name, kept_at=row.kept_at, owner="Văn phòng HĐND và UBND", retention="10 năm")
-    registers.save_entry(db_session, a.leader, Register.RECORDS, a.unit.id, data, entry_id=row.id, version=row.version)
+    registers.save_entry(db_session, a.leader, Register.RECORDS, a.unit.id, data, entry_id=row.id, version=row.version,
+                         now=NOW)
     assert (row.retention_years, row.owner, row.version) == (10, "Văn phòng HĐND và UBND", 2)
     with pytest.raises(Conflict):  # a second person saving what they read at version 1
-        registers.save_entry(db_session, a.admin, Register.RECORDS, a.unit.id, data, entry_id=row.id, version=1)
+        registers.save_entry(db_session, a.admin, Register.RECORDS, a.unit.id, data, entry_id=row.id, version=1,
+                             now=NOW)
     with pytest.raises(ValidationFailed) as bad:
         registers.save_entry(db_session, a.leader, Register.RECORDS, a.unit.id,
-                             EntryInput(code="MOI", name="", kept_at="Kho", owner="A", retention="mãi mãi"))
+                             EntryInput(code="MOI", name="", kept_at="Kho", owner="A", retention="mãi mãi"), now=NOW)
     assert set(bad.value.errors) == {"name", "retention"}
     with pytest.raises(ValidationFailed) as duplicate:
         registers.save_entry(db_session, a.leader, Register.EXTERNAL, a.unit.id,
-                             EntryInput(number="118/2025/NĐ-CP", title="Trùng số"))
+                             EntryInput(number="118/2025/NĐ-CP", title="Trùng số"), now=NOW)
     assert "number" in duplicate.value.errors
     with pytest.raises(ValidationFailed) as dates:
         registers.save_entry(db_session, a.leader, Register.EXTERNAL, a.unit.id, EntryInput(
             number="01/2027/QĐ-UBND", title="Quyết định công bố thủ tục", issued_on=date(2027, 1, 5),
-            effective_on=date(2027, 1, 1)))
+            effective_on=date(2027, 1, 1)), now=NOW)
     assert "effective_on" in dates.value.errors
     made = registers.save_entry(db_session, a.admin, Register.EXTERNAL, a.unit.id, EntryInput(
         number="01/2027/QĐ-UBND", title="Quyết định công bố thủ tục", issued_on=date(2027, 1, 5),
-        effective_on=date(2027, 1, 15)))
+        effective_on=date(2027, 1, 15)), now=NOW)
     assert made.id and made.unit_id == a.unit.id
     for who in (a.clerk, a.officer, world.b.leader):
         with pytest.raises((Forbidden, NotFound)):
-            registers.save_entry(db_session, who, Register.RECORDS, a.unit.id, data, entry_id=row.id)
+            registers.save_entry(db_session, who, Register.RECORDS, a.unit.id, data, entry_id=row.id, now=NOW)
 
 
 def test_a_new_unit_starts_with_its_registers(db_session, world):

@@ -61,10 +61,10 @@ def test_a_stale_unit_form_is_refused(db_session, world):
 
 
 def test_departments_are_unique_per_unit_ignoring_case(db_session, world):
-    units.add_department(db_session, world.a.admin, world.a.unit.id, name="Tư  pháp - Hộ tịch")
+    units.add_department(db_session, world.a.admin, world.a.unit.id, name="Tư  pháp - Hộ tịch", now=NOW)
     with pytest.raises(ValidationFailed):
-        units.add_department(db_session, world.a.admin, world.a.unit.id, name="tư pháp - hộ tịch")
-    units.add_department(db_session, world.b.admin, world.b.unit.id, name="Tư pháp - Hộ tịch")
+        units.add_department(db_session, world.a.admin, world.a.unit.id, name="tư pháp - hộ tịch", now=NOW)
+    units.add_department(db_session, world.b.admin, world.b.unit.id, name="Tư pháp - Hộ tịch", now=NOW)
 
 
 def test_users_get_hashed_passwords_and_can_log_in(db_session, world):
@@ -246,5 +246,5 @@ def test_search_finds_by_code_name_or_field(db_session, world):
 
 def test_services_refuse_control_characters_from_any_caller(db_session, world):
     with pytest.raises(ValidationFailed) as error:
-        units.add_department(db_session, world.a.admin, world.a.unit.id, name="Tư pháp\x00")
+        units.add_department(db_session, world.a.admin, world.a.unit.id, name="Tư pháp\x00", now=NOW)
     assert "ký tự điều khiển" in error.value.errors["name"]

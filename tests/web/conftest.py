@@ -32,7 +32,8 @@ def rows(db_session, world):
         reason="Thiếu giấy tờ.", missing=("Bản sao giấy khai sinh",), channel=Channel.DIRECT),
         now=datetime(2026, 11, 20, 9, tzinfo=VN_TZ))
     entry = registers.save_entry(db_session, a.admin, Register.INTERNAL, a.unit.id, registers.EntryInput(
-        code="QT-01", title="Quy trình tiếp nhận", edition="01", issued_on=date(2026, 1, 5), approver="Chủ tịch"))
+        code="QT-01", title="Quy trình tiếp nhận", edition="01", issued_on=date(2026, 1, 5), approver="Chủ tịch"),
+        now=datetime(2026, 11, 20, 9, tzinfo=VN_TZ))
     override = calendar.add_override(db_session, a.admin, a.unit.id, day=date(2026, 12, 26), working=True,
                                      reason="Làm bù", now=datetime(2026, 11, 20, 9, tzinfo=VN_TZ))
     token_row, a_token = api_tokens.create_token(db_session, a.clerk, a.clerk.id, "Máy tiếp nhận",

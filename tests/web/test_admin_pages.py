@@ -1,12 +1,15 @@
 """Admin flows through the UI: create a unit, a user and a procedure with steps."""
 
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
 
 from app.domain.roles import Role
+from app.services import calendar
 from models import Department, Procedure, Unit, User
 from tests.builders import make_department
+from tests.conftest import NOW
 
 
 def _unit_form(**overrides):
@@ -290,3 +293,20 @@ def test_the_edit_form_shows_stored_numbers_as_typed(client, world, login, db_se
     page = client.get(f"/thu-tuc/{procedure.id}/sua").get_data(as_text=True)
     assert 'id="duration_value" name="duration_value" type="text" value="10"' in page
     assert 'value="0,5"' in page and 'value="9,5"' in page
+
+
+def test_the_audit_log_page_lists_changes_for_leaders_and_admins(client, db_session, world, login):
+    calendar.add_override(db_session, world.a.admin, world.a.unit.id, day=date(2026, 12, 26), working=True,
+                          reason="Làm bù ngày 02/01", now=NOW)
+    login(world.a.admin.username)
+    page = client.get("/quan-tri/nhat-ky")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Điều chỉnh lịch làm việc" in text and "ngày 26/12/2026 là ngày làm việc (Làm bù ngày 02/01)" in text
+    assert "Đăng nhập" in text  # the admin's own login
+    changes_only = client.get("/quan-tri/nhat-ky?loai=thay-doi").get_data(as_text=True)
+    assert "Điều chỉnh lịch làm việc" in changes_only and "<td data-label=\"Việc\">Đăng nhập</td>" not in changes_only
+    login(world.b.leader.username)
+    assert "Làm bù ngày 02/01" not in client.get("/quan-tri/nhat-ky").get_data(as_text=True)
+    login(world.a.clerk.username)
+    assert client.get("/quan-tri/nhat-ky").status_code == 403

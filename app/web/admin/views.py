@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request, url_for
 
+from app.domain.audit import AuditKind, describe, label_of
 from app.domain.paper import PaperSize
 from app.domain.roles import Role
+from app.services import audit
 from app.services import units as unit_service
 from app.services import users as user_service
 from app.services.access import get_manageable_unit, get_visible_unit, manageable_unit_ids
@@ -140,7 +142,7 @@ def add_department(unit_id: int):  # type: ignore[no-untyped-def]
     form = DepartmentForm()
     done = submit(
         form,
-        lambda: unit_service.add_department(session, user, unit.id, name=form.name.data),
+        lambda: unit_service.add_department(session, user, unit.id, name=form.name.data, now=now()),
         message=lambda department: f"Đã thêm bộ phận “{department.name}”.",
         then=lambda department: url_for("admin.edit_unit", unit_id=department.unit_id) + "#bo-phan",
     )
@@ -156,7 +158,7 @@ def update_department(department_id: int):  # type: ignore[no-untyped-def]
     done = submit(
         form,
         lambda: unit_service.update_department(
-            session, user, department_id, name=form.name.data, is_active=form.is_active.data
+            session, user, department_id, name=form.name.data, is_active=form.is_active.data, now=now()
         ),
         message=lambda department: f"Đã lưu bộ phận “{department.name}”.",
         then=lambda department: url_for("admin.edit_unit", unit_id=department.unit_id) + "#bo-phan",
@@ -277,3 +279,26 @@ def edit_user(user_id: int):  # type: ignore[no-untyped-def]
         then=lambda saved: url_for("admin.users", unit=saved.unit_id),
     )
     return done or (render_template("admin/user_form.html", form=form, edited=edited), form_status(form))
+
+
+# --- audit log ---------------------------------------------------------------
+
+
+@bp.get("/nhat-ky")
+@role_required(Role.ADMIN, Role.INSPECTOR, Role.LEADER)
+def audit_log():  # type: ignore[no-untyped-def]
+    """The audit log of the units the user may see: logins, changes, views and exports of personal data."""
+    session, user = get_session(), actor()
+    kind_text = request.args.get("loai", "")
+    kind = AuditKind(kind_text) if kind_text in {k.value for k in AuditKind} else None
+    units = unit_service.list_units(session, user)
+    unit_id = request.args.get("unit", type=int)
+    if unit_id is not None and unit_id not in {u.id for u in units}:
+        unit_id = None
+    page = max(request.args.get("trang", 1, type=int), 1)
+    entries, total = audit.list_entries(session, user, audit.AuditFilter(kind=kind, unit_id=unit_id, page=page))
+    return render_template(
+        "admin/audit_log.html", entries=entries, total=total, page=page,
+        pages=max(1, -(-total // audit.PAGE_SIZE)), kinds=list(AuditKind), kind=kind, units=units,
+        selected_unit=unit_id, units_by_id={u.id: u for u in units}, label_of=label_of, describe=describe,
+    )

@@ -126,7 +126,7 @@ def add_override():  # type: ignore[no-untyped-def]
 def remove_override(override_id: int):  # type: ignore[no-untyped-def]
     """Take back one of the unit's overrides."""
     session = get_session()
-    override = service.remove_override(session, actor(), override_id)
+    override = service.remove_override(session, actor(), override_id, now=now())
     session.commit()
     flash(f"Đã bỏ điều chỉnh ngày {override.day:%d/%m/%Y}.", "success")
     return redirect(url_for("calendar.index", unit=override.unit_id, nam=override.day.year) + "#dieu-chinh")

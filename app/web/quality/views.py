@@ -267,7 +267,7 @@ def register_entry(name: str, entry_id: int | None):  # type: ignore[no-untyped-
         form,
         lambda: registers.save_entry(session, user, register, unit_id, registers.EntryInput(**{
             name: form[name].data for name in used if form[name].data is not None}),
-            entry_id=entry_id, version=form.version_number),
+            entry_id=entry_id, version=form.version_number, now=now()),
         message=lambda r: "Đã lưu vào " + register.label.lower() + ".",
         then=lambda r: url_for("quality.registers", _anchor=register.value),
     )
@@ -284,7 +284,7 @@ def register_entry(name: str, entry_id: int | None):  # type: ignore[no-untyped-
 def register_delete(name: str, entry_id: int):  # type: ignore[no-untyped-def]
     register, form, session = _register(name), Versioned(), get_session()
     done = submit(form, lambda: registers.delete_entry(session, actor(), register, entry_id,
-                                                       version=form.version_number),
+                                                       version=form.version_number, now=now()),
                   message=lambda r: "Đã xoá khỏi " + register.label.lower() + ".",
                   then=lambda r: url_for("quality.registers", _anchor=register.value))
     return done or abort(400)
