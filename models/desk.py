@@ -34,6 +34,7 @@ class NonReception(Base):
     at: Mapped[utc_datetime]
     by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     token: Mapped[str] = mapped_column(String(43), unique=True)
+    personal_data_erased_at: Mapped[utc_datetime | None]  # by the retention job (app.domain.retention)
 
     unit: Mapped[Unit] = relationship()
     procedure: Mapped[Procedure] = relationship()

@@ -60,7 +60,7 @@ class Dossier(Base):
 
     applicant_name: Mapped[str_100]
     applicant_id_kind: Mapped[IdKind] = mapped_column(enum_column_type(IdKind))
-    applicant_id_number: Mapped[str_40]
+    applicant_id_number: Mapped[str_40] = mapped_column(index=True)  # access requests find a person by it
     applicant_phone: Mapped[str_40] = mapped_column(default="")
     applicant_email: Mapped[str_255] = mapped_column(default="")
     applicant_address: Mapped[str_500] = mapped_column(default="")
@@ -109,6 +109,8 @@ class Dossier(Base):
     flag_step_due_soon_at: Mapped[utc_datetime | None]
     flag_step_overdue_at: Mapped[utc_datetime | None]
     flag_second_supplement_at: Mapped[utc_datetime | None]
+    # Set when the retention job erased the applicant's details (app.domain.retention).
+    personal_data_erased_at: Mapped[utc_datetime | None]
     version: Mapped[int] = mapped_column(default=1)
 
     unit: Mapped[Unit] = relationship()

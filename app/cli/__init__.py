@@ -1,5 +1,6 @@
 """Command-line interface: ``flask db …``, ``flask demo``, ``flask create-admin``, ``flask sweep``,
-``flask outbox send``, ``flask scheduler run``, ``flask iso-pack``, ``flask backup``, ``flask restore``."""
+``flask outbox send``, ``flask scheduler run``, ``flask retention run``, ``flask iso-pack``, ``flask backup``,
+``flask restore``."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ def register_cli(app: Flask) -> None:
     from app.cli.db import db_group
     from app.cli.demo import demo_command
     from app.cli.iso import iso_pack_command
-    from app.cli.jobs import outbox_group, scheduler_group, sweep_command
+    from app.cli.jobs import outbox_group, retention_group, scheduler_group, sweep_command
 
     app.cli.add_command(db_group)
     app.cli.add_command(demo_command)
@@ -23,6 +24,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(sweep_command)
     app.cli.add_command(outbox_group)
     app.cli.add_command(scheduler_group)
+    app.cli.add_command(retention_group)
     app.cli.add_command(iso_pack_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

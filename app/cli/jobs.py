@@ -8,6 +8,7 @@
   once at night (22:00), empties the outbox every minute, and at 23:30 writes down the
   quality-objective measurements of the months and quarters that ended; on the 1st at 07:00
   it puts last month's summary in the outbox for each unit's leaders and for inspectors.
+  At 01:30 it erases the personal data past its retention (app.services.privacy).
   On start it runs the sweep, the measurements and the monthly summary at once, to catch
   up what was missed while it was down. Several
   schedulers may share a database: each tick runs once (app.services.jobs).
@@ -149,6 +150,9 @@ def build_scheduler(app: Flask, scheduler_class: Any) -> Any:
     scheduler.add_job(_guarded(app, "monthly_report", _scheduled_monthly),
                       CronTrigger(day=1, hour=7, minute=0, timezone=VN_TZ), id="monthly-report",
                       name="Báo cáo tháng cho lãnh đạo")
+    scheduler.add_job(_guarded(app, "retention", _scheduled_retention),
+                      CronTrigger(hour=1, minute=30, timezone=VN_TZ), id="retention",
+                      name="Xoá dữ liệu cá nhân hết thời hạn lưu")
     scheduler.add_job(_guarded(app, "monthly_report", _scheduled_monthly), DateTrigger(timezone=VN_TZ),
                       id="monthly-report-on-start", name="Báo cáo tháng còn thiếu khi khởi động")
     scheduler.add_job(_guarded(app, "measure", _scheduled_measure), DateTrigger(timezone=VN_TZ),
@@ -183,6 +187,36 @@ def monthly_reports(app: Flask, *, tick: datetime | None = None) -> str:
 
     queued = in_transaction(app, work)
     return TAKEN if queued is None else f"Đã đưa {queued} báo cáo tháng vào hộp thư đi."
+
+
+def erase_expired(app: Flask, *, tick: datetime | None = None) -> str:
+    """Erase the personal data past its retention in every unit (once per night)."""
+    from app.services.privacy import erase_expired as erase
+
+    def work(session: Session, now: datetime) -> dict | None:
+        if not jobs.claim(session, "retention", tick or now):
+            return None
+        return dict(erase(session, now=now))
+
+    erased = in_transaction(app, work)
+    if erased is None:
+        return TAKEN
+    return f"Đã xoá dữ liệu cá nhân hết thời hạn lưu: {sum(erased.values())} bản ghi" + (
+        f" ({', '.join(f'{k}: {v}' for k, v in sorted(erased.items()))})." if erased else ".")
+
+
+retention_group = AppGroup("retention", help="Thời hạn lưu dữ liệu cá nhân (Luật 91/2025/QH15).")
+
+
+@retention_group.command("run")
+@with_appcontext
+def retention_run_command() -> None:
+    """Xoá ngay dữ liệu cá nhân đã hết thời hạn lưu (như bộ lập lịch chạy lúc 01:30)."""
+    click.echo(erase_expired(current_app._get_current_object()))  # type: ignore[attr-defined]
+
+
+def _scheduled_retention(app: Flask) -> str:
+    return erase_expired(app, tick=floor_tick(app.extensions["motcua.clock"].now(), 60))
 
 
 def _scheduled_monthly(app: Flask) -> str:

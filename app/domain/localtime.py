@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -18,3 +18,8 @@ def to_local(instant: datetime) -> datetime:
 def local_date(instant: datetime) -> date:
     """The calendar day in Vietnam at ``instant`` (a reception date, YYMMDD)."""
     return to_local(instant).date()
+
+
+def start_of_day(day: date) -> datetime:
+    """The instant a local (Vietnam) day begins."""
+    return datetime.combine(day, time(), VN_TZ)

@@ -167,6 +167,9 @@ SYSTEM_RECORDS = (
     RecordSeed("HAILONG", "Kết quả đánh giá sự hài lòng của người dân", SOFTWARE, ISO, 5),
     RecordSeed("DGNB", "Kế hoạch, báo cáo đánh giá nội bộ", PAPER, ISO, 5),
     RecordSeed("XXLD", "Biên bản họp xem xét của lãnh đạo", PAPER, ISO, 5),
+    RecordSeed("NK-HETHONG", "Nhật ký hệ thống: đăng nhập, thay đổi thiết lập, truy cập và xuất dữ liệu cá nhân",
+               SOFTWARE, "Quản trị hệ thống của đơn vị", 2,
+               "Hết hạn: xoá địa chỉ IP đăng nhập, địa chỉ nhận tin nhắn; giữ nhật ký truy cập dữ liệu cá nhân"),
     RecordSeed("DMTL", "Danh mục tài liệu nội bộ, tài liệu bên ngoài và danh mục hồ sơ", SOFTWARE, ISO, 5),
 )
 

@@ -21,6 +21,7 @@ from app.domain.process import CITIZEN, DESK
 from app.domain.vn_words import money, short_instant
 from app.domain.worktime import WorkCalendar
 from app.domain.workflow import TERMINAL_STATUSES, DossierStatus, IdKind, NonReceptionKind, ResultDelivery
+from app.services import audit
 from app.services.access import get_visible_unit
 from app.services.calendar import unit_calendar
 from app.services.errors import Forbidden, NotFound, ValidationFailed
@@ -387,6 +388,11 @@ def _record(
     )
     session.add(record)
     session.flush()
+    # Every print shows personal data (a name, an ID number): the access log says who printed what.
+    subject = ("dossier", dossier.id) if dossier else ("non_reception", non_reception.id) if non_reception \
+        else ("unit", unit.id)
+    audit.record(session, actor, "personal_data.print", object_type=subject[0], object_id=subject[1],
+                 unit_id=unit.id, now=now, what=f"Mẫu {form}" + (f" {description}" if description else ""))
     return record
 
 

@@ -310,3 +310,34 @@ def test_the_audit_log_page_lists_changes_for_leaders_and_admins(client, db_sess
     assert "Làm bù ngày 02/01" not in client.get("/quan-tri/nhat-ky").get_data(as_text=True)
     login(world.a.clerk.username)
     assert client.get("/quan-tri/nhat-ky").status_code == 403
+
+
+def test_an_access_request_through_the_ui(client, db_session, world, login):
+    from app.services import reception
+    from models import AuditEntry
+    from tests.integration.test_reception import reception_input
+
+    dossier = reception.receive_dossier(db_session, world.a.clerk, reception_input(world.a.procedure.id), now=NOW)
+    login(world.a.officer.username)
+    assert client.get(f"/ho-so/{dossier.id}").status_code == 200
+    assert client.get("/quan-tri/du-lieu-ca-nhan").status_code == 403
+    login(world.a.leader.username)
+    page = client.get("/quan-tri/du-lieu-ca-nhan")
+    assert page.status_code == 200 and "Thời hạn lưu dữ liệu cá nhân" in page.get_data(as_text=True)
+    bad = client.post("/quan-tri/du-lieu-ca-nhan", data={"id_number": "<script>"})
+    assert bad.status_code == 400 and "12 chữ số" in bad.get_data(as_text=True)
+    found = client.post("/quan-tri/du-lieu-ca-nhan", data={"id_number": "001203004567"})
+    text = found.get_data(as_text=True)
+    assert found.status_code == 200 and found.headers["Cache-Control"] == "no-store"
+    assert dossier.code in text and "Nguyễn Văn Bình" in text and world.a.officer.full_name in text
+    export = client.post("/quan-tri/du-lieu-ca-nhan/xuat", data={"id_number": "001203004567", "format": "xlsx"})
+    assert export.status_code == 200 and export.data[:2] == b"PK"
+    assert export.headers["Content-Disposition"] == 'attachment; filename="du-lieu-ca-nhan-20261124.xlsx"'
+    assert client.post("/quan-tri/du-lieu-ca-nhan/xuat", data={"id_number": "001203004567",
+                                                                "format": "exe"}).status_code == 400
+    actions = [e.action for e in db_session.scalars(select(AuditEntry).where(AuditEntry.object_type == "dossier",
+                                                                           AuditEntry.object_id == dossier.id))]
+    assert actions == ["personal_data.view", "personal_data.search", "personal_data.export"]
+    log = client.get("/quan-tri/nhat-ky?loai=du-lieu-ca-nhan").get_data(as_text=True)
+    assert "Xem hồ sơ có dữ liệu cá nhân" in log and "Tìm dữ liệu của một người" in log
+    assert "001203004567" not in log

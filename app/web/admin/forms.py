@@ -92,3 +92,14 @@ class UserForm(Form):
     )
 
 
+
+
+class PersonLookupForm(Form):
+    """An access request: the ID number is posted, never put in an address (no personal data in URLs)."""
+
+    id_number = StringField(
+        "Số định danh cá nhân hoặc số giấy tờ",
+        description="Số CCCD (12 chữ số), hộ chiếu hoặc giấy tờ người yêu cầu đã khai khi nộp hồ sơ.",
+        render_kw={"autocomplete": "off", "maxlength": 40, "spellcheck": "false"},
+    )
+    format = HiddenField()

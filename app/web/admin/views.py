@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 
 from app.domain.audit import AuditKind, describe, label_of
 from app.domain.paper import PaperSize
 from app.domain.roles import Role
-from app.services import audit
+from app.services import audit, privacy
+from app.services.documents import XLSX
+from app.services.errors import ValidationFailed
 from app.services import units as unit_service
 from app.services import users as user_service
 from app.services.access import get_manageable_unit, get_visible_unit, manageable_unit_ids
 from app.services.units import UnitInput
 from app.services.users import UserInput
-from app.web.admin.forms import DepartmentForm, UnitForm, UserForm
+from app.web.admin.forms import DepartmentForm, PersonLookupForm, UnitForm, UserForm
 from app.web.context import actor, get_session, now, role_required
 from app.web.filters import unit_label
 from app.web.forms import choices
-from app.web.views import form_status, submit
+from app.web.views import apply_errors, form_status, submit
 
 bp = Blueprint("admin", __name__, url_prefix="/quan-tri")
 
@@ -302,3 +304,51 @@ def audit_log():  # type: ignore[no-untyped-def]
         pages=max(1, -(-total // audit.PAGE_SIZE)), kinds=list(AuditKind), kind=kind, units=units,
         selected_unit=unit_id, units_by_id={u.id: u for u in units}, label_of=label_of, describe=describe,
     )
+
+
+# --- personal data (Luật 91/2025/QH15) ------------------------------------------------
+
+
+@bp.route("/du-lieu-ca-nhan", methods=["GET", "POST"])
+@role_required(Role.LEADER, Role.ADMIN)
+def personal_data():  # type: ignore[no-untyped-def]
+    """Answer an access request (what we hold about one person), and see the retention of each kind of data."""
+    session, user = get_session(), actor()
+    form = PersonLookupForm()
+    units = [u for u in unit_service.list_units(session, user) if u.id in privacy.request_unit_ids(session, user)]
+    unit_id = request.args.get("unit", type=int)
+    unit = next((u for u in units if u.id == unit_id), None) or next((u for u in units if u.id == user.unit_id),
+                                                                      units[0] if units else None)
+    found, status = None, 200
+    if form.validate_on_submit():
+        try:
+            found = privacy.find_person(session, user, form.id_number.data or "", now=now())
+            session.commit()
+        except ValidationFailed as error:
+            apply_errors(form, error)
+            status = 400
+    elif form.is_submitted():
+        status = 400
+    plan = privacy.retention_plan(session, unit, now=now()) if unit else []
+    response = Response(render_template("admin/personal_data.html", form=form, found=found, plan=plan, units=units,
+                                        unit=unit, export_form=PersonLookupForm(formdata=None),
+                                        label_of=label_of), status)
+    response.headers["Cache-Control"] = "no-store"  # personal data
+    return response
+
+
+@bp.post("/du-lieu-ca-nhan/xuat")
+@role_required(Role.LEADER, Role.ADMIN)
+def personal_data_export():  # type: ignore[no-untyped-def]
+    """The PDF or XLSX of one person's data, to hand to them; logged against every row it shows."""
+    session, user = get_session(), actor()
+    form = PersonLookupForm()
+    if not form.validate_on_submit():
+        raise ValidationFailed({"id_number": "Yêu cầu không hợp lệ; vui lòng tìm lại."})
+    content, filename = privacy.person_export(session, user, form.id_number.data or "", now=now(),
+                                              fmt=form.format.data or "")
+    session.commit()
+    response = Response(content, mimetype="application/pdf" if filename.endswith(".pdf") else XLSX)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -15,7 +15,7 @@ from flask import Blueprint, g, jsonify, request
 from sqlalchemy import select
 
 from app.domain.workflow import Action, DossierStatus, ResultDelivery
-from app.services import api_tokens, processing, queues, reception
+from app.services import api_tokens, privacy, processing, queues, reception
 from app.services.errors import NotFound, ServiceError, ValidationFailed
 from app.web.api.openapi import document
 from app.web.context import get_session, now
@@ -72,6 +72,8 @@ def list_dossiers():  # type: ignore[no-untyped-def]
 def get_dossier(code: str):  # type: ignore[no-untyped-def]
     session = get_session()
     dossier = _by_code(code)
+    privacy.log_view(session, g.api_user, dossier, now=now())
+    session.commit()
     return jsonify(_detail(session, dossier))
 
 

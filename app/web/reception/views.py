@@ -23,7 +23,7 @@ from app.domain.paper import PaperSize
 from app.domain.roles import Role
 from app.domain.vn_words import instant_in_words
 from app.domain.workflow import Channel, IdKind, NonReceptionKind, ResultDelivery
-from app.services import delays, citizen, documents, processing, reception
+from app.services import citizen, delays, documents, privacy, processing, reception
 from app.services.access import visible_unit_ids
 from app.services.catalogue import get_procedure
 from app.services.errors import NotFound, ValidationFailed
@@ -187,7 +187,11 @@ def dossiers():  # type: ignore[no-untyped-def]
 @login_required
 def dossier(dossier_id: int):  # type: ignore[no-untyped-def]
     """All the dossier's data, the due instant in words, and every document printed so far."""
-    return dossier_page(reception.get_dossier(get_session(), actor(), dossier_id), ReissueLinkForm())
+    session, user = get_session(), actor()
+    item = reception.get_dossier(session, user, dossier_id)
+    privacy.log_view(session, user, item, now=now())
+    session.commit()
+    return dossier_page(item, ReissueLinkForm())
 
 
 def dossier_page(item: Dossier, reissue_form: ReissueLinkForm | None = None, status: int = 200, *,  # type: ignore[no-untyped-def]
@@ -256,6 +260,8 @@ def non_reception(record_id: int):  # type: ignore[no-untyped-def]
     """A request turned away at the counter, with its Mẫu 02 / Mẫu 03 to print."""
     session, user = get_session(), actor()
     record = reception.get_non_reception(session, user, record_id)
+    privacy.log_view(session, user, record, now=now())
+    session.commit()
     return render_template("reception/non_reception.html", record=record, print_form=PrintForm(),
                            can_print=documents.can_print_desk_forms(user, record.unit_id),
                            just_made=request.args.get("printed") == "new")
