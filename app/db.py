@@ -7,6 +7,7 @@ rolled back when the session closes.
 from __future__ import annotations
 
 from flask import Flask, current_app, g
+from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.engine import make_engine
@@ -36,3 +37,8 @@ def _close_session(_exc: BaseException | None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
         session.close()
+
+
+def ping() -> None:
+    """Ask the database something trivial; raises the driver's error when it cannot answer."""
+    get_session().execute(text("SELECT 1"))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, make_response, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -35,7 +35,12 @@ MESSAGES = {
     429: "Bạn đã gửi quá nhiều yêu cầu. Vui lòng thử lại sau ít phút.",
     500: "Hệ thống gặp sự cố ngoài ý muốn. Dữ liệu chưa được lưu; vui lòng thử lại "
     "hoặc báo cho quản trị viên.",
+    503: "Hệ thống tạm thời không kết nối được cơ sở dữ liệu. Thông tin vừa gửi chưa được lưu; "
+    "vui lòng thử lại sau ít phút.",
 }
+STORAGE_FULL = ("Máy chủ đã hết dung lượng lưu trữ. Thông tin vừa gửi chưa được lưu và dữ liệu cũ không bị ảnh "
+                "hưởng; đề nghị báo ngay cho quản trị viên.")
+RETRY_AFTER_SECONDS = 30
 
 
 def render_error(status: int, message: str | None = None, fields: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
@@ -61,8 +66,35 @@ def render_error(status: int, message: str | None = None, fields: dict[str, str]
     )
 
 
+def unavailable(error: Exception):  # type: ignore[no-untyped-def]
+    """503 when the database cannot be reached (or its disk is full), without touching the database.
+
+    The page stands alone: the usual layout asks the database who is logged in.
+    Retry-After tells a load balancer or a script when to come back; the
+    engine's pre-ping replaces dead connections, so service resumes by itself.
+    """
+    full = "full" in str(getattr(error, "orig", error)).lower()  # SQLITE_FULL, PostgreSQL's "No space left"
+    message = STORAGE_FULL if full or "no space left" in str(error).lower() else MESSAGES[503]
+    if request.path.startswith(API_PREFIX):
+        response = jsonify(error={"status": 503, "title": TITLES[503], "message": message})
+    else:
+        # Rendered without the context processors: Flask-Login's would load the user from the database.
+        page = current_app.jinja_env.get_template("errors/unavailable.html")
+        response = make_response(page.render(title=TITLES[503], message=message, request=request, url_for=url_for))
+    response.status_code = 503
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def register(app: Flask) -> None:
     """Install the handlers on ``app``."""
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(error: Exception):  # type: ignore[no-untyped-def]
+        app.logger.error("database unavailable: %s", type(getattr(error, "orig", error)).__name__)
+        return unavailable(error)
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error: CSRFError):  # type: ignore[no-untyped-def]
@@ -99,6 +131,11 @@ def register(app: Flask) -> None:
     def data_error(_error: DataError):  # type: ignore[no-untyped-def]
         # The database refused a value the checks let through; nothing was written.
         return render_error(400, "Dữ liệu gửi lên có giá trị không hợp lệ; thông tin chưa được lưu.")
+
+    @app.errorhandler(OverflowError)
+    def overflow(_error: OverflowError):  # type: ignore[no-untyped-def]
+        # A number too large for the database (SQLite raises before sending it); nothing was written.
+        return render_error(400, "Dữ liệu gửi lên có số quá lớn; thông tin chưa được lưu.")
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]

@@ -8,6 +8,8 @@ import wtforms
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
+from app.services.rows import MAX_ID
+
 # WTForms ships no Vietnamese catalogue; these are its built-in messages
 # that can reach a user of our forms.
 _MESSAGES = {
@@ -79,3 +81,15 @@ def optional_int(value: Any) -> int | None:
 def choices(pairs, *, group: str | None = None) -> list[SelectChoice]:  # type: ignore[no-untyped-def]
     """Select options from (value, label) pairs, optionally inside an <optgroup>."""
     return [SelectChoice(value=value, label=label, optgroup=group) for value, label in pairs]
+
+
+def query_int(text: str) -> int:
+    """An integer from an address or a form, kept within what the database stores (a 32-bit integer).
+
+    Used as ``request.args.get(name, type=query_int)``. A number beyond that
+    range (a 30-digit id) becomes -1, which no row has: the page answers "not
+    found" (page numbers and years are clamped by their views) instead of the
+    database failing on it. Text that is not a number counts as absent.
+    """
+    value = int(text)
+    return value if -MAX_ID - 1 <= value <= MAX_ID else -1

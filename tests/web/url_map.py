@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 # Routes anyone may use without logging in (the citizen's QR pages, the login page, static files).
-PUBLIC = {"static", "public.robots", "public.lookup", "public.status", "public.rate", "auth.login", "api.openapi"}
+PUBLIC = {"static", "public.robots", "public.health", "public.lookup", "public.status", "public.rate", "auth.login", "api.openapi"}
 METHODS = ("GET", "POST")
 # Arguments naming a row that belongs to a unit.
 ROW_ARGUMENTS = {"dossier_id", "record_id", "entry_id", "override_id", "token_id", "department_id", "unit_id",

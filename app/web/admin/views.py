@@ -18,7 +18,7 @@ from app.services.users import UserInput
 from app.web.admin.forms import DepartmentForm, PersonLookupForm, UnitForm, UserForm
 from app.web.context import actor, get_session, now, role_required
 from app.web.filters import unit_label
-from app.web.forms import choices
+from app.web.forms import choices, query_int
 from app.web.views import apply_errors, form_status, submit
 
 bp = Blueprint("admin", __name__, url_prefix="/quan-tri")
@@ -80,7 +80,7 @@ def _unit_input(form: UnitForm) -> UnitInput:
 def new_unit():  # type: ignore[no-untyped-def]
     """Create a unit below one the admin manages (``?parent=<id>``)."""
     session, user = get_session(), actor()
-    parent_id = request.args.get("parent", type=int) or user.unit_id
+    parent_id = request.args.get("parent", type=query_int) or user.unit_id
     parent = get_manageable_unit(session, user, parent_id)
     form = UnitForm()
     if request.method == "GET":
@@ -194,7 +194,7 @@ def _department_page(unit, department_form):  # type: ignore[no-untyped-def]
 def users():  # type: ignore[no-untyped-def]
     """Users of the units the user may see, optionally one unit."""
     session, user = get_session(), actor()
-    unit_id = request.args.get("unit", type=int)
+    unit_id = request.args.get("unit", type=query_int)
     if unit_id is not None:
         get_visible_unit(session, user, unit_id)
     rows = user_service.list_users(session, user, unit_id=unit_id)
@@ -251,7 +251,7 @@ def new_user():  # type: ignore[no-untyped-def]
     session, user = get_session(), actor()
     form = UserForm()
     if request.method == "GET":
-        form.unit_id.data = request.args.get("unit", type=int) or user.unit_id
+        form.unit_id.data = request.args.get("unit", type=query_int) or user.unit_id
     _user_choices(form)
     done = submit(
         form,
@@ -294,10 +294,10 @@ def audit_log():  # type: ignore[no-untyped-def]
     kind_text = request.args.get("loai", "")
     kind = AuditKind(kind_text) if kind_text in {k.value for k in AuditKind} else None
     units = unit_service.list_units(session, user)
-    unit_id = request.args.get("unit", type=int)
+    unit_id = request.args.get("unit", type=query_int)
     if unit_id is not None and unit_id not in {u.id for u in units}:
         unit_id = None
-    page = max(request.args.get("trang", 1, type=int), 1)
+    page = max(request.args.get("trang", 1, type=query_int), 1)
     entries, total = audit.list_entries(session, user, audit.AuditFilter(kind=kind, unit_id=unit_id, page=page))
     return render_template(
         "admin/audit_log.html", entries=entries, total=total, page=page,
@@ -316,7 +316,7 @@ def personal_data():  # type: ignore[no-untyped-def]
     session, user = get_session(), actor()
     form = PersonLookupForm()
     units = [u for u in unit_service.list_units(session, user) if u.id in privacy.request_unit_ids(session, user)]
-    unit_id = request.args.get("unit", type=int)
+    unit_id = request.args.get("unit", type=query_int)
     unit = next((u for u in units if u.id == unit_id), None) or next((u for u in units if u.id == user.unit_id),
                                                                       units[0] if units else None)
     found, status = None, 200

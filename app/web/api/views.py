@@ -19,6 +19,7 @@ from app.services import api_tokens, privacy, processing, queues, reception
 from app.services.errors import NotFound, ServiceError, ValidationFailed
 from app.web.api.openapi import document
 from app.web.context import get_session, now
+from app.web.forms import query_int
 from models import Dossier
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -56,9 +57,9 @@ def list_dossiers():  # type: ignore[no-untyped-def]
         sort = queues.Sort(args.get("sort", "due"))
     except ValueError:
         raise ValidationFailed({"queue": "Tham số queue, status hoặc sort không hợp lệ."}) from None
-    per_page = min(max(args.get("per_page", queues.PER_PAGE, type=int), 1), 100)
-    filters = queues.QueueFilter(procedure_id=args.get("procedure_id", type=int), status=status,
-                                 text=args.get("q", "")[:100], sort=sort, page=args.get("page", 1, type=int))
+    per_page = min(max(args.get("per_page", queues.PER_PAGE, type=query_int), 1), 100)
+    filters = queues.QueueFilter(procedure_id=args.get("procedure_id", type=query_int), status=status,
+                                 text=args.get("q", "")[:100], sort=sort, page=args.get("page", 1, type=query_int))
     page = queues.queue(get_session(), g.api_user, kind, filters, now=now(), per_page=per_page)
     return jsonify(
         queue=kind.value, total=page.total, page=page.page, pages=page.pages, per_page=page.per_page,

@@ -19,14 +19,14 @@ from app.services.catalogue import get_procedure, list_procedures
 from app.services.units import list_units
 from app.web.calendar.forms import OverrideForm, TryForm
 from app.web.context import actor, get_session, now, role_required
-from app.web.forms import choices
+from app.web.forms import choices, query_int
 from app.web.views import form_status, submit
 
 bp = Blueprint("calendar", __name__, url_prefix="/lich")
 
 
 def _year() -> int:
-    year = request.args.get("nam", type=int) or to_local(now()).year
+    year = request.args.get("nam", type=query_int) or to_local(now()).year
     return min(max(year, 2000), 2100)
 
 
@@ -39,7 +39,7 @@ def index():  # type: ignore[no-untyped-def]
 
 def _page(override_form: OverrideForm, *, status: int):  # type: ignore[no-untyped-def]
     session, user = get_session(), actor()
-    unit = get_visible_unit(session, user, request.args.get("unit", type=int) or user.unit_id)
+    unit = get_visible_unit(session, user, request.args.get("unit", type=query_int) or user.unit_id)
     year = _year()
     cal = service.unit_calendar(session, unit)
     try_form = TryForm(request.args)
@@ -107,7 +107,7 @@ def _try(cal, form: TryForm):  # type: ignore[no-untyped-def]
 def add_override():  # type: ignore[no-untyped-def]
     """Make a day a working day or a day off for the unit."""
     session, user = get_session(), actor()
-    unit_id = request.args.get("unit", type=int) or user.unit_id
+    unit_id = request.args.get("unit", type=query_int) or user.unit_id
     form = OverrideForm()
     done = submit(
         form,

@@ -18,7 +18,7 @@ from app.services.errors import ValidationFailed
 from app.services.units import list_departments, list_units
 from app.web.catalogue.forms import SPARE_ROWS, ProcedureForm
 from app.web.context import actor, get_session, now, role_required
-from app.web.forms import choices
+from app.web.forms import choices, query_int
 from app.web.views import submit
 
 bp = Blueprint("catalogue", __name__, url_prefix="/thu-tuc")
@@ -29,7 +29,7 @@ bp = Blueprint("catalogue", __name__, url_prefix="/thu-tuc")
 def index():  # type: ignore[no-untyped-def]
     """Procedures of a unit: those in force today, or every version."""
     session, user = get_session(), actor()
-    unit = get_visible_unit(session, user, request.args.get("unit", type=int) or user.unit_id)
+    unit = get_visible_unit(session, user, request.args.get("unit", type=query_int) or user.unit_id)
     show_all = request.args.get("all") == "1"
     today = local_date(now())
     search = request.args.get("q", "")[:100]
@@ -194,7 +194,7 @@ def _managed_procedure(procedure_id: int):  # type: ignore[no-untyped-def]
 def new():  # type: ignore[no-untyped-def]
     """Add a procedure to a unit's catalogue (``?unit=<id>``)."""
     session, user = get_session(), actor()
-    unit = get_manageable_unit(session, user, request.args.get("unit", type=int) or user.unit_id)
+    unit = get_manageable_unit(session, user, request.args.get("unit", type=query_int) or user.unit_id)
     form = ProcedureForm()
     if request.method == "GET":
         form.effective_from.data = local_date(now())

@@ -8,7 +8,7 @@ from flask_login import login_required
 from app.domain.roles import Role
 from app.services import delays, outbox, reception
 from app.web.context import actor, get_session, now, role_required
-from app.web.forms import PostForm
+from app.web.forms import PostForm, query_int
 from app.web.monitoring.forms import ExpectedDelayForm
 from app.web.reception.views import dossier_page
 from app.web.views import submit
@@ -76,7 +76,7 @@ def _refused(dossier_id: int, form: ExpectedDelayForm):  # type: ignore[no-untyp
 @bp.get("/thong-bao")
 @login_required
 def inbox():  # type: ignore[no-untyped-def]
-    page = request.args.get("trang", type=int) or 1
+    page = request.args.get("trang", type=query_int) or 1
     messages, total = outbox.inbox(get_session(), actor(), page=page)
     pages = max(1, -(-total // outbox.PER_PAGE))
     return render_template("monitoring/inbox.html", messages=messages, total=total, page=min(max(page, 1), pages),
@@ -88,6 +88,6 @@ def inbox():  # type: ignore[no-untyped-def]
 def mark_read():  # type: ignore[no-untyped-def]
     form, session = PostForm(), get_session()
     if form.validate_on_submit():
-        outbox.mark_read(session, actor(), now=now(), message_id=request.form.get("id", type=int))
+        outbox.mark_read(session, actor(), now=now(), message_id=request.form.get("id", type=query_int))
         session.commit()
     return redirect(url_for("monitoring.inbox"))

@@ -19,6 +19,7 @@ from app.web.processing.forms import FIELDS, REASON_LABELS, ActionForm, ScanForm
 from app.web.reception.forms import PrintForm
 from app.web.reception.views import base_url, send_pdf
 from app.web.views import apply_errors
+from app.web.forms import query_int
 
 bp = Blueprint("processing", __name__)
 
@@ -133,8 +134,8 @@ def queue(slug: str):  # type: ignore[no-untyped-def]
     except ValueError:
         raise ValidationFailed({"status": "Bộ lọc không hợp lệ."}) from None
     filters = queues.QueueFilter(
-        procedure_id=args.get("procedure", type=int), status=status, text=args.get("q", "")[:100], sort=sort,
-        page=args.get("page", 1, type=int),
+        procedure_id=args.get("procedure", type=query_int), status=status, text=args.get("q", "")[:100], sort=sort,
+        page=args.get("page", 1, type=query_int),
     )
     page = queues.queue(session, user, kind, filters, now=now())
     procedures = list_procedures(session, user, user.unit_id)

@@ -11,9 +11,10 @@ import hashlib
 import hmac
 import logging
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
 
 from app.domain.satisfaction import ASKED, CRITERIA, COMMENT_MAX, criterion
+from app.db import ping
 from app.services import citizen
 from app.services.errors import Conflict, NotFound, ValidationFailed
 from app.web.context import get_session, now
@@ -72,6 +73,15 @@ def public_headers(response: Response) -> Response:
 @bp.get("/robots.txt")
 def robots():  # type: ignore[no-untyped-def]
     return Response("User-agent: *\nDisallow: /\nAllow: /$\n", mimetype="text/plain")
+
+
+@bp.get("/suc-khoe")
+def health():  # type: ignore[no-untyped-def]
+    """For a load balancer or a monitor: 200 when the database answers, 503 (with Retry-After) when not."""
+    ping()
+    response = jsonify(status="ok", database="ok")
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/tra-cuu/<token>")

@@ -16,7 +16,7 @@ from app.services import iso_pack, iso_records, nonconformities, objectives, reg
 from app.services.errors import ValidationFailed
 from app.services.rows import MAX_ID
 from app.services.units import list_units
-from app.web.forms import Form, PostForm, choices
+from app.web.forms import choices, Form, PostForm, query_int
 from app.services.nonconformities import MoveInput, NonconformityFilter
 from app.web.context import actor, get_session, now, role_required
 from app.web.quality.forms import NonconformityMoveForm, NonconformityOpenForm, RegisterEntryForm, Versioned
@@ -31,7 +31,7 @@ READERS = (*PROCESSING, Role.INSPECTOR, Role.ADMIN)
 
 def _id_arg(name: str) -> int | None:
     """A row id from the query string, or None when it is not one (so it never reaches the database)."""
-    value = request.args.get(name, type=int)
+    value = request.args.get(name, type=query_int)
     return value if value is not None and 0 < value <= MAX_ID else None
 
 
@@ -50,7 +50,7 @@ def _enum_arg(enum, name: str):  # type: ignore[no-untyped-def]
 def nonconformities_list():  # type: ignore[no-untyped-def]
     filters = NonconformityFilter(
         status=_enum_arg(Status, "trang-thai"), source=_enum_arg(Source, "nguon"),
-        unit_id=_id_arg("don-vi"), page=request.args.get("trang", type=int) or 1,
+        unit_id=_id_arg("don-vi"), page=request.args.get("trang", type=query_int) or 1,
     )
     session, user = get_session(), actor()
     rows, total = nonconformities.list_records(session, user, filters)
@@ -135,11 +135,11 @@ def nonconformity_move(record_id: int, step: str):  # type: ignore[no-untyped-de
 
 def _unit_id() -> int:
     """The unit a page is about: the user's own, or one an inspector chose (checked by the services)."""
-    return request.args.get("don-vi", type=int) or actor().unit_id
+    return request.args.get("don-vi", type=query_int) or actor().unit_id
 
 
 def _year() -> int:
-    year = request.args.get("nam", type=int)
+    year = request.args.get("nam", type=query_int)
     return year if year is not None and 2000 <= year <= 2100 else local_date(now()).year
 
 
@@ -321,7 +321,7 @@ def pack():  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         raise ValidationFailed({"ky": "Phiên làm việc đã hết hạn; vui lòng tải lại trang."})
     session = get_session()
-    made = iso_pack.build(session, actor(), request.form.get("don-vi", type=int) or actor().unit_id, _period(),
+    made = iso_pack.build(session, actor(), request.form.get("don-vi", type=query_int) or actor().unit_id, _period(),
                           base_url=base_url(), now=now())
     session.commit()
     response = send_file(made.content, mimetype="application/zip", as_attachment=True, download_name=made.filename,

@@ -29,7 +29,7 @@ from app.services.catalogue import get_procedure
 from app.services.errors import NotFound, ValidationFailed
 from app.services.units import list_units
 from app.web.context import actor, get_session, now, role_required
-from app.web.forms import choices
+from app.web.forms import choices, query_int
 from app.web.monitoring.forms import ExpectedDelayForm
 from app.web.reception.forms import (
     SPARE_ROWS,
@@ -81,7 +81,7 @@ def _procedure_for_desk(procedure_id: int | None):  # type: ignore[no-untyped-de
 def receive():  # type: ignore[no-untyped-def]
     """Pick the procedure, then fill in the dossier and save: the code and due instant are allocated."""
     session, user = get_session(), actor()
-    procedure = _procedure_for_desk(request.args.get("procedure", type=int))
+    procedure = _procedure_for_desk(request.args.get("procedure", type=query_int))
     if procedure is None:
         query = request.args.get("q", "")[:100]
         return render_template(
@@ -133,7 +133,7 @@ def receive():  # type: ignore[no-untyped-def]
 def turn_away():  # type: ignore[no-untyped-def]
     """Mẫu 02 (incomplete: guide the citizen) or Mẫu 03 (refuse, with the reason), without receiving."""
     session, user = get_session(), actor()
-    procedure = _procedure_for_desk(request.args.get("procedure", type=int))
+    procedure = _procedure_for_desk(request.args.get("procedure", type=query_int))
     try:
         kind = NonReceptionKind(request.args.get("kind", ""))
     except ValueError:

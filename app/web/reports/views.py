@@ -16,6 +16,7 @@ from app.services.errors import ValidationFailed
 from app.services.rows import MAX_ID
 from app.web import charts
 from app.web.context import actor, get_session, now, role_required
+from app.web.forms import query_int
 from printing import reports as printed
 
 bp = Blueprint("reports", __name__, url_prefix="/thong-ke")
@@ -41,7 +42,7 @@ def _period() -> Period:
 
 
 def _unit_id() -> int | None:
-    value = request.args.get("don-vi", type=int)
+    value = request.args.get("don-vi", type=query_int)
     if value is None:
         return None
     if not 0 < value <= MAX_ID:
@@ -125,7 +126,7 @@ def dossiers():  # type: ignore[no-untyped-def]
     units = dashboard.units_in_scope(session, user, unit_id)
     total = dashboard.list_count(session, units, drill, now=now())
     pages = max(1, -(-total // PER_PAGE))
-    page = min(max(request.args.get("trang", type=int) or 1, 1), pages)
+    page = min(max(request.args.get("trang", type=query_int) or 1, 1), pages)
     rows = list(dashboard.list_rows(session, units, drill, now=now(), limit=PER_PAGE, offset=(page - 1) * PER_PAGE))
     return render_template(
         "reports/dossiers.html", drill=drill, rows=rows, total=total, page=page, pages=pages,
