@@ -39,11 +39,7 @@ forms: $(VENV)/.runtime-installed
 	$(BIN)/python docs/forms/regenerate.py docs/forms
 
 bench: $(VENV)/.dev-installed
-	$(BIN)/python bench/bench_worktime.py
-	$(BIN)/python bench/bench_sweep.py
-	$(BIN)/python bench/bench_dashboard.py
-	$(BIN)/python bench/bench_printing.py
-	$(BIN)/python bench/bench_status_page.py
+	$(BIN)/python bench/run_all
 
 clean-venv:
 	rm -rf $(VENV)

@@ -1,0 +1,342 @@
+"""A province morning under load: clerks receiving and printing, officers handing over, citizens scanning.
+
+Run: BENCH_DATABASE_URL=postgresql://…/db .venv/bin/python bench/load_province_morning.py
+         [--users 50] [--seconds 60] [--think 1.0] [--dossiers 100000] [--units 150]
+     (default database: a fresh SQLite file; the issue's figure is on PostgreSQL on loopback)
+
+What it does, all in one run on this machine:
+1. migrates a fresh database, loads the demo (two communes with their staff and procedures), adds
+   communes up to ``--units`` and ``--dossiers`` returned dossiers (copies of the demo's, in the two
+   active communes: the history every list and lookup searches through);
+2. serves the app under gunicorn (sync workers, 2 per core + 1, production settings: CSRF on,
+   secure cookies) on loopback, and a bare Flask "hello" under the same settings as the baseline;
+3. after ``--warmup`` seconds of the same traffic (not counted: workers import, open their pools,
+   load fonts and calendars), runs ``--users`` virtual users for ``--seconds``, each in its own thread and keep-alive
+   connection, waiting ``--think`` seconds (± 50 %) between actions:
+   - 20 % clerks: open the reception form, receive a dossier (POST, CSRF token), print its receipt
+     (Mẫu 01, PDF), hand it over to the department (API);
+   - 20 % officers: list their queue (API), open one of its dossiers and, if its step allows it,
+     hand it over (API);
+   - 60 % citizens: open a random dossier's status page (QR link).
+4. prints throughput, p50/p99 per action, and the errors (anything but 2xx/3xx; a 409 from two
+   officers racing for one dossier is a refused stale write, counted apart).
+   The same users replay against the bare route ("hello") for the machine's ceiling.
+
+Goal (issue 9): 0 errors, p99 < 300 ms for desk actions at 50 concurrent users on a 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import secrets
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from sqlalchemy import select, update  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+
+from app.services import api_tokens  # noqa: E402
+from bench_status_page import build_database, serve, stop, wait_until_up  # noqa: E402
+from app.domain.workflow import DossierStatus  # noqa: E402
+from models import Dossier, Procedure, Unit, User  # noqa: E402
+from models.engine import make_engine  # noqa: E402
+from synthetic import copy_commune  # noqa: E402
+
+NOW = datetime(2026, 11, 25, 3, 0, tzinfo=timezone.utc)  # Wed 25/11/2026 10:00 in Vietnam
+DESK_ACTIONS = ("receive form", "receive", "dossier page", "print receipt", "hand over (clerk)", "queue (officer)",
+                "dossier (officer)", "hand over (officer)")
+PASSWORD = "MotCua@2026"
+OUR_APP = '''
+import os
+from datetime import datetime, timezone
+from app import create_app
+from app.clock import FixedClock
+
+app = create_app({
+    "MOTCUA_ENV": "production",
+    "SECRET_KEY": os.environ["BENCH_SECRET"],
+    "DATABASE_URL": os.environ["BENCH_DATABASE_URL"],
+    "CLOCK": FixedClock(datetime(2026, 11, 25, 3, 0, tzinfo=timezone.utc)),
+    "PUBLIC_RATE_LIMIT": "100000000 per minute",
+    "LOOKUP_MISS_LIMIT": "100000000 per minute",
+})
+'''
+HELLO_APP = '''
+from flask import Flask
+app = Flask(__name__)
+
+@app.get("/hello")
+def hello():
+    return "hello"
+
+@app.post("/hello")
+def hello_post():
+    return "hello"
+'''
+
+
+@dataclass
+class Tally:
+    timings: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    conflicts: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, action: str, seconds: float, status: int) -> None:
+        with self.lock:
+            self.timings[action].append(seconds)
+            if status == 409:
+                self.conflicts += 1
+            elif status >= 400 or status == 0:
+                self.errors[f"{action} → {status}"] += 1
+
+
+class Browser:
+    """One user's keep-alive connection, with its cookies."""
+
+    def __init__(self, base: str, tally: Tally) -> None:
+        parts = urlsplit(base)
+        self.connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        self.cookies: dict[str, str] = {}
+        self.tally = tally
+        self.headers: dict[str, str] = {}
+
+    def request(self, action: str | None, method: str, path: str, body: bytes | None = None,
+                headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+        sent = {**self.headers, **(headers or {})}
+        if self.cookies:
+            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        started = time.perf_counter()
+        try:
+            self.connection.request(method, path, body=body, headers=sent)
+            response = self.connection.getresponse()
+            data = response.read()
+            status = response.status
+            got = {k.lower(): v for k, v in response.getheaders()}
+            for header, value in response.getheaders():
+                if header.lower() == "set-cookie":
+                    name, _, rest = value.partition("=")
+                    self.cookies[name] = rest.split(";", 1)[0]
+        except (OSError, http.client.HTTPException):
+            self.connection.close()
+            status, got, data = 0, {}, b""
+        if action:
+            self.tally.add(action, time.perf_counter() - started, status)
+        return status, got, data
+
+    def form(self, action: str, path: str, fields: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        return self.request(action, "POST", path, urlencode(fields).encode(),
+                            {"Content-Type": "application/x-www-form-urlencoded"})
+
+
+def _csrf(page: bytes) -> str:
+    match = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page)
+    return match.group(1).decode() if match else ""
+
+
+def clerk(base: str, tally: Tally, stop_at: float, think: float, account: dict, rng: random.Random) -> None:
+    browser = Browser(base, tally)
+    _, _, page = browser.request(None, "GET", "/dang-nhap")
+    browser.form("", "/dang-nhap", {"csrf_token": _csrf(page), "username": account["username"], "password": PASSWORD})
+    api = Browser(base, tally)
+    api.headers = {"Authorization": f"Bearer {account['token']}", "Content-Type": "application/json"}
+    procedure = account["procedure"]
+    number = 0
+    while time.time() < stop_at:
+        status, _, page = browser.request("receive form", "GET", f"/tiep-nhan?procedure={procedure['id']}")
+        token = _csrf(page)
+        number += 1
+        fields = {"csrf_token": token, "applicant_name": "Nguyễn Văn Bình", "applicant_id_kind": "cccd",
+                  "applicant_id_number": f"0012{rng.randrange(10**8):08d}", "applicant_phone": "0912345678",
+                  "applicant_address": "Thôn Trung Hoà", "channel": "direct", "sets_count": "1",
+                  "fee_amount": "0", "result_delivery": "desk"}
+        for index, name in enumerate(procedure["documents"]):
+            fields.update({f"documents-{index}-received": "y", f"documents-{index}-name": name,
+                           f"documents-{index}-originals": "1"})
+        status, headers, _ = browser.form("receive", f"/tiep-nhan?procedure={procedure['id']}", fields)
+        match = re.search(r"/ho-so/(\d+)", headers.get("location", ""))
+        if status == 302 and match:
+            dossier_id = match.group(1)
+            _, _, page = browser.request("dossier page", "GET", f"/ho-so/{dossier_id}?printed=new")
+            code = re.search(rb"\d{3}\.\d{2}\.\d{2}\.H\d{2}-\d{6}-\d{4,6}", page)
+            _pause(think, rng)
+            browser.form("print receipt", f"/ho-so/{dossier_id}/in/01", {"csrf_token": token, "paper": ""})
+            if code:
+                _, _, detail = api.request(None, "GET", f"/api/v1/dossiers/{code.group(0).decode()}")
+                version = json.loads(detail or b"{}").get("version")
+                api.request("hand over (clerk)", "POST", f"/api/v1/dossiers/{code.group(0).decode()}/actions/hand_over",
+                            json.dumps({"version": version}).encode())
+        _pause(think, rng)
+
+
+def officer(base: str, tally: Tally, stop_at: float, think: float, account: dict, rng: random.Random) -> None:
+    api = Browser(base, tally)
+    api.headers = {"Authorization": f"Bearer {account['token']}", "Content-Type": "application/json"}
+    while time.time() < stop_at:
+        status, _, body = api.request("queue (officer)", "GET", "/api/v1/dossiers?queue=mine&per_page=20")
+        items = json.loads(body or b"{}").get("items") or [] if status == 200 else []
+        if items:  # open one, and hand it over if that is what its step allows now (as the page's buttons do)
+            item = rng.choice(items)
+            status, _, body = api.request("dossier (officer)", "GET", f"/api/v1/dossiers/{item['code']}")
+            detail = json.loads(body or b"{}") if status == 200 else {}
+            if "hand_over" in detail.get("allowed_actions", ()):
+                api.request("hand over (officer)", "POST", f"/api/v1/dossiers/{item['code']}/actions/hand_over",
+                            json.dumps({"version": detail["version"]}).encode())
+        _pause(think, rng)
+
+
+def citizen(base: str, tally: Tally, stop_at: float, think: float, tokens: list[str], rng: random.Random) -> None:
+    browser = Browser(base, tally)
+    while time.time() < stop_at:
+        browser.request("status page (citizen)", "GET", "/tra-cuu/" + rng.choice(tokens))
+        _pause(think, rng)
+
+
+def hello(base: str, tally: Tally, stop_at: float, think: float, rng: random.Random) -> None:
+    browser = Browser(base, tally)
+    while time.time() < stop_at:
+        browser.request("hello", "GET", "/hello")
+        _pause(think, rng)
+
+
+def _pause(think: float, rng: random.Random) -> None:
+    if think > 0:
+        time.sleep(think * rng.uniform(0.5, 1.5))
+
+
+def prepare(url: str, dossiers: int, units: int) -> tuple[list[dict], list[dict], list[str]]:
+    """The database, and the accounts the virtual users act as (with API tokens)."""
+    tokens = build_database(url, dossiers)
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        # The copies are the communes' past: returned, held by nobody (a commune has a few hundred open
+        # dossiers, not a hundred thousand in one officer's queue).
+        connection.execute(update(Dossier).where(Dossier.sequence > 100_000).values(
+            status=DossierStatus.RETURNED, finished_at=Dossier.due_at, returned_at=Dossier.due_at,
+            holder_user_id=None, holder_department_id=None, holder_role=None))
+        if connection.dialect.name == "postgresql":  # inserted with their ids: move the sequence past them
+            connection.exec_driver_sql("SELECT setval(pg_get_serial_sequence('dossier', 'id'), max(id)) FROM dossier")
+            connection.exec_driver_sql("ANALYZE")
+    clerks, officers = [], []
+    with Session(engine) as session:
+        communes = list(session.scalars(select(Unit).where(Unit.parent_id.is_not(None)).order_by(Unit.code)))
+        if units > len(communes) + 1:
+            copy_commune(session, communes[0], units - len(communes) - 1)
+        for prefix in ("anbinh", "phuloc"):
+            clerk_user = session.scalar(select(User).where(User.username == f"{prefix}.tiepnhan"))
+            officer_user = session.scalar(select(User).where(User.username == f"{prefix}.hotich"))
+            procedure = session.scalar(select(Procedure).where(Procedure.unit_id == clerk_user.unit_id,
+                                                               Procedure.code == "1.004873"))
+            spec = {"id": procedure.id, "documents": [d.name for d in procedure.documents]}
+            _, clerk_token = api_tokens.create_token(session, clerk_user, clerk_user.id, "load", now=NOW)
+            _, officer_token = api_tokens.create_token(session, officer_user, officer_user.id, "load", now=NOW)
+            clerks.append({"username": clerk_user.username, "token": clerk_token, "procedure": spec})
+            officers.append({"username": officer_user.username, "token": officer_token})
+        session.commit()
+    engine.dispose()
+    return clerks, officers, tokens
+
+
+def run(base: str, users: int, seconds: int, think: float, clerks: list[dict], officers: list[dict],
+        tokens: list[str], *, bare: bool) -> tuple[Tally, float]:
+    tally = Tally()
+    stop_at = time.time() + seconds
+    threads = []
+    for number in range(users):
+        rng = random.Random(2026 + number)
+        if bare:
+            target, args = hello, (rng,)
+        elif number % 5 == 0:
+            target, args = clerk, (clerks[number // 5 % len(clerks)], rng)
+        elif number % 5 == 1:
+            target, args = officer, (officers[number // 5 % len(officers)], rng)
+        else:
+            target, args = citizen, (tokens, rng)
+        threads.append(threading.Thread(target=target, args=(base, tally, stop_at, think, *args), daemon=True))
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return tally, time.perf_counter() - started
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))] * 1000
+
+
+def report(name: str, tally: Tally, elapsed: float) -> dict[str, float]:
+    total = sum(len(v) for v in tally.timings.values())
+    print(f"\n{name}: {total:,} requests in {elapsed:.0f} s = {total / elapsed:.1f} req/s; "
+          f"errors {sum(tally.errors.values())}; stale-write conflicts (409) {tally.conflicts}")
+    print(f"{'':28}{'count':>8}{'p50 ms':>9}{'p99 ms':>9}")
+    for action, values in sorted(tally.timings.items()):
+        print(f"{action:28}{len(values):8}{statistics.median(values) * 1000:9.1f}{_percentile(values, 0.99):9.1f}")
+    for what, count in sorted(tally.errors.items()):
+        print(f"  error: {what} × {count}")
+    desk = [v for action in DESK_ACTIONS for v in tally.timings.get(action, [])]
+    every = [v for values in tally.timings.values() for v in values]
+    return {"rps": total / elapsed, "p50": statistics.median(every) * 1000 if every else 0.0, "desk_p99": _percentile(desk, 0.99) if desk else 0.0,
+            "desk_p50": statistics.median(desk) * 1000 if desk else 0.0, "errors": sum(tally.errors.values())}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--think", type=float, default=1.0)
+    parser.add_argument("--warmup", type=int, default=15)
+    parser.add_argument("--dossiers", type=int, default=100_000)
+    parser.add_argument("--units", type=int, default=150)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-load-") as folder:
+        work = Path(folder)
+        url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{work / 'load.sqlite3'}"
+        began = time.perf_counter()
+        clerks, officers, tokens = prepare(url, args.dossiers, args.units)
+        print(f"database: {make_engine(url).dialect.name}, {args.dossiers:,} dossiers, {args.units} units, "
+              f"built in {time.perf_counter() - began:.0f} s")
+        (work / "load_app.py").write_text(OUR_APP)
+        (work / "hello_app.py").write_text(HELLO_APP)
+        env = {"BENCH_DATABASE_URL": url, "BENCH_SECRET": secrets.token_hex(16)}
+        results = {}
+        for name, module, probe, bare in (("bare Flask /hello", "hello_app", "/hello", True),
+                                          ("Một Cửa, province morning", "load_app", "/dang-nhap", False)):
+            process, base = serve(work, module, args.workers, env)
+            try:
+                wait_until_up(base + probe, process)
+                # Warm-up, not counted: every worker imports, opens its pool, loads fonts and calendars.
+                run(base, args.users, args.warmup, args.think, clerks, officers, tokens, bare=bare)
+                tally, elapsed = run(base, args.users, args.seconds, args.think, clerks, officers, tokens, bare=bare)
+                results[name] = report(name, tally, elapsed)
+            finally:
+                stop(process)
+    ours, bare = results["Một Cửa, province morning"], results["bare Flask /hello"]
+    print(f"\ngunicorn: {args.workers} sync workers on 127.0.0.1; {args.users} users, think {args.think} s ± 50 %, "
+          f"{args.seconds} s")
+    print(f"desk actions p50 {ours['desk_p50']:.1f} ms = {ours['desk_p50'] / bare['p50']:.1f}× the bare route's "
+          f"{bare['p50']:.1f} ms under the same users; desk actions p50 {ours['desk_p50']:.1f} ms, "
+          f"p99 {ours['desk_p99']:.1f} ms (goal < 300 ms); errors {ours['errors']:.0f} (goal 0)")
+
+
+if __name__ == "__main__":
+    main()
