@@ -21,6 +21,8 @@ DEFAULTS: dict[str, Any] = {
     "MOTCUA_ENV": "development",
     "SECRET_KEY": None,
     "DATABASE_URL": None,  # default: SQLite file in the instance folder
+    # A read replica (PostgreSQL standby) for the leadership reports; None: everything on DATABASE_URL.
+    "REPLICA_DATABASE_URL": None,
     "TIMEZONE": "Asia/Ho_Chi_Minh",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
@@ -59,7 +61,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 # Environment variables read on top of instance/config.py.
-ENV_KEYS = ("MOTCUA_ENV", "SECRET_KEY", "DATABASE_URL", "PUBLIC_BASE_URL", "RATELIMIT_STORAGE_URI", "LOG_LEVEL",
+ENV_KEYS = ("MOTCUA_ENV", "SECRET_KEY", "DATABASE_URL", "REPLICA_DATABASE_URL", "PUBLIC_BASE_URL", "RATELIMIT_STORAGE_URI", "LOG_LEVEL",
             "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "SMS_SENDER")
 
 

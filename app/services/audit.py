@@ -120,3 +120,26 @@ def entries_about(session: Session, object_type: str, object_ids: Sequence[int],
         select(AuditEntry).where(AuditEntry.object_type == object_type, AuditEntry.object_id.in_(object_ids),
                                  AuditEntry.action.in_(list(actions)))
         .options(joinedload(AuditEntry.actor)).order_by(AuditEntry.at, AuditEntry.id)))
+
+
+def object_labels(session: Session, entries: Sequence[AuditEntry]) -> dict[tuple[str, int], str]:
+    """What each entry's row is called on screen: a dossier's code, a turned-away slip's number, a username."""
+    from models import Dossier, NonReception
+
+    wanted: dict[str, set[int]] = {}
+    for entry in entries:
+        if entry.object_id is not None:
+            wanted.setdefault(entry.object_type, set()).add(entry.object_id)
+    labels: dict[tuple[str, int], str] = {}
+    if wanted.get("dossier"):
+        for row_id, code in session.execute(select(Dossier.id, Dossier.code).where(Dossier.id.in_(wanted["dossier"]))):
+            labels["dossier", row_id] = f"hồ sơ {code}"
+    if wanted.get("non_reception"):
+        for row_id, number, year in session.execute(select(NonReception.id, NonReception.number, NonReception.year)
+                                                    .where(NonReception.id.in_(wanted["non_reception"]))):
+            labels["non_reception", row_id] = f"phiếu số {number}/{year}"
+    if wanted.get("user_account"):
+        for row_id, username in session.execute(select(User.id, User.username)
+                                                .where(User.id.in_(wanted["user_account"]))):
+            labels["user_account", row_id] = f"tài khoản {username}"
+    return labels

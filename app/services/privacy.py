@@ -172,13 +172,13 @@ def _person_report(found: PersonRecords, printed: list[PrintedDocument], actor: 
         ReportTable("Thông tin nhận dạng, liên hệ đã khai", [
             Column("Họ và tên", 24), Column("Loại giấy tờ", 22), Column("Số giấy tờ", 16), Column("Điện thoại", 14),
             Column("Email", 22), Column("Địa chỉ", 36)], [list(row) for row in identities],
-            notes=[f"Là chủ hồ sơ (không trực tiếp nộp) của {len(owned)} hồ sơ." if owned else ""],
+            notes=[f"Là chủ hồ sơ (không trực tiếp nộp) của {len(owned)} hồ sơ."] if owned else [],
             sheet_name="Thông tin cá nhân"),
         ReportTable("Hồ sơ thủ tục hành chính", [
             Column("Mã hồ sơ", 26), Column("Thủ tục", 40), Column("Đơn vị", 24), Column("Ngày nhận", 14),
             Column("Hẹn trả", 14), Column("Tình trạng", 16), Column("Trả kết quả", 14), Column("Nhận kết quả tại", 28),
             Column("Ghi chú", 24)],
-            [[d.code, d.procedure.name, found.units[d.unit_id].name if d.unit_id in found.units else "",
+            [[d.code, d.procedure.name, found.units[d.unit_id].governing_body_name if d.unit_id in found.units else "",
               d.received_at, d.due_rescheduled_at or d.due_at, d.status.label, d.returned_at,
               d.delivery_address or d.result_delivery.label, d.note] for d in found.dossiers],
             sheet_name="Hồ sơ"),

@@ -340,4 +340,5 @@ def test_an_access_request_through_the_ui(client, db_session, world, login):
     assert actions == ["personal_data.view", "personal_data.search", "personal_data.export"]
     log = client.get("/quan-tri/nhat-ky?loai=du-lieu-ca-nhan").get_data(as_text=True)
     assert "Xem hồ sơ có dữ liệu cá nhân" in log and "Tìm dữ liệu của một người" in log
+    assert f"hồ sơ {dossier.code}" in log  # rows named as people know them
     assert "001203004567" not in log

@@ -303,6 +303,7 @@ def audit_log():  # type: ignore[no-untyped-def]
         "admin/audit_log.html", entries=entries, total=total, page=page,
         pages=max(1, -(-total // audit.PAGE_SIZE)), kinds=list(AuditKind), kind=kind, units=units,
         selected_unit=unit_id, units_by_id={u.id: u for u in units}, label_of=label_of, describe=describe,
+        objects=audit.object_labels(session, entries),
     )
 
 

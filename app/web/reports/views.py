@@ -15,7 +15,7 @@ from app.services import dashboard, reports
 from app.services.errors import ValidationFailed
 from app.services.rows import MAX_ID
 from app.web import charts
-from app.web.context import actor, get_session, now, role_required
+from app.web.context import actor, get_read_session, get_session, now, role_required
 from app.web.forms import query_int
 from printing import reports as printed
 
@@ -89,7 +89,7 @@ def _common(period: Period, unit_id: int | None) -> dict[str, object]:
 @role_required(*READERS)
 def index():  # type: ignore[no-untyped-def]
     period, unit_id = _period(), _unit_id()
-    data = dashboard.dashboard(get_session(), actor(), unit_id, period, now=now())
+    data = dashboard.dashboard(get_read_session(), actor(), unit_id, period, now=now())
     unit_rows = [(r.label, r.figures.on_time.rate, r.figures.on_time.shown) for r in data.ranked]
     field_rows = [(name, f.on_time.rate, f.on_time.shown) for name, f in data.grouped.by_field().items()]
     return render_template(
@@ -104,7 +104,7 @@ def index():  # type: ignore[no-untyped-def]
 @role_required(*READERS)
 def bieu_06():  # type: ignore[no-untyped-def]
     period, unit_id = _period(), _unit_id()
-    data = dashboard.dashboard(get_session(), actor(), unit_id, period, now=now(), with_trend=False)
+    data = dashboard.dashboard(get_read_session(), actor(), unit_id, period, now=now(), with_trend=False)
     return render_template("reports/bieu06.html", data=data, rows=dashboard.bieu_06_rows(data),
                            values=dashboard.bieu_06_values, metrics=dashboard.BIEU_06_FIGURES, **_common(period, unit_id))
 
@@ -113,7 +113,7 @@ def bieu_06():  # type: ignore[no-untyped-def]
 @role_required(*READERS)
 def indicators():  # type: ignore[no-untyped-def]
     period, unit_id = _period(), _unit_id()
-    data = dashboard.dashboard(get_session(), actor(), unit_id, period, now=now(), with_trend=False)
+    data = dashboard.dashboard(get_read_session(), actor(), unit_id, period, now=now(), with_trend=False)
     return render_template("reports/indicators.html", data=data, **_common(period, unit_id))
 
 
@@ -122,7 +122,7 @@ def indicators():  # type: ignore[no-untyped-def]
 def dossiers():  # type: ignore[no-untyped-def]
     period, unit_id = _period(), _unit_id()
     drill = _drill(period)
-    session, user = get_session(), actor()
+    session, user = get_read_session(), actor()
     units = dashboard.units_in_scope(session, user, unit_id)
     total = dashboard.list_count(session, units, drill, now=now())
     pages = max(1, -(-total // PER_PAGE))
