@@ -49,7 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from sqlalchemy import select, update  # noqa: E402
+from sqlalchemy import func, select, update  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from app.services import api_tokens  # noqa: E402
@@ -68,6 +68,7 @@ class Tally:
     timings: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     conflicts: int = 0
+    received: int = 0  # receptions answered "saved" (302 to the dossier)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, action: str, seconds: float, status: int) -> None:
@@ -144,6 +145,8 @@ def clerk(base: str, tally: Tally, stop_at: float, think: float, account: dict, 
         status, headers, _ = browser.form("receive", f"/tiep-nhan?procedure={procedure['id']}", fields)
         match = re.search(r"/ho-so/(\d+)", headers.get("location", ""))
         if status == 302 and match:
+            with tally.lock:
+                tally.received += 1
             dossier_id = match.group(1)
             _, _, page = browser.request("dossier page", "GET", f"/ho-so/{dossier_id}?printed=new")
             code = re.search(rb"\d{3}\.\d{2}\.\d{2}\.H\d{2}-\d{6}-\d{4,6}", page)
@@ -284,6 +287,8 @@ def main() -> None:
         url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{work / 'load.sqlite3'}"
         began = time.perf_counter()
         clerks, officers, tokens = prepare(url, args.dossiers, args.units)
+        with make_engine(url).connect() as connection:
+            last_id = connection.scalar(select(func.max(Dossier.id)))
         print(f"database: {make_engine(url).dialect.name}, {args.dossiers:,} dossiers, {args.units} units, "
               f"built in {time.perf_counter() - began:.0f} s")
         (work / "load_app.py").write_text(OUR_APP)
@@ -296,12 +301,21 @@ def main() -> None:
             try:
                 wait_until_up(base + probe, process)
                 # Warm-up, not counted: every worker imports, opens its pool, loads fonts and calendars.
-                run(base, args.users, args.warmup, args.think, clerks, officers, tokens, bare=bare)
+                warm, _ = run(base, args.users, args.warmup, args.think, clerks, officers, tokens, bare=bare)
                 tally, elapsed = run(base, args.users, args.seconds, args.think, clerks, officers, tokens, bare=bare)
                 results[name] = report(name, tally, elapsed)
+                results[name]["answered"] = warm.received + tally.received
             finally:
                 stop(process)
+        engine = make_engine(url)
+        with engine.connect() as connection:  # every reception answered "saved" must be in the database
+            stored = connection.scalar(select(func.count(Dossier.id)).where(Dossier.id > last_id))
+        engine.dispose()
     ours, bare = results["Một Cửa, province morning"], results["bare Flask /hello"]
+    print(f"\nreceptions answered as saved: {ours['answered']:.0f}; new dossiers in the database: {stored} "
+          f"(goal: equal, no write lost)")
+    if stored != ours["answered"]:
+        ours["errors"] += abs(stored - ours["answered"])
     print(f"\ngunicorn: {args.workers} sync workers on 127.0.0.1; {args.users} users, think {args.think} s ± 50 %, "
           f"{args.seconds} s")
     print(f"desk actions p50 {ours['desk_p50']:.1f} ms = {ours['desk_p50'] / bare['p50']:.1f}× the bare route's "

@@ -342,3 +342,17 @@ def test_an_access_request_through_the_ui(client, db_session, world, login):
     assert "Xem hồ sơ có dữ liệu cá nhân" in log and "Tìm dữ liệu của một người" in log
     assert f"hồ sơ {dossier.code}" in log  # rows named as people know them
     assert "001203004567" not in log
+
+
+def test_opening_an_action_page_of_a_dossier_is_logged_as_a_view(client, db_session, world, login):
+    from app.services import reception
+    from models import AuditEntry
+    from tests.integration.test_reception import reception_input
+
+    dossier = reception.receive_dossier(db_session, world.a.clerk, reception_input(world.a.procedure.id), now=NOW)
+    login(world.a.clerk.username)
+    assert client.get(f"/ho-so/{dossier.id}/xu-ly/hand_over").status_code == 200
+    assert client.post(f"/ho-so/{dossier.id}/xu-ly/hand_over", data={"version": "x"}).status_code == 409  # stale
+    views = db_session.scalars(select(AuditEntry).where(AuditEntry.action == "personal_data.view",
+                                                        AuditEntry.object_id == dossier.id)).all()
+    assert [(v.actor_id, v.object_type) for v in views] == [(world.a.clerk.id, "dossier")]

@@ -11,7 +11,7 @@ from app.domain.localtime import VN_TZ
 from app.domain.paper import PaperSize
 from app.domain.roles import Role
 from app.domain.workflow import TRANSITIONS, Action, DossierStatus, ResultDelivery
-from app.services import documents, processing, queues, reception
+from app.services import documents, privacy, processing, queues, reception
 from app.services.catalogue import list_procedures
 from app.services.errors import Conflict, Forbidden, ValidationFailed
 from app.web.context import actor, get_session, now, role_required
@@ -66,6 +66,8 @@ def act(dossier_id: int, action: str):  # type: ignore[no-untyped-def]
         form.to_user_id.choices = form.to_user_id.choices[1:]
     form.reason.label.text = REASON_LABELS.get(chosen, form.reason.label.text)
     if not form.is_submitted():
+        privacy.log_view(session, user, dossier, now=now())  # the page shows the applicant's details
+        session.commit()
         form.version.data = str(dossier.version)
         form.return_method.data = dossier.result_delivery.value
         if chosen is Action.HAND_OVER and processing.is_taking_over(user, dossier):
