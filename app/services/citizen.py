@@ -40,6 +40,7 @@ from app.domain.satisfaction import COMMENT_MAX, KEYS, automatic_scores, read_an
 from app.domain.timeliness import Timeliness, classify_finished
 from app.domain.working_hours import parse_windows
 from app.domain.workflow import OPEN_STATUSES, Action, DossierStatus, NonReceptionKind, ResultDelivery
+from app.services import audit
 from app.services.calendar import calendar_of
 from app.services.documents import non_reception_number, receiving_unit_name
 from app.services.errors import Conflict, Forbidden, NotFound
@@ -387,9 +388,8 @@ def reissue_status_link(session: Session, actor: User, dossier_id: int, *, reaso
         update(Dossier).where(Dossier.id == dossier.id).values(token=token)
         .execution_options(synchronize_session=False)
     )
-    session.add(AuditEntry(at=now, actor_id=actor.id, unit_id=dossier.unit_id, action="status_link.reissue",
-                           object_type="dossier", object_id=dossier.id, detail={"reason": why}))
-    session.flush()
+    audit.record(session, actor, "status_link.reissue", object_type="dossier", object_id=dossier.id,
+                 unit_id=dossier.unit_id, now=now, reason=why)
     session.refresh(dossier, ["token"])
     return dossier
 

@@ -24,11 +24,11 @@ from app.domain.reports import (
     Figures, Indicator766, LeagueRow, TrendPoint, days_shown, indicators_766, league, standing,
 )
 from app.domain.roles import Role
-from app.services import reports
+from app.services import audit, reports
 from app.services.access import get_visible_unit
 from app.services.errors import Forbidden
 from app.services.units import list_units
-from models import AuditEntry, Dossier, Unit, User
+from models import Dossier, Unit, User
 from printing.base import Header
 from printing.workbook import Column
 from printing.reports import Report, ReportTable
@@ -318,10 +318,9 @@ def list_count(session: Session, units: Sequence[Unit], drill: reports.Drill, *,
 
 
 def log_export(session: Session, actor: User, units: Sequence[Unit], what: str, detail: dict, *, now: datetime) -> None:
-    session.add(AuditEntry(at=now, actor_id=actor.id, unit_id=units[0].id if len(units) == 1 else actor.unit_id,
-                           action=f"report.export.{what}", object_type="unit",
-                           object_id=units[0].id if len(units) == 1 else None, detail=detail))
-    session.flush()
+    one = units[0] if len(units) == 1 else None
+    audit.record(session, actor, f"report.export.{what}", object_type="unit", object_id=one.id if one else None,
+                 unit_id=one.id if one else actor.unit_id, now=now, **detail)
 
 
 def require_list_export(session: Session, actor: User, units: Sequence[Unit]) -> None:

@@ -40,12 +40,12 @@ from app.domain.nonconformity import Source, Status
 from app.domain.objectives import Indicator, Period
 from app.domain.registers import DocumentKind, retention_label
 from app.domain.roles import Role
-from app.services import documents, iso_records, objectives, registers
+from app.services import audit, documents, iso_records, objectives, registers
 from app.services.access import get_visible_unit
 from app.services.errors import Forbidden, ValidationFailed
 from app.services.calendar import unit_calendar
 from app.services.nonconformities import reference, what_happened
-from models import AuditEntry, Unit, User
+from models import Unit, User
 from printing import form07_logbook, iso_records as sheets
 from printing.iso_records import Column, Heading, Sheet
 
@@ -86,9 +86,8 @@ def build(session: Session, actor: User, unit_id: int, period: Period, *, base_u
     except BaseException:
         spool.close()
         raise
-    session.add(AuditEntry(at=now, actor_id=actor.id, unit_id=unit.id, action="iso_pack.export", object_type="unit",
-                           object_id=unit.id, detail={"period": period.slug, "files": len(files)}))
-    session.flush()
+    audit.record(session, actor, "iso_pack.export", object_type="unit", object_id=unit.id, unit_id=unit.id, now=now,
+                 period=period.slug, files=len(files))
     spool.seek(0)
     return Pack(f"ho-so-iso-{unit.code}-{period.slug}.zip", spool, manifest)
 

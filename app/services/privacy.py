@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from app.domain.audit import label_of
@@ -253,7 +253,8 @@ def retention_plan(session: Session, unit: Unit, *, now: datetime) -> list[PlanR
     for (holding, civil), rule in rules.items():
         due = 0
         if rule.before is not None:
-            due = len(session.scalars(_due_query(unit.id, holding, civil, rule, procedures)).all())
+            query = _due_query(unit.id, holding, civil, rule, procedures)
+            due = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
         label = holding.label + ((" — hộ tịch" if civil else " — các lĩnh vực khác") if holding is Holding.DOSSIER
                                  else "")
         rows.append(PlanRow(holding, label, rule, due))

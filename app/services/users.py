@@ -17,7 +17,7 @@ from app.services.access import get_manageable_unit, manageable_unit_ids, visibl
 from app.services.errors import NotFound, ValidationFailed, check_version
 from app.services.validation import Errors, text_field
 from app.services.rows import find
-from models import AuditEntry, Department, User, UserRole
+from models import Department, User, UserRole
 from models.org import new_session_token
 
 # werkzeug's default (scrypt); the tests swap in a cheap method for speed.
@@ -234,10 +234,8 @@ def locked_until(user: User, now: datetime) -> datetime | None:
 
 def _audit_login(session: Session, user: User | None, action: str, now: datetime, ip: str, *,
                  actor: User | None = None, **detail: str) -> None:
-    session.add(AuditEntry(at=now, actor_id=actor.id if actor else None, unit_id=user.unit_id if user else None,
-                           action=action, object_type="user", object_id=user.id if user else None,
-                           detail={"ip": ip, **detail}))
-    session.flush()
+    audit.record(session, actor, action, object_type="user", object_id=user.id if user else None,
+                 unit_id=user.unit_id if user else None, now=now, ip=ip, **detail)
 
 
 def log_out(session: Session, user: User, *, now: datetime, ip: str = "") -> None:

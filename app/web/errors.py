@@ -73,8 +73,9 @@ def unavailable(error: Exception):  # type: ignore[no-untyped-def]
     Retry-After tells a load balancer or a script when to come back; the
     engine's pre-ping replaces dead connections, so service resumes by itself.
     """
-    full = "full" in str(getattr(error, "orig", error)).lower()  # SQLITE_FULL, PostgreSQL's "No space left"
-    message = STORAGE_FULL if full or "no space left" in str(error).lower() else MESSAGES[503]
+    text = str(getattr(error, "orig", error)).lower()
+    full = "database or disk is full" in text or "no space left" in text  # SQLite's SQLITE_FULL; PostgreSQL's ENOSPC
+    message = STORAGE_FULL if full else MESSAGES[503]
     if request.path.startswith(API_PREFIX):
         response = jsonify(error={"status": 503, "title": TITLES[503], "message": message})
     else:

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 
 from app.domain.audit import AuditKind, describe, label_of
 from app.domain.paper import PaperSize
+from app.domain.registers import retention_label
 from app.domain.roles import Role
 from app.services import audit, privacy
 from app.services.documents import XLSX
@@ -316,7 +317,8 @@ def personal_data():  # type: ignore[no-untyped-def]
     """Answer an access request (what we hold about one person), and see the retention of each kind of data."""
     session, user = get_session(), actor()
     form = PersonLookupForm()
-    units = [u for u in unit_service.list_units(session, user) if u.id in privacy.request_unit_ids(session, user)]
+    answerable = privacy.request_unit_ids(session, user)
+    units = [u for u in unit_service.list_units(session, user) if u.id in answerable]
     unit_id = request.args.get("unit", type=query_int)
     unit = next((u for u in units if u.id == unit_id), None) or next((u for u in units if u.id == user.unit_id),
                                                                       units[0] if units else None)
@@ -333,7 +335,7 @@ def personal_data():  # type: ignore[no-untyped-def]
     plan = privacy.retention_plan(session, unit, now=now()) if unit else []
     response = Response(render_template("admin/personal_data.html", form=form, found=found, plan=plan, units=units,
                                         unit=unit, export_form=PersonLookupForm(formdata=None),
-                                        label_of=label_of), status)
+                                        label_of=label_of, retention_label=retention_label), status)
     response.headers["Cache-Control"] = "no-store"  # personal data
     return response
 
