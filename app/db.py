@@ -7,15 +7,26 @@ With ``REPLICA_DATABASE_URL`` (a PostgreSQL standby), ``get_read_session``
 gives the leadership reports a session on the replica, so that a province's
 statistics do not load the primary the desks write to. Without it, it is the
 request's ordinary session.
+
+A streamed response outlives its request: teardown closes the request's
+session before (or while) the body is sent. Its body therefore reads through
+``streamed``, in short sessions of its own, a batch at a time, each closed
+before the batch is sent; none outlives the stream, however it ends.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import TypeVar
 
 from flask import Flask, current_app, g
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.engine import make_engine
+from models.engine import READ_ONLY, make_engine
+
+T = TypeVar("T")
 
 _FACTORY_KEY = "motcua.session_factory"
 _REPLICA_KEY = "motcua.replica_session_factory"
@@ -53,6 +64,44 @@ def get_read_session() -> Session:
     if "db_read_session" not in g:
         g.db_read_session = factory()
     return g.db_read_session
+
+
+Reader = Callable[[], AbstractContextManager[Session]]
+
+
+def streamed(produce: Callable[[Reader], Iterable[T]], *, replica: bool = False) -> Iterator[T]:
+    """The items of ``produce(reader)``, for the body of a streamed response.
+
+    ``reader()`` opens a short read-only session as a context manager: a
+    producer reads a batch in it, leaves it, then yields the batch, so that a
+    slow client holds no connection between batches (and, on SQLite, never
+    the write lock). Whatever happens (the last item sent, the client gone:
+    the server closes the iterator; an error), every session it opened is
+    closed. ``replica``: read the standby when one is configured.
+    """
+    extensions = current_app.extensions
+    factory = (extensions.get(_REPLICA_KEY) if replica else None) or extensions[_FACTORY_KEY]
+    open_sessions: list[Session] = []
+
+    @contextmanager
+    def reader() -> Iterator[Session]:
+        session = factory()
+        open_sessions.append(session)
+        try:
+            session.connection(execution_options={READ_ONLY: True})
+            yield session
+        finally:
+            open_sessions.remove(session)
+            session.close()
+
+    def items() -> Iterator[T]:
+        try:
+            yield from produce(reader)
+        finally:
+            for session in list(open_sessions):  # a producer that yielded inside ``reader()``
+                session.close()
+
+    return items()
 
 
 def _close_session(_exc: BaseException | None) -> None:

@@ -31,7 +31,7 @@ from printing.base import (
     text,
 )
 from printing.base import render as render_pdf
-from printing.workbook import excel_value
+from printing.workbook import put, put_row
 
 TITLE = "SỔ THEO DÕI HỒ SƠ"
 DATE_GROUP = "Ngày, tháng, năm"
@@ -148,11 +148,9 @@ def render_xlsx(data: LogbookData) -> bytes:
     centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
     wrap = Alignment(vertical="top", wrap_text=True)
     last = get_column_letter(len(COLUMNS))
-    sheet.append([data.header.governing_body.upper()])
-    sheet.append([data.unit_name.upper()])
-    sheet.append([TITLE])
-    sheet.append([_period(data)])
-    for row in (1, 2, 3, 4):
+    for row, line in enumerate((data.header.governing_body.upper(), data.unit_name.upper(), TITLE, _period(data)),
+                               start=1):
+        put(sheet, row, 1, line)
         sheet.merge_cells(f"A{row}:{last}{row}")
         sheet[f"A{row}"].alignment = Alignment(horizontal="center")
     sheet["A2"].font = bold
@@ -163,19 +161,18 @@ def render_xlsx(data: LogbookData) -> bytes:
     for index, (heading, _, width, dated) in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
         if dated:
-            sheet.cell(head + 1, index, heading)
+            put(sheet, head + 1, index, heading)
         else:
-            sheet.cell(head, index, heading)
+            put(sheet, head, index, heading)
             sheet.merge_cells(start_row=head, start_column=index, end_row=head + 1, end_column=index)
-        sheet.cell(head + 2, index, f"({index})")
-    sheet.cell(head, first_date, DATE_GROUP)
+        put(sheet, head + 2, index, f"({index})")
+    put(sheet, head, first_date, DATE_GROUP)
     sheet.merge_cells(start_row=head, start_column=first_date, end_row=head, end_column=last_date)
     for row in sheet.iter_rows(min_row=head, max_row=head + 2, max_col=len(COLUMNS)):
         for cell in row:
             cell.font, cell.alignment, cell.border = bold, centre, border
     for entry in data.entries:
-        sheet.append([excel_value(value) for value in _cells(entry)])
-        for cell in sheet[sheet.max_row]:
+        for cell in put_row(sheet, _cells(entry)):
             cell.border, cell.alignment = border, wrap
             if isinstance(cell.value, datetime):
                 cell.number_format = "hh:mm dd/mm/yyyy"

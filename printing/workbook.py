@@ -1,4 +1,12 @@
-"""XLSX tables shared by the ISO record workbooks, the leadership reports and Mẫu 07.
+"""Spreadsheet tables: the XLSX sheets of the ISO record workbooks, the leadership reports, Mẫu 07 and
+the personal-data export, and the CSV lines of the dossier list.
+
+Every cell goes through ``put`` (XLSX) or ``csv_line`` (CSV), so no text a
+user typed ever becomes a formula: in XLSX a string is written as a string
+cell (never a formula, whatever it starts with) and one that a spreadsheet
+would read as a formula when retyped is marked "quote prefix"; in CSV every
+field is quoted and a text starting with ``= + - @``, a tab or a carriage
+return gets a leading apostrophe (OWASP, "CSV Injection").
 
 One sheet = title lines centred over the table, an optional row of group
 headings, the column headings, the rows (instants as Vietnam wall-clock
@@ -9,13 +17,16 @@ and repeated on every printed page.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import csv
+import io
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.cell.cell import Cell as SheetCell
 from openpyxl.worksheet.worksheet import Worksheet
 
 from app.domain.localtime import to_local
@@ -31,6 +42,49 @@ _HEAD_FILL = PatternFill("solid", fgColor="E6E9EE")
 class Column:
     heading: str
     width: float = 16
+
+
+# What a spreadsheet may take for the start of a formula (the full-width forms too: some convert them).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def formula_like(text: str) -> bool:
+    return text.startswith(FORMULA_STARTS)
+
+
+def put(sheet: Worksheet, row: int, column: int, value: Cell) -> SheetCell:
+    """Write one cell: a string always as text, an instant as Vietnam wall-clock time."""
+    cell = sheet.cell(row, column)
+    value = excel_value(value)
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"  # openpyxl would make "=..." a formula
+        if formula_like(value):
+            cell.quotePrefix = True  # Excel keeps it text when the cell is edited
+    return cell
+
+
+def put_row(sheet: Worksheet, values: Sequence[Cell]) -> list[SheetCell]:
+    """Append a row below the last one through ``put``."""
+    row = sheet.max_row + 1
+    return [put(sheet, row, column, value) for column, value in enumerate(values, start=1)]
+
+
+def csv_field(value: object) -> str:
+    """A CSV field's text: "" for None, numbers as they are, text neutralised (OWASP)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        text = str(value)
+        return "'" + text if formula_like(text) else text
+    return str(value)
+
+
+def csv_line(values: Iterable[object]) -> str:
+    """One CSV line (CRLF), every field quoted and neutralised by ``csv_field``."""
+    buffer = io.StringIO()
+    csv.writer(buffer, quoting=csv.QUOTE_ALL).writerow([csv_field(v) for v in values])
+    return buffer.getvalue()
 
 
 def excel_value(value: Cell) -> Cell:
@@ -51,7 +105,7 @@ def table_sheet(workbook: Workbook, name: str, lines: Sequence[str], columns: Se
     sheet = workbook.create_sheet(name[:31])  # Excel's limit
     last = get_column_letter(max(len(columns), 1))
     for number, line in enumerate(lines, start=1):
-        sheet.cell(number, 1, line)
+        put(sheet, number, 1, line)
         sheet.merge_cells(f"A{number}:{last}{number}")
         sheet.cell(number, 1).alignment = Alignment(horizontal="center", wrap_text=True)
     if len(lines) > 1:
@@ -62,7 +116,7 @@ def table_sheet(workbook: Workbook, name: str, lines: Sequence[str], columns: Se
     if groups:
         column = 1
         for label, span in groups:
-            cell = sheet.cell(row, column, label)
+            cell = put(sheet, row, column, label)
             if span > 1:
                 sheet.merge_cells(start_row=row, start_column=column, end_row=row, end_column=column + span - 1)
             for c in range(column, column + span):
@@ -72,13 +126,12 @@ def table_sheet(workbook: Workbook, name: str, lines: Sequence[str], columns: Se
             column += span
         row += 1
     for index, column_spec in enumerate(columns, start=1):
-        cell = sheet.cell(row, index, column_spec.heading)
+        cell = put(sheet, row, index, column_spec.heading)
         cell.font, cell.border, cell.fill = Font(bold=True), _BORDER, _HEAD_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         sheet.column_dimensions[get_column_letter(index)].width = column_spec.width
     for index, values in enumerate(rows):
-        sheet.append([excel_value(value) for value in values])
-        for cell in sheet[sheet.max_row]:
+        for cell in put_row(sheet, values):
             cell.border = _BORDER
             cell.alignment = Alignment(vertical="top", wrap_text=True)
             if index in bold_rows:
@@ -88,10 +141,9 @@ def table_sheet(workbook: Workbook, name: str, lines: Sequence[str], columns: Se
             elif isinstance(cell.value, date):
                 cell.number_format = "dd/mm/yyyy"
     if not rows:
-        sheet.append(["Không có"])
+        put_row(sheet, ["Không có"])
     for note in notes:
-        sheet.append([])
-        sheet.append([note])
+        put(sheet, sheet.max_row + 2, 1, note)
     sheet.freeze_panes = sheet.cell(row + 1, 1)
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4

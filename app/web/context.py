@@ -9,11 +9,11 @@ from typing import Callable, TypeVar
 from flask import abort, current_app
 from flask_login import current_user, login_required
 
-from app.db import get_read_session, get_session
+from app.db import get_read_session, get_session, streamed
 from app.domain.roles import Role
 from models import User
 
-__all__ = ["get_session", "get_read_session", "now", "actor", "role_required"]
+__all__ = ["get_session", "get_read_session", "streamed", "now", "actor", "role_required"]
 
 F = TypeVar("F", bound=Callable[..., object])
 

@@ -191,8 +191,8 @@ def test_list_exports_need_a_leader_and_are_logged(db_session, world, november):
     drill = reports.Drill("population", month(2026, 11))
     with pytest.raises(Forbidden):
         dashboard.list_report(db_session, a.admin, [a.unit], drill, now=CUT, fmt="xlsx")
-    lines = list(dashboard.list_csv(db_session, a.leader, [a.unit], drill, now=CUT))
-    assert lines[0].startswith("\ufeffMã hồ sơ,") and len(lines) == 1 + 7
+    lines = list(dashboard.list_csv(db_session, a.leader, [a.unit], drill, now=CUT)(db_session))
+    assert lines[0].startswith('\ufeff"Mã hồ sơ",') and len(lines) == 1 + 7
     entry = db_session.scalars(select(AuditEntry).where(AuditEntry.action == "report.export.csv")).one()
     assert entry.actor_id == a.leader.id and entry.detail["metric"] == "population"
 

@@ -24,3 +24,10 @@ def test_import_contracts_hold():
     result = subprocess.run([lint_imports], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 broken" in result.stdout
+
+
+def test_streamed_responses_read_through_app_db_streamed():
+    """A response body that reads after its request must own its sessions (issue 20): no other way."""
+    offenders = [str(path.relative_to(ROOT)) for path in (ROOT / "app").rglob("*.py")
+                 if "stream_with_context" in path.read_text(encoding="utf-8")]
+    assert offenders == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from app.domain.errors import DomainError
 from app.domain.localtime import local_date
@@ -15,7 +15,7 @@ from app.services import dashboard, reports
 from app.services.errors import ValidationFailed
 from app.services.rows import MAX_ID
 from app.web import charts
-from app.web.context import actor, get_read_session, get_session, now, role_required
+from app.web.context import actor, get_read_session, get_session, now, role_required, streamed
 from app.web.forms import query_int
 from printing import reports as printed
 
@@ -153,7 +153,8 @@ def export(name: str, fmt: str):  # type: ignore[no-untyped-def]
         if fmt == "csv":
             lines = dashboard.list_csv(session, user, units, drill, now=now())
             session.commit()  # the audit entry, before the rows stream out
-            response = Response(stream_with_context(lines), mimetype="text/csv; charset=utf-8")
+            # The rows are read on the stream's own session, closed however the download ends.
+            response = Response(streamed(lines), mimetype="text/csv; charset=utf-8")
         else:
             report = dashboard.list_report(session, user, units, drill, now=now(), fmt=fmt)
             session.commit()
