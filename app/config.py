@@ -52,10 +52,14 @@ DEFAULTS: dict[str, Any] = {
     "PROXY_COUNT": 0,
     # Rate limits of the public status pages (``limits`` strings, per client IP or per code).
     "RATELIMIT_ENABLED": True,
-    "RATELIMIT_STORAGE_URI": "memory://",  # per worker; redis://host:6379 to share between servers
+    # Where the counters live: "database" (this app's database, shared by every worker and server),
+    # "redis://host:6379/0" for a large site that runs Redis, "memory://" (one process only).
+    "RATELIMIT_STORAGE_URI": "database",
     "PUBLIC_RATE_LIMIT": "60 per minute;600 per hour",
     "LOOKUP_MISS_LIMIT": "10 per 10 minutes;40 per day",
-    "LOOKUP_CODE_MISS_LIMIT": "5 per hour;20 per day",
+    # Wrong digits per dossier code, from any address: with 2 ID numbers a dossier at most, one day's
+    # 10 guesses open it with odds of at most 10 × 2 / 10,000 = 0.2 % (docs/security.md).
+    "LOOKUP_CODE_MISS_LIMIT": "3 per hour;10 per day",
     # Failed logins per client IP (a whole office may share one address behind its router).
     "LOGIN_FAILURE_LIMIT": "30 per 10 minutes;200 per day",
 }

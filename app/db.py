@@ -56,6 +56,11 @@ def get_session() -> Session:
     return g.db_session
 
 
+def new_session(app: Flask) -> Session:
+    """A session of its own, outside any request's (the caller commits and closes it)."""
+    return app.extensions[_FACTORY_KEY]()
+
+
 def get_read_session() -> Session:
     """A session for reading only: on the replica when one is configured (it may lag by seconds)."""
     factory = current_app.extensions.get(_REPLICA_KEY)

@@ -40,7 +40,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     _init_proxy(app)
     app.extensions["motcua.throttle"] = Throttle(
-        app.config["RATELIMIT_STORAGE_URI"], app.config, enabled=bool(app.config["RATELIMIT_ENABLED"])
+        app.config["RATELIMIT_STORAGE_URI"], app.config, enabled=bool(app.config["RATELIMIT_ENABLED"]),
+        sessions=lambda: db.new_session(app),
     )
 
     from app.web import register_web

@@ -7,7 +7,7 @@ from models.calendar import CalendarOverride
 from models.desk import NonReception
 from models.dossier import Dossier, DossierDocument, DossierEvent, DossierNotice, Handover
 from models.feedback import SatisfactionRating
-from models.ops import JobLease, OutboxMessage, SweepRun
+from models.ops import JobLease, OutboxMessage, RateCounter, SweepRun
 from models.org import Department, Unit, User, UserRole
 from models.printing import PrintedDocument
 from models.procedure import Procedure, ProcedureDocument, ProcedureStep
@@ -36,6 +36,7 @@ __all__ = [
     "Handover",
     "InternalDocument",
     "JobLease",
+    "RateCounter",
     "NonReception",
     "Nonconformity",
     "ObjectiveMeasurement",

@@ -29,6 +29,20 @@ class JobLease(Base):
     runs: Mapped[int] = mapped_column(default=0)
 
 
+class RateCounter(Base):
+    """One counter of a rate limit (app.services.rate_limits): hits in a window, until it expires.
+
+    Shared by every worker and server through the database; ``key`` names the
+    budget, the window and the client address or dossier code counted.
+    """
+
+    __tablename__ = "rate_counter"
+
+    key: Mapped[str_255] = mapped_column(primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+    expires_at: Mapped[float] = mapped_column(index=True)  # seconds since the epoch
+
+
 class SweepRun(Base):
     """What one run of the overdue sweep did (counts per flag, records opened)."""
 

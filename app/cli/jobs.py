@@ -190,12 +190,15 @@ def monthly_reports(app: Flask, *, tick: datetime | None = None) -> str:
 
 
 def erase_expired(app: Flask, *, tick: datetime | None = None) -> str:
-    """Erase the personal data past its retention in every unit (once per night)."""
+    """Erase the personal data past its retention in every unit (once per night), and the rate-limit
+    counters whose window is over (they name client addresses)."""
     from app.services.privacy import erase_expired as erase
+    from app.services.rate_limits import purge_expired
 
     def work(session: Session, now: datetime) -> dict | None:
         if not jobs.claim(session, "retention", tick or now):
             return None
+        purge_expired(session, now=now.timestamp())
         return dict(erase(session, now=now))
 
     erased = in_transaction(app, work)

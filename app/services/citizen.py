@@ -347,7 +347,9 @@ def normalize_code(text: str) -> str:
 
 
 def lookup_token(session: Session, code: str, digits: str) -> str | None:
-    """The status-link token of the dossier with ``code``, if ``digits`` end its ID number or phone.
+    """The status-link token of the dossier with ``code``, if ``digits`` are the last four of the ID number of
+    the person who filed it or of the person it is about (the phone is not asked: it is printed on fewer
+    papers, but more people know it).
 
     A wrong pair and an unknown code both give None, after the same comparisons.
     """
@@ -355,10 +357,10 @@ def lookup_token(session: Session, code: str, digits: str) -> str | None:
     row = None
     if _CODE.fullmatch(code) and is_lookup_digits(digits):
         row = read_only(session).execute(
-            select(Dossier.token, Dossier.applicant_id_number, Dossier.owner_id_number, Dossier.applicant_phone)
+            select(Dossier.token, Dossier.applicant_id_number, Dossier.owner_id_number)
             .where(Dossier.code == code)
         ).first()
-    secrets_ = (row.applicant_id_number, row.owner_id_number, row.applicant_phone) if row else ("", "", "")
+    secrets_ = (row.applicant_id_number, row.owner_id_number) if row else ("", "")
     matched = last_digits_match(digits, secrets_)
     return row.token if row is not None and matched else None
 

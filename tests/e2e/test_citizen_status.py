@@ -134,7 +134,7 @@ def test_lookup_by_code_and_digits_opens_the_page(citizen_site, phone, tmp_path)
     code = phone.locator(".facts .code").inner_text()
     phone.goto(f"{base}/tra-cuu")
     phone.get_by_label("Mã hồ sơ").fill(code.lower())
-    phone.get_by_label("4 chữ số cuối", exact=False).fill("5678")  # the phone's last digits
+    phone.get_by_label("4 chữ số cuối", exact=False).fill("4567")  # the last digits of the ID number
     with phone.expect_navigation():
         phone.get_by_role("button", name="Tra cứu").click()
     assert phone.url.endswith(tokens["in_progress"])

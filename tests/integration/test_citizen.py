@@ -132,10 +132,10 @@ def test_unknown_or_malformed_tokens_find_nothing(db_session, states, token):
     assert citizen.status_page(db_session, token, now=LOOK_AT) is None
 
 
-def test_lookup_needs_the_code_and_the_last_digits_of_an_id_or_phone(db_session, states):
+def test_lookup_needs_the_code_and_the_last_digits_of_the_id_number(db_session, states):
     dossier = by_token(db_session, states["in_progress"])
     assert citizen.lookup_token(db_session, dossier.code, "4567") == dossier.token  # ID number
-    assert citizen.lookup_token(db_session, dossier.code, "5678") == dossier.token  # phone
+    assert citizen.lookup_token(db_session, dossier.code, "5678") is None  # the phone is not a second factor
     assert citizen.lookup_token(db_session, f"  {dossier.code.lower()} ", " 4567 ") == dossier.token
     for digits in ("0000", "456", "45678", "abcd", "", "４５６７"):
         assert citizen.lookup_token(db_session, dossier.code, digits) is None

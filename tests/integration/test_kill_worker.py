@@ -23,7 +23,6 @@ import http.client
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import textwrap
@@ -39,6 +38,7 @@ from sqlalchemy.orm import Session
 
 from app import create_app
 from models import Dossier, DossierDocument, DossierEvent, Procedure, SweepRun, Unit
+from tests.gunicorn import gunicorn
 from tests.web.test_reception_pages import _form
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,12 +55,6 @@ app = create_app({
     "INSTANCE_PATH": os.environ["KILL_INSTANCE"],
 })
 '''
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _children(pid: int) -> list[int]:
@@ -109,28 +103,9 @@ def served(scratch_url, tmp_path, clock):
     assert runner.invoke(args=["demo"]).exit_code == 0
     engine = setup.extensions["motcua.engine"]
     (tmp_path / "kill_app.py").write_text(APP_MODULE)
-    env = {**os.environ, "KILL_DATABASE_URL": scratch_url, "KILL_INSTANCE": str(tmp_path / "instance"),
-           "PYTHONPATH": f"{ROOT}:{tmp_path}"}
-    port = _free_port()
-    with open(tmp_path / "gunicorn.log", "wb") as log:  # the child keeps its own copy of the descriptor
-        master = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(WORKERS), "--worker-class", "sync",
-             "--bind", f"127.0.0.1:{port}", "--log-level", "error", "--timeout", "60", "kill_app:app"],
-            env=env, cwd=tmp_path, stderr=log)
-    deadline = time.time() + 60
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            assert time.time() < deadline and master.poll() is None, (tmp_path / "gunicorn.log").read_text()
-            time.sleep(0.2)
-    yield engine, port, master, env, tmp_path
-    master.send_signal(signal.SIGTERM)
-    try:
-        master.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        master.kill()
+    env = {**os.environ, "KILL_DATABASE_URL": scratch_url, "KILL_INSTANCE": str(tmp_path / "instance")}
+    with gunicorn("kill_app", tmp_path, env, workers=WORKERS) as (master, port):
+        yield engine, port, master, {**env, "PYTHONPATH": f"{ROOT}:{tmp_path}"}, tmp_path
     engine.dispose()
 
 

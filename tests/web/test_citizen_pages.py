@@ -9,6 +9,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from app.db import new_session
 from app.web.public.throttle import Throttle
 from models import Dossier, SatisfactionRating
 from tests.citizen_states import ID_NUMBER, LOOK_AT, NAME, PERSONAL, PHONE, People, make_states
@@ -34,7 +35,8 @@ def code_of(db_session, token):
 def limit(app, **budgets):
     """Replace the app's budgets: public, miss, code_miss (``limits`` strings)."""
     keys = {"public": "PUBLIC_RATE_LIMIT", "miss": "LOOKUP_MISS_LIMIT", "code_miss": "LOOKUP_CODE_MISS_LIMIT"}
-    app.extensions["motcua.throttle"] = Throttle("memory://", {keys[k]: v for k, v in budgets.items()})
+    app.extensions["motcua.throttle"] = Throttle("database", {keys[k]: v for k, v in budgets.items()},
+                                                 sessions=lambda: new_session(app))
 
 
 def test_revoked_random_and_wrong_pairs_all_get_the_same_not_found_page(client, db_session, states, world):
@@ -64,7 +66,8 @@ def test_revoked_random_and_wrong_pairs_all_get_the_same_not_found_page(client, 
 def test_the_right_pair_leads_to_the_status_page(client, db_session, states):
     token = states["supplement"]
     code = code_of(db_session, token)
-    found = client.post("/tra-cuu", data={"ma_ho_so": code.lower(), "so_cuoi": PHONE[-4:]})
+    assert client.post("/tra-cuu", data={"ma_ho_so": code, "so_cuoi": PHONE[-4:]}).status_code == 404
+    found = client.post("/tra-cuu", data={"ma_ho_so": code.lower(), "so_cuoi": ID_NUMBER[-4:]})
     assert found.status_code == 303 and found.headers["Location"] == f"/tra-cuu/{token}"
     assert client.get(found.headers["Location"]).status_code == 200
 
@@ -126,12 +129,15 @@ def test_the_public_budget_per_address_gives_a_friendly_429(client, app, states)
     assert other.status_code == 200
 
 
-def test_guessing_blocks_the_address_even_for_real_tokens(client, app, states):
+def test_guessing_blocks_guesses_from_the_address_but_never_a_valid_link(client, app, states):
+    """Everybody behind one commune Wi-Fi shares an address: one guesser must not lock their QR codes."""
     limit(app, public="100 per minute", miss="3 per 10 minutes")
     for n in range(3):
         assert client.get(f"/tra-cuu/{'G' * 31}{n}").status_code == 404
     assert client.get(f"/tra-cuu/{'G' * 31}X").status_code == 429
-    assert client.get(f"/tra-cuu/{states['done']}").status_code == 429
+    assert client.post("/tra-cuu/" + "G" * 32 + "/danh-gia", data=RATING).status_code == 429
+    assert client.get(f"/tra-cuu/{states['done']}").status_code == 200
+    assert client.get(f"/tra-cuu/{states['returned']}").status_code == 200
 
 
 def test_wrong_digits_for_one_code_are_limited_from_every_address(client, app, db_session, states):

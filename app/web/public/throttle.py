@@ -9,10 +9,12 @@ Three budgets, each a ``limits`` string in the configuration:
 - ``LOGIN_FAILURE_LIMIT``: failed logins per client IP, whatever the username
   (password spraying; each account also locks itself, app.domain.lockout).
 
-Counters live in ``RATELIMIT_STORAGE_URI``: ``memory://`` (the default) keeps
-them per worker process; ``redis://…`` or ``memcached://…`` shares them between
-workers and servers. The storage is made lazily in each process, so a
-pre-forking server never shares one made before the fork.
+Counters live where ``RATELIMIT_STORAGE_URI`` says: ``database`` (the default)
+in the application's own database (``app.services.rate_limits``), shared by
+every worker and server with nothing more to run; ``redis://…`` for a large
+site that runs Redis anyway; ``memory://`` per worker process (one process
+only: tests, a laptop). The storage is made lazily in each process, so a
+pre-forking server never shares a connection made before the fork.
 """
 
 from __future__ import annotations
@@ -21,12 +23,17 @@ import math
 import os
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 
 from limits import RateLimitItem, parse_many
 from limits.storage import Storage, storage_from_string
 from limits.strategies import SlidingWindowCounterRateLimiter
+
+from app.services.rate_limits import DatabaseStorage
+
+DATABASE = "database"
 
 BUDGETS = {
     "public": "PUBLIC_RATE_LIMIT",
@@ -47,8 +54,12 @@ class Blocked:
 class Throttle:
     """The public budgets of one application."""
 
-    def __init__(self, storage_uri: str, config: Mapping[str, str], *, enabled: bool = True) -> None:
+    def __init__(self, storage_uri: str, config: Mapping[str, str], *, enabled: bool = True,
+                 sessions: Callable[[], object] | None = None) -> None:
+        if storage_uri == DATABASE and sessions is None:
+            raise ValueError("the database store needs the application's session factory")
         self.storage_uri = storage_uri
+        self._sessions = sessions
         self.enabled = enabled
         self.items: dict[str, list[RateLimitItem]] = {
             name: parse_many(config[key]) for name, key in BUDGETS.items() if config.get(key)
@@ -63,7 +74,8 @@ class Throttle:
         if self._pid != pid or self._limiter is None:
             with self._lock:
                 if self._pid != pid or self._limiter is None:
-                    self._storage = storage_from_string(self.storage_uri)
+                    self._storage = (DatabaseStorage(self._sessions) if self.storage_uri == DATABASE  # type: ignore[arg-type]
+                                     else storage_from_string(self.storage_uri))
                     self._limiter = SlidingWindowCounterRateLimiter(self._storage)
                     self._pid = pid
         return self._limiter
@@ -73,9 +85,10 @@ class Throttle:
         if not self.enabled:
             return None
         limiter = self._strategy()
-        for item in self.items.get(budget, ()):
-            if not limiter.hit(item, budget, key):
-                return Blocked(budget, self._retry_after(limiter, item, budget, key))
+        with self._transaction():
+            for item in self.items.get(budget, ()):
+                if not limiter.hit(item, budget, key):
+                    return Blocked(budget, self._retry_after(limiter, item, budget, key))
         return None
 
     def check(self, budget: str, key: str) -> Blocked | None:
@@ -83,13 +96,21 @@ class Throttle:
         if not self.enabled:
             return None
         limiter = self._strategy()
-        for item in self.items.get(budget, ()):
-            if not limiter.test(item, budget, key):
-                return Blocked(budget, self._retry_after(limiter, item, budget, key))
+        with self._transaction():
+            for item in self.items.get(budget, ()):
+                if not limiter.test(item, budget, key):
+                    return Blocked(budget, self._retry_after(limiter, item, budget, key))
         return None
+
+    def _transaction(self) -> AbstractContextManager[object]:
+        """The database store answers a request's budget in one transaction; others need none."""
+        if isinstance(self._storage, DatabaseStorage):
+            return self._storage.transaction()
+        return nullcontext()
 
     def reset(self) -> None:
         """Forget every counter (tests, and an admin's "unblock everybody")."""
+        self._strategy()
         if self._storage is not None:
             self._storage.reset()
 

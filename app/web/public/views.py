@@ -58,8 +58,15 @@ def _limited(blocked: Blocked, via: str):  # type: ignore[no-untyped-def]
 
 
 def _not_found(via: str, code: str = ""):  # type: ignore[no-untyped-def]
-    """The one answer for a token or a code/digits pair that finds nothing, whatever the reason."""
+    """The one answer for a token or a code/digits pair that finds nothing, whatever the reason.
+
+    Nothing found, nothing to keep: the request's transaction ends before the
+    miss is counted in a transaction of its own (on SQLite a writer waiting
+    for its own request's lock would wait forever)."""
+    get_session().rollback()
     throttle().hit("miss", _client())
+    if code:
+        throttle().hit("code_miss", code)
     _log(via, "not_found")
     return render_template("public/lookup.html", not_found=True, code=code, errors={}), 404
 
@@ -86,13 +93,19 @@ def health():  # type: ignore[no-untyped-def]
 
 @bp.get("/tra-cuu/<token>")
 def status(token: str):  # type: ignore[no-untyped-def]
-    """The page behind the QR of the receipt and the control slip."""
-    blocked = throttle().hit("public", _client()) or throttle().check("miss", _client())
+    """The page behind the QR of the receipt and the control slip.
+
+    A valid link is never refused for the misses of its address (a commune's
+    Wi-Fi shares one address): guessing a 256-bit token is hopeless, so only
+    the flood budget and, for links that find nothing, the miss budget apply.
+    """
+    blocked = throttle().hit("public", _client())
     if blocked:
         return _limited(blocked, "qr")
     page = citizen.status_page(get_session(), token, now=now())
     if page is None:
-        return _not_found("qr")
+        blocked = throttle().check("miss", _client())
+        return _limited(blocked, "qr") if blocked else _not_found("qr")
     _log("qr", "found", getattr(page, "code", page.number if hasattr(page, "number") else ""))
     return _render(page, token)
 
@@ -128,7 +141,6 @@ def lookup():  # type: ignore[no-untyped-def]
         return _limited(blocked, "code")
     token = citizen.lookup_token(get_session(), code, digits)
     if token is None:
-        gate.hit("code_miss", code)
         return _not_found("code", code)
     _log("code", "found", code)
     return redirect(url_for("public.status", token=token), 303)
@@ -137,7 +149,7 @@ def lookup():  # type: ignore[no-untyped-def]
 @bp.post("/tra-cuu/<token>/danh-gia")
 def rate(token: str):  # type: ignore[no-untyped-def]
     """The citizen's evaluation after the result was returned."""
-    blocked = throttle().hit("public", _client()) or throttle().check("miss", _client())
+    blocked = throttle().hit("public", _client())
     if blocked:
         return _limited(blocked, "rating")
     session = get_session()
@@ -146,7 +158,8 @@ def rate(token: str):  # type: ignore[no-untyped-def]
     try:
         citizen.rate(session, token, answers, comment, now=now())
     except NotFound:
-        return _not_found("rating")
+        blocked = throttle().check("miss", _client())
+        return _limited(blocked, "rating") if blocked else _not_found("rating")
     except ValidationFailed as error:
         session.rollback()
         page = citizen.status_page(session, token, now=now())
