@@ -11,6 +11,7 @@ import io
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date
 from enum import StrEnum
 from functools import lru_cache
@@ -348,6 +349,89 @@ class OneLine(Flowable):
         self.canv.drawText(text_object)
 
 
+# A table cell shows at most this many lines of a text: a longer one shows its start and a mark
+# "[*n]", and the whole text follows the table (a row never grows taller than a page).
+CELL_LINES = 8
+
+
+def wrapped_lines(value: str, width: float, font: str, size: float, limit: int) -> list[str]:
+    """``value`` broken into lines of at most ``width`` points as a Paragraph breaks it (at spaces, a word
+    wider than the line cut up), stopping once past ``limit`` lines."""
+    lines: list[str] = []
+    measure = pdfmetrics.stringWidth
+    for paragraph in value.split("\n"):
+        current = ""
+        for word in paragraph.split(" "):
+            candidate = f"{current} {word}" if current else word
+            if measure(candidate, font, size) <= width:
+                current = candidate
+                continue
+            if current:
+                lines.append(current)
+            while measure(word, font, size) > width and len(word) > 1:
+                cut = max(1, min(len(word) - 1, int(len(word) * width / measure(word, font, size))))
+                while cut > 1 and measure(word[:cut], font, size) > width:
+                    cut -= 1
+                lines.append(word[:cut])
+                word = word[cut:]
+            current = word
+            if len(lines) > limit:
+                return lines
+        lines.append(current)
+        if len(lines) > limit:
+            return lines
+    return lines
+
+
+@dataclass
+class LongTexts:
+    """The texts too long for their table cell, printed in full after the table.
+
+    ``cell`` gives what the cell shows: the text itself when it fits in
+    ``CELL_LINES`` lines, else its first lines and the mark "[*n]"; ``section``
+    gives the full texts, numbered, as paragraphs that flow over pages.
+    """
+
+    items: list[tuple[str, str]] = dataclass_field(default_factory=list)
+
+    def cell(self, value: str, width: float, style: ParagraphStyle, where: tuple[str, int]) -> str:
+        """What a cell ``width`` points wide shows of ``value``; ``where``: (column heading, row number)."""
+        size = style.fontSize
+        if "\n" not in value and pdfmetrics.stringWidth(value, style.fontName, size) <= width * (CELL_LINES - 2):
+            return value  # fits whatever the breaks (a line wastes less than a word)
+        lines = wrapped_lines(value, width, style.fontName, size, CELL_LINES)
+        if len(lines) <= CELL_LINES:
+            return value
+        kept = sum(len(line) + 1 for line in lines[:CELL_LINES - 1])
+        self.items.append((f"{where[0]}, dòng {where[1]}", value))
+        return f"{value[:kept].rstrip()}… [*{len(self.items)}]"
+
+    def section(self, page: Page) -> list[Flowable]:
+        if not self.items:
+            return []
+        s = styles(page)
+        story: list[Flowable] = [Spacer(1, 1.5 * mm), Paragraph(
+            "<b>Toàn văn các nội dung dài</b> <i>(trong bảng chỉ in phần đầu, đánh dấu [*số])</i>", s["note"])]
+        for number, (label, value) in enumerate(self.items, start=1):
+            story.append(Paragraph(f"<b>[*{number}]</b> {text(label)}: {text(value)}", s["note"]))
+        return story
+
+
+class GridTable(Table):
+    """A table and the full texts of its long cells, which ``render`` prints right after it."""
+
+    continuation: list[Flowable]
+
+
+def with_continuations(story: Sequence[Flowable]) -> list[Flowable]:
+    """``story`` with each table's long texts after it."""
+    out: list[Flowable] = []
+    for flowable in story:
+        out.append(flowable)
+        out.extend(getattr(flowable, "continuation", ()))
+    return out
+
+
 def grid_table(
     rows: Sequence[Sequence[object]],
     widths: Sequence[float],
@@ -357,12 +441,22 @@ def grid_table(
     center_columns: Sequence[int] = (),
     extra_style: Sequence[tuple] = (),  # type: ignore[type-arg]
 ) -> Table:
-    """A ruled table whose header rows repeat on every page it flows onto."""
+    """A ruled table whose header rows repeat on every page it flows onto.
+
+    A text cell longer than ``CELL_LINES`` lines shows its start and a mark;
+    ``render`` prints the full text after the table (``LongTexts``).
+    """
     s = styles(page)
     body: list[list[object]] = []
     plain: list[tuple] = []  # type: ignore[type-arg]
+    long_texts = LongTexts()
+    headings = [" ".join(str(c) for c in column if isinstance(c, str) and c).strip()
+                for column in zip(*rows[:header_rows])] if header_rows else []
+    number = 0  # the row as a reader counts it: rows spanned from the one above (first cell "") do not count
     for index, row in enumerate(rows):
         cells: list[object] = []
+        if index >= header_rows and (not row or row[0] != ""):
+            number += 1
         for column, cell in enumerate(row):
             if isinstance(cell, Flowable) or isinstance(cell, list):
                 cells.append(cell)
@@ -370,16 +464,18 @@ def grid_table(
                 cells.append(Paragraph(text(cell), s["cell_head"]))
             else:
                 style = s["cell_center"] if column in center_columns else s["cell"]
-                value = str(cell)
                 room = widths[column] - 5  # less the cell padding
+                heading = headings[column] if column < len(headings) and headings[column] else f"Cột {column + 1}"
+                value = long_texts.cell(str(cell), room, style, (heading, number))
                 if "\n" not in value and pdfmetrics.stringWidth(value, FONT, style.fontSize) <= room:
                     cells.append(value)  # one line: a plain string is drawn without a Paragraph
                     if column in center_columns:
                         plain.append(("ALIGN", (column, index), (column, index), "CENTER"))
                 else:
-                    cells.append(Paragraph(text(cell), style))
+                    cells.append(Paragraph(text(value), style))
         body.append(cells)
-    table = Table(body, colWidths=list(widths), repeatRows=header_rows, hAlign="CENTER")
+    table = GridTable(body, colWidths=list(widths), repeatRows=header_rows, hAlign="CENTER")
+    table.continuation = long_texts.section(page)
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("FONTSIZE", (0, 0), (-1, -1), s["cell"].fontSize),
@@ -475,7 +571,7 @@ def render(
     frame = Frame(left, bottom, page.width, page.size[1] - top - bottom, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page or (lambda c, d: None))])
-    doc.build(story, canvasmaker=_numbered_canvas(footer, styles(page)["note"].fontSize - 1))
+    doc.build(with_continuations(story), canvasmaker=_numbered_canvas(footer, styles(page)["note"].fontSize - 1))
     return buffer.getvalue()
 
 
@@ -538,7 +634,7 @@ def render_copies(
     frame = Frame(left, bottom, page.width, page.size[1] - top - bottom, leftPadding=0, rightPadding=0,
                   topPadding=0, bottomPadding=0)
     canvas.beginForm("copy")
-    fits = _fill(frame, list(story), canvas)
+    fits = _fill(frame, with_continuations(story), canvas)
     canvas.endForm()
     if not fits or slot.position is None:
         return None

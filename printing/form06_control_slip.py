@@ -126,7 +126,7 @@ def _handover_table(rows: tuple[HandoverRow, ...], page: Page) -> Flowable:
         if row.note:
             notes.append(row.note)
         table_rows.append([names, Paragraph(text(when), s["cell_center"]), "", Paragraph(f"<b>{text(row.result)}</b>", s["cell_center"]),
-                           Paragraph(text("\n".join(notes)), s["cell"])])
+                           "\n".join(notes)])  # a long note: its start here, the whole of it after the table
         table_rows.append(["", _signer("Người giao", row.giver_person, page, sign_space),
                            _signer("Người nhận", row.receiver_person, page, sign_space), "", ""])
         spans += [

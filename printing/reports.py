@@ -18,7 +18,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from app.domain.localtime import to_local
 from app.domain.paper import PaperSize
-from printing.base import Header, Orientation, Page, header_block, styles, text
+from printing.base import Header, LongTexts, Orientation, Page, header_block, styles, text
 from printing.base import render as render_pdf
 from printing.workbook import Cell, Column, table_sheet
 
@@ -80,11 +80,13 @@ def _table(spec: ReportTable) -> list[Flowable]:
     header_rows = len(head)
     commands.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#E6E9EE")))
     body = []
+    long_texts = LongTexts()
     for index, values in enumerate(spec.rows):
         style = s["cell"]
         cells = []
-        for value in values:
-            shown = text(_shown(value))
+        for column, value in enumerate(values):
+            shown = text(long_texts.cell(_shown(value), widths[column] - 4, style,
+                                         (spec.columns[column].heading, index + 1)))
             if index in spec.bold_rows:
                 shown = f"<b>{shown}</b>"
             cells.append(Paragraph(shown, s["cell_center"] if isinstance(value, int | float) else style))
@@ -94,7 +96,7 @@ def _table(spec: ReportTable) -> list[Flowable]:
         commands.append(("SPAN", (0, header_rows), (-1, header_rows)))
     flowables: list[Flowable] = [Paragraph(f"<b>{text(spec.title)}</b>", s["left"]), Spacer(1, 1.5 * mm),
                                  Table(head + body, colWidths=widths, repeatRows=header_rows,
-                                       style=TableStyle(commands))]
+                                       style=TableStyle(commands)), *long_texts.section(PAGE)]
     for note in spec.notes:
         flowables += [Spacer(1, 1 * mm), Paragraph(text(note), s["note"])]
     flowables.append(Spacer(1, 5 * mm))

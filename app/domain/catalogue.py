@@ -110,6 +110,9 @@ class DocumentSpec:
     photocopies: int = 0
 
 
+DOCUMENT_NAME_MAX = 500  # the column's length: a longer name was refused by PostgreSQL with a 500
+
+
 def validate_documents(documents: Sequence[DocumentSpec]) -> None:
     """Check each required document has a name and sane copy counts."""
     seen: set[str] = set()
@@ -117,6 +120,9 @@ def validate_documents(documents: Sequence[DocumentSpec]) -> None:
         name = doc.name.strip()
         if not name:
             raise DomainError(f"Giấy tờ {index}: vui lòng nhập tên giấy tờ.", field="documents")
+        if len(name) > DOCUMENT_NAME_MAX:
+            raise DomainError(f"Giấy tờ {index}: tên tối đa {DOCUMENT_NAME_MAX} ký tự (đang có {len(name)}).",
+                              field="documents")
         counts = (doc.originals, doc.certified_copies, doc.photocopies)
         if any(c < 0 or c > 99 for c in counts):
             raise DomainError(f"Giấy tờ {index}: số lượng phải từ 0 đến 99.", field="documents")
