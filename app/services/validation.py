@@ -6,6 +6,7 @@ import re
 from typing import Callable, TypeVar
 
 from app.domain.errors import DomainError
+from app.domain.text import has_bidi_controls, nfc
 from app.services.errors import ValidationFailed
 
 T = TypeVar("T")
@@ -45,12 +46,19 @@ def text_field(
 ) -> str:
     """Tidy ``value``; record an error if it is missing or too long.
 
-    Single-line values have runs of white space folded to one space, so that
-    "  Tư   pháp " and "Tư pháp" are the same name.
+    The text is put in Unicode NFC (whoever called: a form, the API, an
+    import, the command line). Single-line values have runs of white space
+    folded to one space, so that "  Tư   pháp " and "Tư pháp" are the same
+    name. Control characters and the characters that reverse the direction
+    of text are refused.
     """
-    raw = value or ""
+    raw = nfc(value or "")
     if _CONTROL.search(raw):
         errors.add(field, "Có ký tự điều khiển không hợp lệ; vui lòng gõ lại nội dung.")
+        return ""
+    if has_bidi_controls(raw):
+        errors.add(field, "Có ký tự đảo chiều văn bản (thường do sao chép từ nơi khác) không hợp lệ; "
+                          "vui lòng gõ lại nội dung.")
         return ""
     clean = raw.strip() if multiline else " ".join(raw.split())
     if required and not clean:
