@@ -31,6 +31,7 @@ class NonReception(Base):
     applicant_address: Mapped[str_500] = mapped_column(default="")
     missing: Mapped[str] = mapped_column(Text(), default="")  # one line per missing document
     reason: Mapped[str] = mapped_column(Text())
+    citizen_message: Mapped[str] = mapped_column(Text(), default="")  # the only text the public page shows
     at: Mapped[utc_datetime]
     by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     token: Mapped[str] = mapped_column(String(43), unique=True)

@@ -193,6 +193,8 @@ class DossierEvent(Base):
     at: Mapped[utc_datetime]
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))  # None: the system (the sweep)
     reason: Mapped[str] = mapped_column(Text(), default="")
+    # Lời nhắn cho công dân: the only text of an action the public status page shows (redacted).
+    citizen_message: Mapped[str] = mapped_column(Text(), default="")
     payload: Mapped[dict[str, Any]] = mapped_column(JSON(), default=dict)
 
     dossier: Mapped[Dossier] = relationship(back_populates="events")

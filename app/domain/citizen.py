@@ -1,11 +1,14 @@
 """What the public status page may say about a dossier, and how (domain.md §8).
 
 The page shows the minimum: status, step, procedure, dates, the receiving
-unit. The holder's name is masked ("Nguyễn V. A."); ID numbers, phones and
-addresses never appear, not even inside the free text staff wrote for the
-citizen (a reason, a list of missing documents), which is scrubbed before
-it is shown. The lookup without the QR needs the dossier code and the last
-four digits of an ID number or phone of the dossier.
+unit. The holder's name is masked ("Nguyễn V. A."). Free text that staff
+typed for the file (reasons, notes, lists of missing documents) is never
+shown: only the message written for the citizen ("lời nhắn cho công dân"),
+and even that is scrubbed of the dossier's names (typed with or without
+diacritics), addresses, ID and passport numbers, phones and e-mail addresses
+before it is shown. The lookup without the QR needs the dossier code and the
+last four digits of the ID number of the person who filed it or whom it is
+about.
 
 Plain Python: no clock, no database.
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import hmac
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,11 +30,16 @@ from app.domain.workflow import DossierStatus
 
 LOOKUP_DIGITS = 4
 
-# Runs of 6 or more digits, possibly grouped by spaces, dots or dashes: ID numbers
-# (9 or 12 digits), phone numbers (10 or 11), bank accounts. Dates (dd/mm/yyyy) and
-# small numbers (“02 bản sao”) and amounts of money (“1.500.000 đồng”) are kept.
-_LONG_NUMBER = re.compile(r"(?<![\w/])\+?\d(?:[ .\-]?\d){5,}(?![\w/])(?!\s*(?:đồng|đ\b|VNĐ|vnđ|VND))")
+# Runs of 6 or more digits, possibly grouped by spaces, dots, dashes or brackets: ID numbers
+# (9 or 12 digits), phone numbers (10 or 11, "(+84) 912-345-678"), bank accounts. Dates
+# (dd/mm/yyyy), small numbers (“02 bản sao”) and amounts of money (“1.500.000 đồng”) are kept.
+_LONG_NUMBER = re.compile(
+    r"(?<![\w/])(?:\(?\+?\d{1,3}\)[ .\-]?)?\+?\d(?:[ .\-]{0,2}\d){5,}(?![\w/])(?!\s*(?:đồng|đ\b|VNĐ|vnđ|VND))")
+# Passports (Vietnamese: a letter and 7 or 8 digits; others: 1–2 letters and 6–9 digits) and
+# tax or document numbers mixing letters and 6 or more digits.
+_DOCUMENT_NUMBER = re.compile(r"(?<!\w)[A-Za-z]{1,2}[ -]?\d{6,9}(?!\w)")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+HIDDEN = "[đã ẩn]"
 _OFFICE_WORDS = ("phòng", "văn phòng", "ban", "bộ phận", "trung tâm", "công an", "ủy ban", "uỷ ban", "chi nhánh")
 
 
@@ -47,12 +56,51 @@ def mask_name(name: str) -> str:
     return " ".join([words[0], *(w[0].upper() + "." for w in words[1:])])
 
 
-def redact(text: str, *names: str) -> str:
-    """``text`` without long numbers, e-mail addresses or any of ``names`` (replaced by their masks)."""
-    for name in sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True):
-        text = re.sub(re.escape(name), mask_name(name), text, flags=re.IGNORECASE)
-    text = _EMAIL.sub("[đã ẩn]", text)
-    return _LONG_NUMBER.sub("[đã ẩn]", text)
+def _folded_char(c: str) -> str:
+    """One character as ``fold`` sees it (lower case, no diacritics), still one character."""
+    if c in "đĐ":
+        return "d"
+    base = unicodedata.normalize("NFD", c)[:1].lower()
+    return base if len(base) == 1 else c.lower()
+
+
+def _spans(text: str, phrase: str) -> list[tuple[int, int]]:
+    """Where ``phrase`` occurs in ``text``, ignoring case, diacritics and the white space between its words."""
+    words = [re.escape("".join(_folded_char(c) for c in word)) for word in phrase.split()]
+    if not words:
+        return []
+    folded = "".join(_folded_char(c) for c in text)  # same length as text: positions carry over
+    pattern = re.compile(r"(?<!\w)" + r"[\s,.;-]+".join(words) + r"(?!\w)")
+    return [m.span() for m in pattern.finditer(folded)]
+
+
+def _place_parts(places: Iterable[str]) -> set[str]:
+    """Each address whole, and each of its comma-separated parts of two words or more ("thôn Trung Hoà")."""
+    parts = set()
+    for place in places:
+        if place and place.strip():
+            parts.add(place.strip())
+            parts.update(p.strip() for p in re.split(r"[,;]", place) if len(p.split()) >= 2)
+    return parts
+
+
+def redact(text: str, *, names: Iterable[str] = (), places: Iterable[str] = ()) -> str:
+    """``text`` fit for the public page: each of ``names`` replaced by its mask, each of ``places``
+    (addresses) hidden, whichever way they were typed (with or without diacritics, in any case), and every
+    e-mail address, long number (ID, phone, account) and passport or document number hidden."""
+    text = unicodedata.normalize("NFC", text)
+    replacements: list[tuple[int, int, str]] = []
+    for phrase, shown in sorted([(n.strip(), mask_name(n)) for n in names if n and n.strip()]
+                                + [(p, HIDDEN) for p in _place_parts(places)],
+                                key=lambda item: len(item[0]), reverse=True):
+        for start, end in _spans(text, phrase):
+            if all(end <= s or start >= e for s, e, _ in replacements):
+                replacements.append((start, end, shown))
+    for start, end, shown in sorted(replacements, reverse=True):
+        text = text[:start] + shown + text[end:]
+    text = _EMAIL.sub(HIDDEN, text)
+    text = _DOCUMENT_NUMBER.sub(HIDDEN, text)
+    return _LONG_NUMBER.sub(HIDDEN, text)
 
 
 def digits_of(text: str) -> str:

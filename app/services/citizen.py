@@ -44,7 +44,7 @@ from app.services import audit
 from app.services.calendar import calendar_of
 from app.services.documents import non_reception_number, receiving_unit_name
 from app.services.errors import Conflict, Forbidden, NotFound
-from app.services.processing import NOTICE_SUFFIX, load_process
+from app.services.processing import CITIZEN_MESSAGE_ACTIONS, NOTICE_SUFFIX, load_process
 from app.services.reception import get_dossier, new_status_token
 from app.services.validation import Errors, text_field
 from models.engine import READ_ONLY
@@ -93,8 +93,7 @@ class Letter:
 
     number: str
     at: datetime
-    reason: str
-    missing: tuple[str, ...] = ()
+    message: str  # lời nhắn cho công dân, redacted ("" when none was written)
     new_due_at: datetime | None = None
 
 
@@ -132,7 +131,7 @@ class DossierPage:
     supplement: Letter | None  # the open Mẫu 02 while waiting for the citizen
     apology: Letter | None  # Mẫu 04
     stop: Letter | None  # Mẫu 05
-    closing_reason: str  # refused / withdrawn / stopped: the reason recorded
+    closing_message: str  # refused / withdrawn / stopped: the message written for the citizen, redacted
     rating: RatingSummary | None
     automatic: dict[str, int] = field(default_factory=dict)  # criteria 1–2 for the rating form
 
@@ -159,8 +158,7 @@ class TurnedAwayPage:
     procedure: str
     holder: str
     office: Office
-    reason: str
-    missing: tuple[str, ...]
+    message: str  # lời nhắn cho công dân, redacted
 
 
 # The public page reuses, per thread and for a minute, what changes rarely and costs queries: a
@@ -204,7 +202,8 @@ def office_of(unit: Unit | Row) -> Office:
 _PAGE = (
     select(
         Dossier.id.label("dossier_id"), Dossier.code, Dossier.status, Dossier.unit_id, Dossier.procedure_id,
-        Dossier.applicant_name, Dossier.owner_name, Dossier.received_at, Dossier.due_at, Dossier.due_rescheduled_at,
+        Dossier.applicant_name, Dossier.owner_name, Dossier.applicant_address, Dossier.delivery_address,
+        Dossier.received_at, Dossier.due_at, Dossier.due_rescheduled_at,
         Dossier.finished_at, Dossier.returned_at, Dossier.result_delivery, Dossier.return_method,
         Dossier.step_position, Dossier.step_started_at, Dossier.step_due_at,
         Procedure.name.label("procedure_name"), Procedure.version.label("procedure_version"),
@@ -220,15 +219,19 @@ _SLIP = (
     .where(Handover.dossier_id == bindparam("dossier_id")).order_by(Handover.seq)
 )
 _NOTICES = (
-    select(DossierNotice.form, DossierNotice.number, DossierNotice.at, DossierNotice.reason, DossierNotice.missing,
-           DossierNotice.new_due_at, DossierNotice.resolved_at)
+    select(DossierNotice.form, DossierNotice.number, DossierNotice.at, DossierNotice.new_due_at,
+           DossierNotice.resolved_at)
     .where(DossierNotice.dossier_id == bindparam("dossier_id")).order_by(DossierNotice.id)
 )
-_CLOSING = (
-    select(DossierEvent.reason)
-    .where(DossierEvent.dossier_id == bindparam("dossier_id"), DossierEvent.action == bindparam("action"))
-    .order_by(DossierEvent.id.desc()).limit(1)
+# The messages written for the citizen, oldest first (the last of each action counts). Reasons and notes
+# typed for the file are never read here.
+_MESSAGES = (
+    select(DossierEvent.action, DossierEvent.citizen_message)
+    .where(DossierEvent.dossier_id == bindparam("dossier_id"),
+           DossierEvent.action.in_([a.value for a in CITIZEN_MESSAGE_ACTIONS]))
+    .order_by(DossierEvent.id)
 )
+_NOTICE_ACTIONS = {"02": Action.REQUEST_SUPPLEMENT, "04": Action.RESCHEDULE, "05": Action.STOP}
 _RATING = (
     select(SatisfactionRating.at, SatisfactionRating.overall, SatisfactionRating.score)
     .where(SatisfactionRating.dossier_id == bindparam("dossier_id"))
@@ -261,17 +264,18 @@ def status_page(session: Session, token: str, *, now: datetime) -> DossierPage |
     return _turned_away_page(record) if record is not None else None
 
 
-def _letter(notice: Row | DossierNotice, names: tuple[str, ...]) -> Letter:
-    return Letter(
-        number=f"{notice.number}/{NOTICE_SUFFIX[notice.form]}", at=notice.at, reason=redact(notice.reason, *names),
-        missing=tuple(redact(line, *names) for line in notice.missing.splitlines() if line.strip()),
-        new_due_at=notice.new_due_at,
-    )
+def _letter(notice: Row, message: str) -> Letter:
+    return Letter(number=f"{notice.number}/{NOTICE_SUFFIX[notice.form]}", at=notice.at, message=message,
+                  new_due_at=notice.new_due_at)
 
 
 def _dossier_page(session: Session, row: Row, now: datetime) -> DossierPage:
     status, dossier_id = row.status, row.dossier_id
-    names = (row.applicant_name, row.owner_name)
+
+    def shown(message: str) -> str:
+        return redact(message, names=(row.applicant_name, row.owner_name),
+                      places=(row.applicant_address, row.delivery_address))
+
     open_ = status in OPEN_STATUSES
     paused = status is DossierStatus.SUPPLEMENT_REQUESTED
     due_effective = row.due_rescheduled_at or row.due_at
@@ -292,15 +296,15 @@ def _dossier_page(session: Session, row: Row, now: datetime) -> DossierPage:
             process, Duration(row.duration_kind, Decimal(row.duration_value)), calendar,
             position=row.step_position, step_due_at=row.step_due_at, due_at=row.due_at)}
 
+    messages: dict[str, str] = {}
+    if paused or row.due_rescheduled_at or status in _CLOSED_BY:
+        messages = {action: shown(text) for action, text in connection.execute(_MESSAGES, {"dossier_id": dossier_id})}
     letters: dict[str, Letter] = {}
     if paused or row.due_rescheduled_at or status is DossierStatus.STOPPED:
         for notice in connection.execute(_NOTICES, {"dossier_id": dossier_id}):
             if notice.form != "02" or notice.resolved_at is None:  # the last of each form; Mẫu 02 while open
-                letters[notice.form] = _letter(notice, names)
-    closing_reason = ""
-    if status in _CLOSED_BY:
-        reason = connection.execute(_CLOSING, {"dossier_id": dossier_id, "action": _CLOSED_BY[status].value}).scalar()
-        closing_reason = redact(reason or "", *names)
+                letters[notice.form] = _letter(notice, messages.get(_NOTICE_ACTIONS[notice.form].value, ""))
+    closing_message = messages.get(_CLOSED_BY[status].value, "") if status in _CLOSED_BY else ""
     rating, automatic = None, {}
     if status is DossierStatus.RETURNED:
         scores = connection.execute(_RATING, {"dossier_id": dossier_id}).first()
@@ -325,17 +329,15 @@ def _dossier_page(session: Session, row: Row, now: datetime) -> DossierPage:
         returned_at=row.returned_at, delivery=row.result_delivery, return_method=row.return_method,
         collect_from=calendar.start_of_clock(now) if calendar and status is DossierStatus.DONE else None,
         supplement=letters.get("02") if paused else None, apology=letters.get("04"), stop=letters.get("05"),
-        closing_reason=closing_reason, rating=rating, automatic=automatic,
+        closing_message=closing_message, rating=rating, automatic=automatic,
     )
 
 
 def _turned_away_page(record: NonReception) -> TurnedAwayPage:
-    names = (record.applicant_name,)
     return TurnedAwayPage(
         kind=record.kind, number=non_reception_number(record), at=record.at, procedure=record.procedure.name,
         holder=mask_name(record.applicant_name), office=office_of(record.unit),
-        reason=redact(record.reason, *names),
-        missing=tuple(redact(line, *names) for line in record.missing.splitlines() if line.strip()),
+        message=redact(record.citizen_message, names=(record.applicant_name,), places=(record.applicant_address,)),
     )
 
 

@@ -70,6 +70,15 @@ class ActionInput:
     return_note: str = ""  # return: who collected it, the postal tracking number …
     requested_at: datetime | None = None  # stop: when the citizen asked
     fee_handling: str = ""  # stop: what happens to the fees paid
+    # Lời nhắn cho công dân: shown on the public status page (redacted) for the actions in CITIZEN_MESSAGE_ACTIONS;
+    # ``reason`` and every other note stay with the staff.
+    citizen_message: str = ""
+
+
+CITIZEN_MESSAGE_MAX = 1000
+# The actions whose message the citizen's page shows: a request to supplement, a new date, a closing.
+CITIZEN_MESSAGE_ACTIONS = frozenset({Action.REQUEST_SUPPLEMENT, Action.RESCHEDULE, Action.REFUSE, Action.WITHDRAW,
+                                     Action.STOP})
 
 
 def process_of(procedure: Procedure) -> Process:
@@ -254,6 +263,10 @@ def apply_action(session: Session, actor: User, dossier_id: int, data: ActionInp
         raise Forbidden("Chỉ cán bộ của đơn vị tiếp nhận hồ sơ được xử lý hồ sơ này.")
     errors = Errors()
     reason = text_field(errors, "reason", data.reason, 2000, required=False, multiline=True)
+    message = text_field(errors, "citizen_message", data.citizen_message, CITIZEN_MESSAGE_MAX, required=False,
+                         multiline=True)
+    if message and data.action not in CITIZEN_MESSAGE_ACTIONS:
+        errors.add("citizen_message", "Thao tác này không gửi lời nhắn cho công dân.")
     errors.raise_if_any()
     try:
         target = check_transition(
@@ -274,7 +287,7 @@ def apply_action(session: Session, actor: User, dossier_id: int, data: ActionInp
     payload.update(context.extra)
     session.add(DossierEvent(
         dossier_id=dossier.id, action=data.action.value, from_status=before, status=target, at=now,
-        actor_id=actor.id, reason=reason, payload=payload,
+        actor_id=actor.id, reason=reason, citizen_message=message, payload=payload,
     ))
     try:
         session.flush()

@@ -77,6 +77,7 @@ class NonReceptionInput:
     reason: str
     missing: tuple[str, ...] = ()
     channel: Channel = Channel.DIRECT
+    citizen_message: str = ""  # lời nhắn cho công dân: the only text the public status page shows
 
 
 def search_procedures(session: Session, actor: User, query: str, *, now: datetime) -> list[Procedure]:
@@ -181,6 +182,7 @@ def turn_away(
     errors = Errors()
     applicant = _check_applicant(errors, data.applicant)
     reason = text_field(errors, "reason", data.reason, 2000, multiline=True)
+    message = text_field(errors, "citizen_message", data.citizen_message, 1000, required=False, multiline=True)
     missing = [" ".join(m.split()) for m in data.missing if m.strip()]
     if kind is NonReceptionKind.INCOMPLETE and not missing:
         errors.add("missing", "Vui lòng ghi các giấy tờ, nội dung cần bổ sung, hoàn thiện.")
@@ -193,7 +195,8 @@ def turn_away(
                              NonReception.kind == kind, NonReception.year == year)
         return NonReception(
             unit_id=actor.unit_id, procedure_id=procedure.id, kind=kind, number=number, year=year,
-            channel=data.channel, missing="\n".join(missing), reason=reason, at=now, by_id=actor.id,
+            channel=data.channel, missing="\n".join(missing), reason=reason, citizen_message=message, at=now,
+            by_id=actor.id,
             token=new_status_token(),
             **{k: v for k, v in applicant.items() if not k.startswith("owner")},
         )

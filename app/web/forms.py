@@ -93,3 +93,8 @@ def query_int(text: str) -> int:
     """
     value = int(text)
     return value if -MAX_ID - 1 <= value <= MAX_ID else -1
+
+
+CITIZEN_MESSAGE_LABEL = "Lời nhắn cho công dân (không bắt buộc)"
+CITIZEN_MESSAGE_HINT = ("Hiện trên trang tra cứu của công dân (ai có mã QR đều xem được). Không ghi họ tên, số giấy tờ, "
+                        "số điện thoại, địa chỉ hay thông tin của người khác. Lý do và ghi chú ở trên chỉ cán bộ xem.")

@@ -65,11 +65,11 @@ def test_in_progress_names_the_officer_step_and_the_done_desk(db_session, states
     assert shown.timeline[0].at == vn(30, 11, 9)
 
 
-def test_a_supplement_request_lists_what_to_bring_without_personal_data(db_session, states):
+def test_a_supplement_request_shows_only_the_message_for_the_citizen_redacted(db_session, states):
     shown = page(db_session, states, "supplement")
     assert shown.paused and not shown.overdue
-    assert shown.supplement.missing == (f"Bản sao Giấy khai sinh của {MASKED}", "Tờ khai ghi lại số điện thoại [đã ẩn]")
-    assert shown.supplement.reason.startswith("Số CCCD [đã ẩn] của ông Nguyễn V. B.")
+    assert shown.supplement.message == (f"Mời ông {MASKED} (SĐT [đã ẩn], hộ chiếu [đã ẩn], ở [đã ẩn]) mang bản sao "
+                                        "giấy khai sinh đến bộ phận một cửa.")
     assert shown.supplement.number.endswith("/PYCBS")
     # While paused, nothing ahead has a date: the deadlines move when the documents come.
     assert [s.at for s in shown.timeline if s.phase is Phase.NEXT] == [None, None]
@@ -81,7 +81,7 @@ def test_a_rescheduled_dossier_shows_the_apology_and_both_dates(db_session, stat
     assert shown.rescheduled_at == vn(2, 12, 9) and shown.due_at == vn(30, 11, 9)
     assert not shown.overdue  # the new date is not reached
     assert shown.apology.new_due_at == vn(2, 12, 9) and shown.apology.number.endswith("/XL")
-    assert "xác minh" in shown.apology.reason
+    assert shown.apology.message == "Cần xác minh thêm tại nơi đăng ký trước đây; mong ông/bà thông cảm."
     assert shown.timeline[-1].at == vn(2, 12, 9)  # the return, planned on the new date
     # Past the new date too, it is overdue against the date the citizen was given.
     later = page(db_session, states, "rescheduled", now=vn(2, 12, 10))
@@ -116,7 +116,7 @@ def test_returned_offers_the_rating_with_the_records_criteria(db_session, states
 
 def test_refused_shows_the_reason_and_no_step_ahead(db_session, states):
     shown = page(db_session, states, "refused")
-    assert shown.closing_reason == "Người yêu cầu không thuộc trường hợp được cấp theo quy định"
+    assert shown.closing_message == "Người yêu cầu không thuộc trường hợp được cấp theo quy định."
     assert [s.phase for s in shown.timeline] == [Phase.DONE, Phase.SKIPPED, Phase.SKIPPED, Phase.SKIPPED]
     assert shown.current is None
 

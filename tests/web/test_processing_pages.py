@@ -88,10 +88,15 @@ def test_supplement_notice_prints_and_queues_show_the_work(client, world, login,
     login("a.officer")
     queue = client.get("/xu-ly/cua-toi").get_data(as_text=True)
     assert dossier.code in queue and "Hồ sơ của tôi" in queue
+    form = client.get(f"/ho-so/{dossier.id}/xu-ly/request_supplement").get_data(as_text=True)
+    assert "Lời nhắn cho công dân" in form and "Không ghi họ tên" in form
     response = client.post(f"/ho-so/{dossier.id}/xu-ly/request_supplement",
-                           data={"version": str(dossier.version), "missing": "Bản sao CCCD\nTờ khai", "reason": "Thiếu"})
+                           data={"version": str(dossier.version), "missing": "Bản sao CCCD\nTờ khai", "reason": "Thiếu",
+                                 "citizen_message": "Mời ông Nguyen Van Binh mang bản sao CCCD."})
     assert response.status_code == 302
     db_session.expire_all()
+    public = client.get(f"/tra-cuu/{dossier.token}").get_data(as_text=True)
+    assert "Mời ông Nguyễn V. B. mang bản sao CCCD." in public and "Thiếu" not in public
     notice = dossier.notices[0]
     pdf = client.post(f"/van-ban/{notice.id}/in", data={"paper": ""})
     assert pdf.status_code == 200 and "Bản sao CCCD" in " ".join(pdf_text(pdf.get_data()))

@@ -118,6 +118,9 @@ SCHEMAS: dict[str, Any] = {
             "return_note": {"type": "string"},
             "requested_at": {**_INSTANT, "description": "Dừng xử lý: lúc công dân đề nghị."},
             "fee_handling": {"type": "string"},
+            "citizen_message": {"type": "string", "maxLength": 1000, "description": (
+                "Lời nhắn cho công dân: chỉ khi yêu cầu bổ sung, hẹn lại, từ chối, rút hoặc dừng; hiện (đã che "
+                "thông tin cá nhân) trên trang tra cứu công khai. Lý do (reason) và ghi chú không bao giờ hiện ở đó.")},
         },
     },
     "Error": {

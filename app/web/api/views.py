@@ -102,6 +102,7 @@ def act(code: str, action: str):  # type: ignore[no-untyped-def]
         return_note=_text(body, "return_note"),
         requested_at=_instant(body, "requested_at"),
         fee_handling=_text(body, "fee_handling"),
+        citizen_message=_text(body, "citizen_message"),
     )
     try:
         processing.apply_action(session, g.api_user, dossier.id, data, now=now())

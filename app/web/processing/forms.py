@@ -7,23 +7,23 @@ from wtforms.fields import DateTimeLocalField
 from wtforms.validators import Optional
 
 from app.domain.workflow import Action, ResultDelivery
-from app.web.forms import Form, choices
+from app.web.forms import CITIZEN_MESSAGE_HINT, CITIZEN_MESSAGE_LABEL, Form, choices
 
 # Which inputs each action asks for, besides the version.
 FIELDS: dict[Action, tuple[str, ...]] = {
     Action.HAND_OVER: ("to_user_id", "reason"),
     Action.ASSIGN: ("to_user_id", "reason"),
     Action.SEND_BACK: ("reason",),
-    Action.REQUEST_SUPPLEMENT: ("missing", "reason"),
+    Action.REQUEST_SUPPLEMENT: ("missing", "reason", "citizen_message"),
     Action.RECEIVE_SUPPLEMENT: ("reason",),
     Action.REQUEST_PAYMENT: ("reason",),
     Action.CONFIRM_PAYMENT: ("reason",),
-    Action.RESCHEDULE: ("new_due_at", "reason"),
+    Action.RESCHEDULE: ("new_due_at", "reason", "citizen_message"),
     Action.FINISH: ("reason",),
     Action.RETURN_RESULT: ("return_method", "return_note", "reason"),
-    Action.REFUSE: ("reason",),
-    Action.WITHDRAW: ("reason",),
-    Action.STOP: ("requested_at", "fee_handling", "reason"),
+    Action.REFUSE: ("reason", "citizen_message"),
+    Action.WITHDRAW: ("reason", "citizen_message"),
+    Action.STOP: ("requested_at", "fee_handling", "reason", "citizen_message"),
 }
 
 REASON_LABELS = {
@@ -52,6 +52,8 @@ class ActionForm(Form):
     requested_at = DateTimeLocalField("Thời điểm công dân đề nghị dừng", validators=[Optional()],
                                       description="Để trống nếu là bây giờ.")
     fee_handling = StringField("Xử lý phí, lệ phí đã nộp", description="Ví dụ: hoàn trả 50.000 đồng lệ phí.")
+    citizen_message = TextAreaField(CITIZEN_MESSAGE_LABEL, description=CITIZEN_MESSAGE_HINT,
+                                    render_kw={"rows": 2, "maxlength": 1000})
 
 
 class ScanForm(Form):

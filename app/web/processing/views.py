@@ -171,6 +171,7 @@ def _input(form: ActionForm, action: Action) -> processing.ActionInput:
         return_note=form.return_note.data or "",
         requested_at=_aware(form.requested_at.data),
         fee_handling=form.fee_handling.data or "",
+        citizen_message=form.citizen_message.data or "",
     )
 
 

@@ -18,7 +18,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 
 from app.domain.paper import PaperSize
 from app.domain.workflow import Channel, IdKind, ResultDelivery
-from app.web.forms import Form, RowForm, choices
+from app.web.forms import CITIZEN_MESSAGE_HINT, CITIZEN_MESSAGE_LABEL, Form, RowForm, choices
 
 _COUNT = [Optional(), NumberRange(0, 99, "Số lượng từ 0 đến 99.")]
 SPARE_ROWS = 2
@@ -66,6 +66,8 @@ class ReceptionForm(ApplicantFields):
 class TurnAwayForm(ApplicantFields):
     missing = TextAreaField("Giấy tờ, nội dung cần bổ sung, hoàn thiện (mỗi dòng một mục)", render_kw={"rows": 4})
     reason = TextAreaField("Lý do", render_kw={"rows": 3})
+    citizen_message = TextAreaField(CITIZEN_MESSAGE_LABEL, description=CITIZEN_MESSAGE_HINT,
+                                    render_kw={"rows": 2, "maxlength": 1000})
     channel = SelectField("Hình thức nộp", choices=choices([(c.value, c.label) for c in Channel]),
                           default=Channel.DIRECT.value)
 

@@ -148,6 +148,7 @@ def turn_away():  # type: ignore[no-untyped-def]
         data = reception.NonReceptionInput(
             procedure_id=procedure.id, applicant=_applicant(form), reason=form.reason.data or "",
             missing=tuple((form.missing.data or "").splitlines()), channel=Channel(form.channel.data),
+            citizen_message=form.citizen_message.data or "",
         )
         return reception.turn_away(session, user, kind, data, now=now())
 
