@@ -8,7 +8,7 @@ from models.desk import NonReception
 from models.dossier import Dossier, DossierDocument, DossierEvent, DossierNotice, Handover
 from models.feedback import SatisfactionRating
 from models.ops import JobLease, OutboxMessage, RateCounter, SweepRun
-from models.org import Department, Unit, User, UserRole
+from models.org import Department, LoginGuard, Unit, User, UserRole
 from models.printing import PrintedDocument
 from models.procedure import Procedure, ProcedureDocument, ProcedureStep
 from models.quality import (
@@ -36,6 +36,7 @@ __all__ = [
     "Handover",
     "InternalDocument",
     "JobLease",
+    "LoginGuard",
     "RateCounter",
     "NonReception",
     "Nonconformity",

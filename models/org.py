@@ -96,9 +96,6 @@ class User(Base):
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
     is_active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[utc_datetime | None]
-    # Consecutive failed logins since the last success, and the lock they led to (app.domain.lockout).
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[utc_datetime | None]
     created_at: Mapped[utc_datetime]
     updated_at: Mapped[utc_datetime]
     version: Mapped[int] = mapped_column(default=1)
@@ -148,3 +145,26 @@ class UserRole(Base):
     role: Mapped[Role] = mapped_column(enum_column_type(Role), primary_key=True)
 
     user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+class LoginGuard(Base):
+    """Failed logins on one username, from one source or over the account (app.domain.lockout).
+
+    ``subject`` is "user:<id>" for an existing account, else a keyed digest of
+    the typed username (never the text: it may be a password typed in the
+    wrong box). ``source`` is "device:<id>" or "ip:<address>" for a source,
+    "" for the account.
+    """
+
+    __tablename__ = "login_guard"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject: Mapped[str_100] = mapped_column(index=True)
+    scope: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str_100] = mapped_column(default="")
+    failures: Mapped[int] = mapped_column(default=0)
+    window_started_at: Mapped[utc_datetime | None]
+    locked_until: Mapped[utc_datetime | None]
+    updated_at: Mapped[utc_datetime] = mapped_column(index=True)
+
+    __table_args__ = (UniqueConstraint("subject", "scope", "source"),)

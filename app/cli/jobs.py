@@ -194,11 +194,13 @@ def erase_expired(app: Flask, *, tick: datetime | None = None) -> str:
     counters whose window is over (they name client addresses)."""
     from app.services.privacy import erase_expired as erase
     from app.services.rate_limits import purge_expired
+    from app.services.users import purge_login_guards
 
     def work(session: Session, now: datetime) -> dict | None:
         if not jobs.claim(session, "retention", tick or now):
             return None
         purge_expired(session, now=now.timestamp())
+        purge_login_guards(session, now=now)
         return dict(erase(session, now=now))
 
     erased = in_transaction(app, work)

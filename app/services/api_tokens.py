@@ -14,6 +14,7 @@ from app.services import audit
 from app.services.access import manageable_unit_ids
 from app.services.errors import Forbidden, NotFound
 from app.services.rows import find
+from app.services.users import can_sign_in
 from app.services.validation import Errors, text_field
 from models import ApiToken, User
 
@@ -48,11 +49,12 @@ def create_token(session: Session, actor: User, user_id: int, name: str, *, now:
 
 
 def authenticate(session: Session, token: str, *, now: datetime) -> User | None:
-    """The active user a token stands for, or None (unknown, revoked, user deactivated)."""
+    """The user a token stands for, or None: unknown or revoked, or the user or the unit deactivated (the
+    same checks as a web login, made on every request)."""
     if not token.startswith(PREFIX) or len(token) > 100:
         return None
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
-    if row is None or row.revoked_at is not None or not row.user.is_active:
+    if row is None or row.revoked_at is not None or not can_sign_in(row.user):
         return None
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_PRECISION:
         row.last_used_at = now  # one write every few minutes, not one per request
@@ -73,6 +75,17 @@ def revoke_token(session: Session, actor: User, token_id: int, *, now: datetime)
                      unit_id=row.user.unit_id, now=now, user_id=row.user_id, prefix=row.prefix)
     session.flush()
     return row
+
+
+def revoke_all(session: Session, actor: User, user: User, *, now: datetime, reason: str) -> int:
+    """Revoke every live token of ``user`` (an administrator set a new password); how many were."""
+    rows = session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))).all()
+    for row in rows:
+        row.revoked_at = now
+        audit.record(session, actor, "api_token.revoke", object_type="api_token", object_id=row.id,
+                     unit_id=user.unit_id, now=now, user_id=user.id, prefix=row.prefix, reason=reason)
+    session.flush()
+    return len(rows)
 
 
 def list_tokens(session: Session, user: User) -> list[ApiToken]:

@@ -21,8 +21,8 @@ from models import AuditEntry, User
 from models.base import Base
 
 # Bookkeeping columns: they change on every save and say nothing.
-_NOT_CHANGES = frozenset({"id", "version", "created_at", "updated_at", "session_token", "failed_logins",
-                          "locked_until", "last_login_at"})
+_NOT_CHANGES = frozenset({"id", "version", "created_at", "updated_at", "session_token",
+                          "last_login_at"})
 
 
 def record(session: Session, actor: User | None, action: str, *, object_type: str, object_id: int | None,

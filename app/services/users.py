@@ -2,31 +2,39 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import hmac
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.domain.codes import normalize_username
-from app.domain.lockout import LoginState, after_failure
+from app.domain.lockout import LoginState, Scope, after_failure, after_success
 from app.domain.roles import Role
 from app.services import audit
 from app.services.access import get_manageable_unit, manageable_unit_ids, visible_unit_ids
 from app.services.errors import NotFound, ValidationFailed, check_version
 from app.services.validation import Errors, text_field
 from app.services.rows import find
-from models import Department, User, UserRole
+from models import Department, LoginGuard, User, UserRole
 from models.org import new_session_token
 
 # werkzeug's default (scrypt); the tests swap in a cheap method for speed.
 PASSWORD_HASH_METHOD = "scrypt"
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 128
-# Checked against when the username is unknown, so that a wrong username
-# takes as long as a wrong password and does not reveal which accounts exist.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+@functools.lru_cache(maxsize=4)
+def _dummy_hash(method: str) -> str:
+    """Checked against when the username is unknown or the source locked out, so that every answer costs one
+    check of the same kind as a real password's and none reveals which accounts exist."""
+    return generate_password_hash("not-a-real-password", method=method)
 
 
 @dataclass(frozen=True)
@@ -102,6 +110,11 @@ def update_user(
     apply_user_input(session, user, data, now=now)
     audit.record_change(session, actor, "user.update", user, before, _user_snapshot(user), unit_id=user.unit_id,
                         now=now)
+    if data.password:
+        # An administrator's new password means the old one may be known: the account's API tokens end too.
+        from app.services.api_tokens import revoke_all
+
+        revoke_all(session, actor, user, now=now, reason="password_reset")
     return user
 
 
@@ -149,7 +162,7 @@ def apply_user_input(session: Session, user: User, data: UserInput, *, now: date
     user.is_active = data.is_active
     user.updated_at = now
     if data.password:
-        _set_password(user, data.password)
+        _set_password(session, user, data.password)
     elif was_active and not data.is_active:
         user.session_token = new_session_token()
     current = {row.role: row for row in user.role_rows}
@@ -175,61 +188,139 @@ def password_problem(password: str, username: str) -> str | None:
     return None
 
 
-def _set_password(user: User, password: str) -> None:
+def _set_password(session: Session, user: User, password: str) -> None:
     user.password_hash = generate_password_hash(password, method=PASSWORD_HASH_METHOD)
-    user.session_token = new_session_token()
-    # A new password (an admin's reset, or the user's own) lifts a lock.
-    user.failed_logins, user.locked_until = 0, None
+    user.session_token = new_session_token()  # every login cookie of the account stops working
+    if user.id is not None:
+        lift_login_locks(session, user)  # a new password (an admin's reset, or the user's own) lifts every lock
+
+
+def can_sign_in(user: User) -> bool:
+    """The checks every way in makes (the login page, the login cookie on each request, an API token on each
+    request): the account is active and so is its unit."""
+    return user.is_active and user.unit.is_active
 
 
 @dataclass(frozen=True)
 class LoginAttempt:
-    """The outcome of a login: the user, or why not (``locked_until``: the account is locked until then)."""
+    """The outcome of a login: the user, or why not (``locked_until``: this source may not try until then)."""
 
     user: User | None
     locked_until: datetime | None = None
 
 
-def authenticate(session: Session, username: str, password: str, *, now: datetime, ip: str = "") -> LoginAttempt:
-    """Check the credentials; count failures, lock after too many (app.domain.lockout), audit the attempt.
+@dataclass(frozen=True)
+class LoginSource:
+    """Where an attempt comes from: the client's address, and the browser's device cookie if it has one
+    (``device``: its id; ``known_users``: the accounts that logged in from it)."""
 
+    address: str = ""
+    device: str = ""
+    known_users: frozenset[int] = frozenset()
+
+
+def _subject(user: User | None, name: str | None, typed: str, key: bytes) -> str:
+    if user is not None:
+        return f"user:{user.id}"
+    text = (name or " ".join(typed.split()).casefold())[:200]
+    return "name:" + hmac.new(key, text.encode(), hashlib.sha256).hexdigest()[:40]
+
+
+def _guard(session: Session, subject: str, scope: Scope, source: str, now: datetime) -> LoginGuard:
+    """The counter row, locked for this transaction (created if missing)."""
+    query = select(LoginGuard).where(LoginGuard.subject == subject, LoginGuard.scope == scope.value,
+                                     LoginGuard.source == source).with_for_update()
+    row = session.scalar(query)
+    if row is None:
+        row = LoginGuard(subject=subject, scope=scope.value, source=source, failures=0, updated_at=now)
+        try:
+            with session.begin_nested():
+                session.add(row)
+        except IntegrityError:  # another worker counted the same source first
+            row = session.scalars(query.execution_options(populate_existing=True)).one()
+    return row
+
+
+def _state(row: LoginGuard) -> LoginState:
+    return LoginState(row.failures, row.locked_until, row.window_started_at)
+
+
+def _store(row: LoginGuard, state: LoginState, now: datetime) -> None:
+    row.failures, row.locked_until, row.window_started_at = state.failures, state.locked_until, state.window_started_at
+    row.updated_at = now
+
+
+def authenticate(session: Session, username: str, password: str, *, now: datetime, source: LoginSource = LoginSource(),
+                 key: bytes = b"") -> LoginAttempt:
+    """Check the credentials; count failures and lock sources (app.domain.lockout); audit the attempt.
+
+    An unknown username goes through the same counters, the same password
+    check and the same answers as a known one, so nothing tells them apart.
     The caller commits either way: a failure is recorded too. The typed
-    username is never stored (it may be a password typed in the wrong box).
+    username is never stored (it may be a password typed in the wrong box):
+    counters of an unknown name are keyed by its digest under ``key``.
     """
     try:
         name = normalize_username(username)
     except Exception:
         name = None
     user = session.scalar(select(User).where(User.username == name)) if name else None
-    if user is None:
-        check_password_hash(_DUMMY_HASH, password)
-        _audit_login(session, None, "auth.login_failed", now, ip, reason="unknown_user")
-        return LoginAttempt(None)
-    state = LoginState(user.failed_logins, user.locked_until)
-    if state.is_locked(now):
+    ip = source.address
+    subject = _subject(user, name, username, key)
+    trusted = bool(source.device) and user is not None and user.id in source.known_users
+    counters = [(Scope.SOURCE, _guard(session, subject, Scope.SOURCE,
+                                      f"device:{source.device}" if trusted else f"ip:{ip}"[:100], now))]
+    if not trusted:
+        counters.append((Scope.ACCOUNT, _guard(session, subject, Scope.ACCOUNT, "", now)))
+    locks = [_state(row).locked_until for _, row in counters if _state(row).is_locked(now)]
+    if locks:
+        check_password_hash(_dummy_hash(PASSWORD_HASH_METHOD), password)  # as long as any other answer
         _audit_login(session, user, "auth.login_failed", now, ip, reason="locked")
-        return LoginAttempt(None, state.locked_until)
-    if not check_password_hash(user.password_hash, password):
-        after = after_failure(state, now)
-        user.failed_logins, user.locked_until = after.failures, after.locked_until
-        _audit_login(session, user, "auth.login_failed", now, ip, reason="password")
-        if after.is_locked(now):
-            _audit_login(session, user, "auth.locked", now, ip, until=after.locked_until.isoformat())
-            return LoginAttempt(None, after.locked_until)
+        return LoginAttempt(None, max(locks))  # type: ignore[type-var]
+    matched = check_password_hash(user.password_hash if user else _dummy_hash(PASSWORD_HASH_METHOD), password) \
+        and user is not None
+    if not matched:
+        locked = []
+        for scope, row in counters:
+            after = after_failure(_state(row), now, scope)
+            _store(row, after, now)
+            if after.is_locked(now):
+                locked.append(after.locked_until)
+        _audit_login(session, user, "auth.login_failed", now, ip, reason="password" if user else "unknown_user")
+        if locked:
+            _audit_login(session, user, "auth.locked", now, ip, until=max(locked).isoformat())  # type: ignore[type-var]
+            return LoginAttempt(None, max(locked))  # type: ignore[type-var]
         return LoginAttempt(None)
-    if not user.is_active or not user.unit.is_active:
+    assert user is not None
+    if not can_sign_in(user):
         _audit_login(session, user, "auth.login_failed", now, ip, reason="inactive")
         return LoginAttempt(None)
-    user.failed_logins, user.locked_until = 0, None
+    _store(counters[0][1], after_success(), now)  # this source starts afresh; the account's window stands
     user.last_login_at = now
     _audit_login(session, user, "auth.login", now, ip, actor=user)
     return LoginAttempt(user)
 
 
-def locked_until(user: User, now: datetime) -> datetime | None:
-    """When the account's lock after failed logins ends, if it is locked at ``now``."""
-    state = LoginState(user.failed_logins, user.locked_until)
-    return state.locked_until if state.is_locked(now) else None
+def locked_until(session: Session, user: User, now: datetime) -> tuple[datetime, int] | None:
+    """Whether sources are locked out of ``user``'s account at ``now``: (when the last lock ends, how many
+    sources; the account's own lock counts as one), or None."""
+    rows = session.scalars(select(LoginGuard).where(LoginGuard.subject == f"user:{user.id}",
+                                                    LoginGuard.locked_until > now)).all()
+    if not rows:
+        return None
+    return max(r.locked_until for r in rows if r.locked_until is not None), len(rows)
+
+
+def lift_login_locks(session: Session, user: User) -> None:
+    """Forget every failed login on ``user``'s account (an administrator's new password, or the user's own)."""
+    session.execute(delete(LoginGuard).where(LoginGuard.subject == f"user:{user.id}"))
+
+
+def purge_login_guards(session: Session, *, now: datetime) -> int:
+    """Delete the counters idle for two days and not locking anything (they name client addresses)."""
+    before = now - timedelta(days=2)
+    return session.execute(delete(LoginGuard).where(
+        LoginGuard.updated_at < before, or_(LoginGuard.locked_until.is_(None), LoginGuard.locked_until < now))).rowcount
 
 
 def _audit_login(session: Session, user: User | None, action: str, now: datetime, ip: str, *,
@@ -255,7 +346,7 @@ def change_own_password(
     if problem:
         errors.add("new_password", problem)
     errors.raise_if_any()
-    _set_password(user, new)
+    _set_password(session, user, new)
     user.updated_at = now
     audit.record(session, user, "user.password_change", object_type="user_account", object_id=user.id,
                  unit_id=user.unit_id, now=now)
@@ -267,7 +358,7 @@ def load_session_user(session: Session, token: str) -> User | None:
     if not user_id.isdigit() or not session_token:
         return None
     user = find(session, User, int(user_id))
-    if user is None or user.session_token != session_token or not user.is_active:
+    if user is None or user.session_token != session_token or not can_sign_in(user):
         return None
     if not user.unit.is_active:
         return None

@@ -106,7 +106,8 @@ def test_the_log_shows_each_viewer_only_the_units_they_may_see(db_session, world
                           reason="Làm bù", now=NOW)
     calendar.add_override(db_session, world.b.admin, world.b.unit.id, day=date(2026, 12, 27), working=True,
                           reason="Làm bù", now=NOW)
-    users.authenticate(db_session, world.a.clerk.username, "sai-mat-khau", now=NOW, ip="10.0.0.1")
+    users.authenticate(db_session, world.a.clerk.username, "sai-mat-khau", now=NOW,
+                       source=users.LoginSource("10.0.0.1"))
 
     def seen(viewer, **wanted):
         return [(e.action, e.unit_id) for e in audit.list_entries(db_session, viewer, audit.AuditFilter(**wanted))[0]]

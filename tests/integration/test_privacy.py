@@ -147,7 +147,7 @@ def test_comments_and_login_addresses_follow_their_own_retention(db_session, wor
     db_session.add(SatisfactionRating(dossier_id=dossier.id, unit_id=a.unit.id, procedure_id=a.procedure.id, at=NOW,
                                       total_time=2, step_time=2, contacts=2, agencies=2, one_stop=2, disclosure=2,
                                       attitude=2, convenience=2, overall=2, score=18, comment="Cán bộ nhiệt tình."))
-    users.authenticate(db_session, a.clerk.username, "sai-mat-khau", now=NOW, ip="10.1.2.3")
+    users.authenticate(db_session, a.clerk.username, "sai-mat-khau", now=NOW, source=users.LoginSource("10.1.2.3"))
     db_session.flush()
     erased = privacy.erase_expired(db_session, now=datetime(2032, 1, 1, 1, tzinfo=timezone.utc))  # defaults: 5 y, 2 y
     assert erased == {"comment": 1, "system_log": 1}

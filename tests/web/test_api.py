@@ -53,6 +53,55 @@ def test_a_revoked_token_stops_working(client, db_session, world):
     assert token not in str(row.token_hash)
 
 
+def test_tokens_pass_the_checks_of_a_web_login_on_every_request(client, db_session, world, login):
+    """A deactivated user or unit: every token (and every login cookie) stops at once; back when reactivated."""
+    from app.services import users
+
+    clerk = world.a.clerk
+    headers = {"Authorization": f"Bearer {api_tokens.create_token(db_session, clerk, clerk.id, 'Kiosk', now=vn(1, 11, 9))[1]}"}
+    assert client.get("/api/v1/dossiers", headers=headers).status_code == 200
+    clerk.is_active = False
+    db_session.flush()
+    assert client.get("/api/v1/dossiers", headers=headers).status_code == 401
+    clerk.is_active = True
+    world.a.unit.is_active = False
+    db_session.flush()
+    assert client.get("/api/v1/dossiers", headers=headers).status_code == 401
+    assert not users.can_sign_in(clerk)
+    web = client.application.test_client()
+    world.a.unit.is_active = True
+    db_session.flush()
+    assert web.post("/dang-nhap", data={"username": "a.clerk", "password": "Mat-khau-2026"}).status_code == 302
+    world.a.unit.is_active = False
+    db_session.flush()
+    assert web.get("/").status_code in (302, 401)  # the login cookie of a deactivated unit is refused too
+    world.a.unit.is_active = True
+    db_session.flush()
+    assert client.get("/api/v1/dossiers", headers=headers).status_code == 200
+
+
+def test_an_admins_new_password_ends_the_accounts_tokens_the_users_own_change_does_not(client, db_session, world):
+    from sqlalchemy import select as sql_select
+
+    from app.services import users
+    from models import AuditEntry
+    from tests.conftest import NOW
+
+    clerk = world.a.clerk
+    _, first = api_tokens.create_token(db_session, clerk, clerk.id, "Cổng tỉnh", now=vn(1, 11, 9))
+    _, second = api_tokens.create_token(db_session, clerk, clerk.id, "Kiosk", now=vn(1, 11, 9))
+    users.change_own_password(db_session, clerk, current="Mat-khau-2026", new="Mat-khau-moi-2026", now=NOW)
+    for token in (first, second):
+        assert client.get("/api/v1/dossiers", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    data = users.UserInput(username=clerk.username, full_name=clerk.full_name, unit_id=clerk.unit_id,
+                           roles=clerk.roles, password="Mat-khau-dat-lai-9")
+    users.update_user(db_session, world.a.admin, clerk.id, data, expected_version=clerk.version, now=NOW)
+    for token in (first, second):
+        assert client.get("/api/v1/dossiers", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    revoked = db_session.scalars(sql_select(AuditEntry).where(AuditEntry.action == "api_token.revoke")).all()
+    assert [(e.actor_id, e.detail["reason"]) for e in revoked] == [(world.a.admin.id, "password_reset")] * 2
+
+
 def test_read_hand_over_supplement_and_return_through_the_api(client, world, login, db_session, clock, tokens):
     dossier = received(client, world, login, db_session, clock)
     clerk, officer, leader = tokens(world.a.clerk), tokens(world.a.officer), tokens(world.a.leader)

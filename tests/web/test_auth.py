@@ -92,18 +92,20 @@ def _audit(db_session, *actions):
     return list(db_session.scalars(select(AuditEntry).where(AuditEntry.action.in_(actions)).order_by(AuditEntry.id)))
 
 
-def test_five_wrong_passwords_lock_the_account_for_15_minutes_even_for_the_right_one(
-        client, world, login, clock, db_session):
+def test_five_wrong_passwords_lock_out_this_address_for_15_minutes_but_not_the_user_elsewhere(
+        client, app, world, login, clock, db_session):
     from datetime import timedelta
 
     for attempt in range(4):
         assert login("a.clerk", f"sai-{attempt}").status_code == 401
     fifth = login("a.clerk", "sai-4")
     assert fifth.status_code == 429
-    db_session.expire_all()
-    assert world.a.clerk.failed_logins == 5 and world.a.clerk.locked_until is not None
-    assert "Tài khoản tạm khoá đến 09:15 ngày 24/11/2026" in fifth.get_data(as_text=True)
-    assert login("a.clerk").status_code == 429  # the right password, while locked
+    assert "tạm khoá đăng nhập bằng tên này từ máy này đến 09:15 ngày 24/11/2026" in fifth.get_data(as_text=True)
+    assert login("a.clerk").status_code == 429  # the right password, from the locked-out address
+    # The real user at another address is not locked out by whoever typed those five.
+    elsewhere = app.test_client()
+    assert elsewhere.post("/dang-nhap", data={"username": "a.clerk", "password": PASSWORD},
+                          environ_base={"REMOTE_ADDR": "10.0.0.7"}).status_code == 302
     clock.at += timedelta(minutes=15)
     assert login("a.clerk").status_code == 302
     assert client.get("/").status_code == 200
@@ -111,12 +113,10 @@ def test_five_wrong_passwords_lock_the_account_for_15_minutes_even_for_the_right
     assert [e.detail["reason"] for e in failed] == ["password"] * 5 + ["locked"]
     assert all(e.actor_id is None and e.object_id == world.a.clerk.id for e in failed)
     assert len(_audit(db_session, "auth.locked")) == 1
-    assert [e.actor_id for e in _audit(db_session, "auth.login")] == [world.a.clerk.id]
-    db_session.expire_all()
-    assert world.a.clerk.failed_logins == 0 and world.a.clerk.locked_until is None
+    assert [e.actor_id for e in _audit(db_session, "auth.login")] == [world.a.clerk.id] * 2
 
 
-def test_a_wrong_password_after_a_lock_locks_again_for_longer(client, world, login, clock):
+def test_a_wrong_password_after_a_lock_locks_that_address_again_for_longer(client, world, login, clock):
     from datetime import timedelta
 
     for attempt in range(5):
@@ -126,6 +126,69 @@ def test_a_wrong_password_after_a_lock_locks_again_for_longer(client, world, log
     assert response.status_code == 429 and "đến 09:45" in response.get_data(as_text=True)
 
 
+def test_strangers_at_many_addresses_never_lock_out_the_users_own_browser(app, world, clock):
+    """20 failures an hour from anywhere close the account to unknown browsers for 15 minutes; a browser
+    the user logged in from before (device cookie) keeps its own tries."""
+    from datetime import timedelta
+
+    own = app.test_client()
+    assert own.post("/dang-nhap", data={"username": "a.clerk", "password": PASSWORD}).status_code == 302
+    own.post("/dang-xuat")
+    stranger = app.test_client()
+    for n in range(20):
+        assert stranger.post("/dang-nhap", data={"username": "a.clerk", "password": f"doan-{n}"},
+                             environ_base={"REMOTE_ADDR": f"10.1.0.{n}"}).status_code in (401, 429)
+    fresh = app.test_client()
+    refused = fresh.post("/dang-nhap", data={"username": "a.clerk", "password": PASSWORD},
+                         environ_base={"REMOTE_ADDR": "10.2.0.1"})
+    assert refused.status_code == 429  # an unknown browser, right password: not now
+    assert own.post("/dang-nhap", data={"username": "a.clerk", "password": PASSWORD}).status_code == 302
+    clock.at += timedelta(minutes=15)
+    assert fresh.post("/dang-nhap", data={"username": "a.clerk", "password": PASSWORD},
+                      environ_base={"REMOTE_ADDR": "10.2.0.1"}).status_code == 302
+
+
+def test_a_forged_or_foreign_device_cookie_is_no_key(app, world):
+    from app.web.auth.views import DEVICE_COOKIE
+
+    client = app.test_client()
+    client.set_cookie(DEVICE_COOKIE, "eyJkIjoieCIsInUiOlsxXX0.forged", path="/dang-nhap")
+    for n in range(20):
+        client.post("/dang-nhap", data={"username": "a.clerk", "password": f"doan-{n}"},
+                    environ_base={"REMOTE_ADDR": f"10.1.1.{n}"})
+    assert client.post("/dang-nhap", data={"username": "a.clerk", "password": PASSWORD},
+                       environ_base={"REMOTE_ADDR": "10.1.2.1"}).status_code == 429
+    # A genuine cookie of another account does not open this one either.
+    other = app.test_client()
+    assert other.post("/dang-nhap", data={"username": "a.officer", "password": PASSWORD}).status_code == 302
+    other.post("/dang-xuat")
+    assert other.post("/dang-nhap", data={"username": "a.clerk", "password": PASSWORD},
+                      environ_base={"REMOTE_ADDR": "10.1.2.2"}).status_code == 429
+
+
+def test_known_and_unknown_usernames_get_the_same_answers_and_the_same_work(client, world, login, monkeypatch):
+    """Status, text and cost: each answer checks exactly one password hash of the same kind."""
+    from app.services import users
+
+    checked = []
+    real = users.check_password_hash
+
+    def counting(pwhash, password):  # type: ignore[no-untyped-def]
+        checked.append(pwhash.split("$", 1)[0])
+        return real(pwhash, password)
+
+    monkeypatch.setattr(users, "check_password_hash", counting)
+    answers = {}
+    for name in ("a.clerk", "khong.ton.tai"):
+        checked.clear()
+        runs = [login(name, f"sai-{n}") for n in range(7)]
+        answers[name] = ([r.status_code for r in runs],
+                         [r.get_data(as_text=True).replace(name, "") for r in runs], list(checked))
+    assert answers["a.clerk"][0] == answers["khong.ton.tai"][0] == [401, 401, 401, 401, 429, 429, 429]
+    assert answers["a.clerk"][1] == answers["khong.ton.tai"][1]
+    assert answers["a.clerk"][2] == answers["khong.ton.tai"][2] == [users.PASSWORD_HASH_METHOD] * 7
+
+
 def test_an_admins_new_password_lifts_the_lock(client, world, login, db_session):
     from app.services import users
 
@@ -133,10 +196,11 @@ def test_an_admins_new_password_lifts_the_lock(client, world, login, db_session)
         login("a.clerk", f"sai-{attempt}")
     db_session.expire_all()
     user = world.a.clerk
-    assert user.locked_until is not None
+    assert users.locked_until(db_session, user, NOW) is not None
     data = users.UserInput(username=user.username, full_name=user.full_name, unit_id=user.unit_id,
                            roles=user.roles, password="Mat-khau-moi-9")
     users.update_user(db_session, world.a.admin, user.id, data, expected_version=user.version, now=NOW)
+    assert users.locked_until(db_session, user, NOW) is None
     assert login("a.clerk", "Mat-khau-moi-9").status_code == 302
 
 

@@ -44,7 +44,7 @@ TOTAL = int(os.environ.get("FUZZ_EXAMPLES", "10000"))
 SHARES = {"forms": 0.6, "api": 0.25, "public": 0.15}
 # The writes a refused request may make, per endpoint: a failed login is audited and counted on the
 # account; an API token's "last used" time is kept (at most once every 5 minutes) whatever the answer.
-ALLOWED_WRITES = {"auth.login": {"audit_entry", "user_account"}, "api": {"api_token"}}
+ALLOWED_WRITES = {"auth.login": {"audit_entry", "login_guard"}, "api": {"api_token"}}
 # Counting a refused request against its budget is the point of the budgets (shared in the database).
 COUNTED = {"rate_counter"}
 # Routes that end the session or are not forms: fuzzing them would only log the fuzzer out.

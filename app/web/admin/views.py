@@ -205,7 +205,7 @@ def users():  # type: ignore[no-untyped-def]
         units=unit_service.list_units(session, user),
         selected_unit=unit_id,
         manageable=manageable_unit_ids(session, user),
-        locks={row.id: until for row in rows if (until := user_service.locked_until(row, now()))},
+        locks={row.id: lock for row in rows if (lock := user_service.locked_until(get_session(), row, now()))},
     )
 
 

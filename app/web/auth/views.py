@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask import session as flask_session
 from flask_login import current_user, login_required, login_user, logout_user
+from itsdangerous import BadData, URLSafeTimedSerializer
 
 from app.services import api_tokens
 from app.domain.localtime import to_local
-from app.services.users import authenticate, change_own_password, log_out
+from app.services.users import LoginSource, authenticate, change_own_password, log_out
 from app.web.auth.forms import ApiTokenForm, LoginForm, PasswordForm
 from app.web.context import actor, get_session, now
 from app.web.public.throttle import Throttle
@@ -40,8 +42,42 @@ def _throttle() -> Throttle:
 
 
 def _locked_message(until: datetime) -> str:
-    return (f"Tài khoản tạm khoá đến {to_local(until):%H:%M ngày %d/%m/%Y} do đăng nhập sai nhiều lần. "
-            "Nếu cần dùng ngay, đề nghị quản trị viên đặt lại mật khẩu.")
+    return (f"Đăng nhập sai nhiều lần: tạm khoá đăng nhập bằng tên này từ máy này đến "
+            f"{to_local(until):%H:%M ngày %d/%m/%Y}. Nếu cần dùng ngay, đề nghị quản trị viên đặt lại mật khẩu.")
+
+
+# The device cookie (OWASP "device cookies"): a browser where an account logged in before keeps its own five
+# tries when strangers elsewhere make the account lock out unknown sources (app.domain.lockout).
+DEVICE_COOKIE = "motcua_thiet_bi"
+DEVICE_DAYS = 180
+DEVICE_USERS = 10  # the accounts remembered in one browser (a shared desk computer)
+
+
+def _devices() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="login-device")
+
+
+def _device() -> tuple[str, list[int]]:
+    """The browser's device id and the accounts that logged in from it ("" and [] without a valid cookie)."""
+    raw = request.cookies.get(DEVICE_COOKIE, "")
+    try:
+        data = _devices().loads(raw, max_age=DEVICE_DAYS * 86400) if raw else {}
+    except BadData:
+        data = {}
+    if not isinstance(data, dict):
+        return "", []
+    device, users = data.get("d", ""), data.get("u", [])
+    if not isinstance(device, str) or not isinstance(users, list) or not all(isinstance(u, int) for u in users):
+        return "", []
+    return device[:32], users
+
+
+def _remember_device(response, user_id: int) -> None:  # type: ignore[no-untyped-def]
+    device, users = _device()
+    users = ([user_id] + [u for u in users if u != user_id])[:DEVICE_USERS]
+    value = _devices().dumps({"d": device or secrets.token_urlsafe(16), "u": users})
+    response.set_cookie(DEVICE_COOKIE, value, max_age=DEVICE_DAYS * 86400, httponly=True, samesite="Lax",
+                        secure=bool(current_app.config["SESSION_COOKIE_SECURE"]), path="/dang-nhap")
 
 
 @bp.route("/dang-nhap", methods=["GET", "POST"])
@@ -65,14 +101,19 @@ def login():  # type: ignore[no-untyped-def]
             response.headers["Retry-After"] = str(blocked.retry_after)
             return response
         session = get_session()
-        attempt = authenticate(session, form.username.data, form.password.data, now=now(), ip=_client())
+        device, known = _device()
+        attempt = authenticate(session, form.username.data, form.password.data, now=now(),
+                               source=LoginSource(_client(), device, frozenset(known)),
+                               key=current_app.config["SECRET_KEY"].encode())
         session.commit()
         if attempt.user is not None:
             # A fresh session: nothing set before the login (by whoever used this browser, or
             # planted in it) survives into the logged-in one.
             flask_session.clear()
             login_user(attempt.user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")))
+            response = redirect(_safe_next(request.args.get("next")))
+            _remember_device(response, attempt.user.id)
+            return response
         _throttle().hit("login", _client())
         if attempt.locked_until is not None:
             form.password.errors.append(_locked_message(attempt.locked_until))
