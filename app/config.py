@@ -50,6 +50,9 @@ DEFAULTS: dict[str, Any] = {
     # Behind nginx (or another reverse proxy): how many proxies set X-Forwarded-For/-Proto.
     # 0 = none; the client's address is then the socket's, which the rate limits count by.
     "PROXY_COUNT": 0,
+    # The addresses those proxies connect from (comma-separated addresses or networks); X-Forwarded-* from
+    # anywhere else is ignored.
+    "TRUSTED_PROXIES": "127.0.0.1,::1",
     # Rate limits of the public status pages (``limits`` strings, per client IP or per code).
     "RATELIMIT_ENABLED": True,
     # Where the counters live: "database" (this app's database, shared by every worker and server),
@@ -66,6 +69,7 @@ DEFAULTS: dict[str, Any] = {
 
 # Environment variables read on top of instance/config.py.
 ENV_KEYS = ("MOTCUA_ENV", "SECRET_KEY", "DATABASE_URL", "REPLICA_DATABASE_URL", "PUBLIC_BASE_URL", "RATELIMIT_STORAGE_URI", "LOG_LEVEL",
+            "TRUSTED_PROXIES",
             "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "SMS_SENDER")
 
 

@@ -66,12 +66,14 @@ def _init_logging(app: Flask) -> None:
 
 
 def _init_proxy(app: Flask) -> None:
-    """Trust X-Forwarded-For/-Proto/-Host from exactly PROXY_COUNT proxies in front of us."""
+    """Trust X-Forwarded-For/-Proto/-Host from exactly PROXY_COUNT proxies in front of us, and only when the
+    request comes from one of TRUSTED_PROXIES: a client reaching the app directly (gunicorn's port open by
+    mistake) cannot name its own address and get a fresh rate-limit budget."""
     count = int(app.config["PROXY_COUNT"] or 0)
     if count:
-        from werkzeug.middleware.proxy_fix import ProxyFix
+        from app.web.proxies import TrustedProxies
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
+        app.wsgi_app = TrustedProxies(app.wsgi_app, count, app.config["TRUSTED_PROXIES"])  # type: ignore[method-assign]
 
 
 def _init_login(app: Flask) -> None:

@@ -225,8 +225,16 @@ TRANSITIONS: dict[Action, Transition] = {
 }
 
 
+INPUT, STATE, ROLE = "input", "state", "role"
+
+
 class TransitionNotAllowed(DomainError):
-    """An action the dossier's status or the person's roles do not allow."""
+    """An action the dossier's status (``reason`` STATE) or the person's roles (ROLE) do not allow, or whose
+    input is missing (INPUT: a reason, a holder)."""
+
+    def __init__(self, message: str, *, field: str | None = None, reason: str = INPUT) -> None:
+        super().__init__(message, field=field)
+        self.reason = reason
 
 
 def allowed_actions(status: DossierStatus, roles: Iterable[Role]) -> list[Action]:
@@ -242,11 +250,11 @@ def check_transition(
     transition = TRANSITIONS[action]
     if status not in transition.sources:
         raise TransitionNotAllowed(
-            f"Không thể “{action.label.lower()}” khi hồ sơ đang ở trạng thái “{status.label}”."
+            f"Không thể “{action.label.lower()}” khi hồ sơ đang ở trạng thái “{status.label}”.", reason=STATE
         )
     if not transition.roles & frozenset(roles):
         who = ", ".join(sorted(r.label.lower() for r in transition.roles))
-        raise TransitionNotAllowed(f"Chỉ {who} được “{action.label.lower()}”.")
+        raise TransitionNotAllowed(f"Chỉ {who} được “{action.label.lower()}”.", reason=ROLE)
     if transition.needs_reason and not reason.strip():
         raise TransitionNotAllowed("Vui lòng ghi rõ lý do.", field="reason")
     if transition.needs_holder and not has_holder:
@@ -277,10 +285,12 @@ def check_reschedule(
     KPIs keep the original due instant; the new one is what the citizen is told.
     """
     if rescheduled_due_at is not None:
-        raise TransitionNotAllowed("Hồ sơ đã được hẹn lại một lần; chỉ được hẹn lại ngày trả kết quả một lần.")
+        raise TransitionNotAllowed("Hồ sơ đã được hẹn lại một lần; chỉ được hẹn lại ngày trả kết quả một lần.",
+                                   reason=STATE)
     if now >= due_at:
         raise TransitionNotAllowed(
-            "Đã quá thời hạn trả kết quả: chỉ được xin lỗi và hẹn lại trước thời hạn đã hẹn."
+            "Đã quá thời hạn trả kết quả: chỉ được xin lỗi và hẹn lại trước thời hạn đã hẹn.", reason=STATE
         )
     if new_due_at <= due_at:
-        raise TransitionNotAllowed("Ngày hẹn mới phải sau ngày hẹn trả kết quả ban đầu.", field="new_due_at")
+        raise TransitionNotAllowed("Ngày hẹn mới phải sau ngày hẹn trả kết quả ban đầu.", field="new_due_at",
+                                   reason=STATE)

@@ -279,8 +279,13 @@ def print_non_reception(
 def logbook(
     session: Session, actor: User, unit_id: int, first: date, last: date, *, now: datetime, xlsx: bool = False
 ) -> Printed:
-    """Mẫu 07 of a unit for the days ``first``–``last`` (local), as PDF or XLSX."""
+    """Mẫu 07 of a unit for the days ``first``–``last`` (local), as PDF (the book to print and sign) or XLSX
+    (a list of citizens' personal data to take away: the unit's leader or an inspector only, as for every
+    list export)."""
     unit = get_visible_unit(session, actor, unit_id)
+    if xlsx and not can_export_logbook(actor, unit.id):
+        raise Forbidden("Bản Excel của sổ theo dõi là danh sách có thông tin cá nhân của người dân: chỉ lãnh đạo "
+                        "đơn vị hoặc thanh tra được xuất. Bản PDF vẫn in được để ký.")
     if last < first:
         raise ValidationFailed({"last": "Ngày cuối kỳ phải sau ngày đầu kỳ."})
     if (last - first).days >= MAX_LOGBOOK_DAYS:
@@ -295,6 +300,11 @@ def logbook(
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def can_export_logbook(actor: User, unit_id: int) -> bool:
+    """The logbook as a spreadsheet: the unit's leader, or an inspector (docs/security.md, list exports)."""
+    return actor.has_role(Role.INSPECTOR) or (actor.has_role(Role.LEADER) and actor.unit_id == unit_id)
 
 
 def logbook_filename(unit: Unit, first: date, last: date) -> str:

@@ -25,6 +25,14 @@ class ValidationFailed(ServiceError):
         super().__init__("; ".join(self.errors.values()))
 
 
+class StateConflict(ValidationFailed):
+    """Well-formed input the dossier's (or the row's) present state does not allow: a step that does not exist
+    here, a person who cannot take this step, a date the calendar or the rules refuse. The API answers 409; a
+    form shows the message next to its field, like any refusal."""
+
+    status_code = 409
+
+
 class NotFound(ServiceError):
     """The row does not exist or lies outside what the user may see."""
 

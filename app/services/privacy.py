@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -71,6 +72,28 @@ def log_view(session: Session, actor: User, row: Dossier | NonReception, *, now:
         return
     audit.record(session, actor, action, object_type=row.__tablename__, object_id=row.id, unit_id=row.unit_id,
                  now=now)
+
+
+def log_search(session: Session, actor: User, rows: Sequence[Dossier | NonReception], *, now: datetime,
+               where: str) -> None:
+    """Log that a search by ``actor`` (a name or a code typed in ``where``) showed ``rows``: one entry per row,
+    unless the same person's search showed it in the last 10 minutes. The typed text is not kept (it is
+    personal data); the rows it found are, so an access request lists who found the person this way."""
+    if not rows:
+        return
+    seen: set[tuple[str, int]] = set()
+    for table in {r.__tablename__ for r in rows}:
+        ids = [r.id for r in rows if r.__tablename__ == table]
+        seen.update((table, object_id) for object_id in session.scalars(
+            select(AuditEntry.object_id).where(AuditEntry.object_type == table, AuditEntry.object_id.in_(ids),
+                                               AuditEntry.actor_id == actor.id,
+                                               AuditEntry.action == "personal_data.search",
+                                               AuditEntry.at > now - VIEW_LOG_GAP)))
+    for row in rows:
+        if (row.__tablename__, row.id) not in seen:
+            seen.add((row.__tablename__, row.id))
+            audit.record(session, actor, "personal_data.search", object_type=row.__tablename__, object_id=row.id,
+                         unit_id=row.unit_id, now=now, where=where)
 
 
 # --- access requests ---------------------------------------------------------------------

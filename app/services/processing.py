@@ -36,7 +36,10 @@ from app.domain.process import (
 )
 from app.domain.timeliness import DEFAULT_DUE_SOON, Urgency, classify_finished, urgency_of
 from app.domain.workflow import (
+    INPUT,
     OPEN_STATUSES,
+    ROLE,
+    STATE,
     Action,
     DossierStatus,
     ResultDelivery,
@@ -47,7 +50,7 @@ from app.domain.workflow import (
 from app.domain.worktime import WorkCalendar, share_duration
 from app.services.access import can_see_unit
 from app.services.calendar import unit_calendar
-from app.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.services.errors import Conflict, Forbidden, NotFound, StateConflict, ValidationFailed
 from app.services.rows import MAX_ID, find, insert_numbered, next_number
 from app.services.validation import Errors, text_field
 from models import Department, Dossier, DossierEvent, DossierNotice, Handover, Procedure, ProcedureStep, User
@@ -75,7 +78,25 @@ class ActionInput:
     citizen_message: str = ""
 
 
+# Which inputs each action takes besides the version: the action's form and its API body.
+ACTION_INPUTS: dict[Action, tuple[str, ...]] = {
+    Action.HAND_OVER: ("to_user_id", "reason"),
+    Action.ASSIGN: ("to_user_id", "reason"),
+    Action.SEND_BACK: ("reason",),
+    Action.REQUEST_SUPPLEMENT: ("missing", "reason", "citizen_message"),
+    Action.RECEIVE_SUPPLEMENT: ("reason",),
+    Action.REQUEST_PAYMENT: ("reason",),
+    Action.CONFIRM_PAYMENT: ("reason",),
+    Action.RESCHEDULE: ("new_due_at", "reason", "citizen_message"),
+    Action.FINISH: ("reason",),
+    Action.RETURN_RESULT: ("return_method", "return_note", "reason"),
+    Action.REFUSE: ("reason", "citizen_message"),
+    Action.WITHDRAW: ("reason", "citizen_message"),
+    Action.STOP: ("requested_at", "fee_handling", "reason", "citizen_message"),
+}
+
 CITIZEN_MESSAGE_MAX = 1000
+REASON_MAX = 2000
 # The actions whose message the citizen's page shows: a request to supplement, a new date, a closing.
 CITIZEN_MESSAGE_ACTIONS = frozenset({Action.REQUEST_SUPPLEMENT, Action.RESCHEDULE, Action.REFUSE, Action.WITHDRAW,
                                      Action.STOP})
@@ -262,7 +283,7 @@ def apply_action(session: Session, actor: User, dossier_id: int, data: ActionInp
     if actor.unit_id != dossier.unit_id:
         raise Forbidden("Chỉ cán bộ của đơn vị tiếp nhận hồ sơ được xử lý hồ sơ này.")
     errors = Errors()
-    reason = text_field(errors, "reason", data.reason, 2000, required=False, multiline=True)
+    reason = text_field(errors, "reason", data.reason, REASON_MAX, required=False, multiline=True)
     message = text_field(errors, "citizen_message", data.citizen_message, CITIZEN_MESSAGE_MAX, required=False,
                          multiline=True)
     if message and data.action not in CITIZEN_MESSAGE_ACTIONS:
@@ -320,6 +341,13 @@ def _locked(session: Session, actor: User, dossier_id: int) -> Dossier:
 
 
 def _refuse(error: DomainError) -> None:
+    """A domain refusal as the service error it is: the person's roles (403), the dossier's state (409), or
+    the input (400)."""
+    reason = getattr(error, "reason", INPUT)
+    if reason == ROLE:
+        raise Forbidden(error.message) from None
+    if reason == STATE:
+        raise StateConflict({error.field or "action": error.message}) from None
     raise ValidationFailed({error.field or "action": error.message}) from None
 
 
@@ -398,7 +426,7 @@ class _Context:
             return None
         user = find(self.session, User, user_id)
         if user is None or not user.is_active or not may_hold(person(user), self.dossier.unit_id, step):
-            raise ValidationFailed({"to_user_id": f"Người được chọn không thể {what} ở bước “{step.name}”."})
+            raise StateConflict({"to_user_id": f"Người được chọn không thể {what} ở bước “{step.name}”."})
         return user
 
 
@@ -423,7 +451,7 @@ def _hand_over(context: _Context, data: ActionInput) -> list[str]:
     dossier, process = context.dossier, context.process
     following = process.next_position(dossier.step_position)
     if following is None:
-        raise ValidationFailed({"action": "Đây là bước cuối của quy trình: dùng “Hoàn thành xử lý” để chuyển kết quả "
+        raise StateConflict({"action": "Đây là bước cuối của quy trình: dùng “Hoàn thành xử lý” để chuyển kết quả "
                                           "về Bộ phận tiếp nhận và trả kết quả."})
     current, target = process.step(dossier.step_position), process.step(following)
     here = may_act_on(context.me, dossier.unit_id, process, holding(dossier))
@@ -448,7 +476,7 @@ def _assign(context: _Context, data: ActionInput) -> list[str]:
     step = process.step(dossier.step_position)
     user = context.user(data.to_user_id, step, "xử lý")
     if user is not None and user.id == dossier.holder_user_id:
-        raise ValidationFailed({"to_user_id": "Người này đang xử lý hồ sơ."})
+        raise StateConflict({"to_user_id": "Người này đang xử lý hồ sơ."})
     context.handover(Action.ASSIGN, giver=step.holder_label, giver_user=context.actor, receiver=step.holder_label,
                      receiver_user=user, result=False, note=context.reason or "Phân công xử lý")
     dossier.holder_user_id = user.id if user else None
@@ -459,7 +487,7 @@ def _send_back(context: _Context, data: ActionInput) -> list[str]:
     context.require_holder()
     dossier, process = context.dossier, context.process
     if dossier.step_position <= 1:
-        raise ValidationFailed({"action": "Hồ sơ đang ở bước đầu tiên, không có bước trước để trả lại."})
+        raise StateConflict({"action": "Hồ sơ đang ở bước đầu tiên, không có bước trước để trả lại."})
     previous = process.step(dossier.step_position - 1)
     # Back to the person who handed it over, if they may still hold that step.
     last = context.session.scalar(
@@ -547,7 +575,7 @@ def _reschedule(context: _Context, data: ActionInput) -> list[str]:
     except DomainError as error:
         _refuse(error)
     if not context.calendar.is_working_day(to_local(data.new_due_at).date()):
-        raise ValidationFailed({"new_due_at": "Ngày hẹn mới phải là ngày làm việc."})
+        raise StateConflict({"new_due_at": "Ngày hẹn mới phải là ngày làm việc."})
     context.notice("04", new_due_at=data.new_due_at)
     dossier.due_rescheduled_at = data.new_due_at
     return ["due_rescheduled_at"]
@@ -558,7 +586,7 @@ def _finish(context: _Context, data: ActionInput) -> list[str]:
     dossier, process = context.dossier, context.process
     if not process.can_finish_at(dossier.step_position):
         following = process.step(process.next_position(dossier.step_position) or dossier.step_position)
-        raise ValidationFailed({"action": f"Hồ sơ còn phải qua bước “{following.name}” trước khi hoàn thành."})
+        raise StateConflict({"action": f"Hồ sơ còn phải qua bước “{following.name}” trước khi hoàn thành."})
     current = process.step(dossier.step_position)
     context.handover(Action.FINISH, giver=current.holder_label, giver_user=context.actor,
                      receiver=DESK, receiver_user=None, note=context.reason or "Chuyển kết quả")
@@ -573,9 +601,11 @@ def _return_result(context: _Context, data: ActionInput) -> list[str]:
     method = data.return_method or dossier.result_delivery
     errors = Errors()
     note = text_field(errors, "return_note", data.return_note, 500, required=False)
-    if method is ResultDelivery.POST and not note:
-        errors.add("return_note", "Trả qua bưu chính: vui lòng ghi số hiệu bưu gửi.")
     errors.raise_if_any()
+    if method is ResultDelivery.POST and not note:
+        # Which way the result goes may come from the dossier (the citizen chose it at the desk).
+        refusal = {"return_note": "Trả qua bưu chính: vui lòng ghi số hiệu bưu gửi."}
+        raise ValidationFailed(refusal) if data.return_method else StateConflict(refusal)
     finished = dossier.finished_at or context.now
     row = context.handover(Action.RETURN_RESULT, giver=DESK, giver_user=context.actor, receiver=CITIZEN,
                            receiver_user=None, deadline=dossier.due_at, note=method.label)
@@ -599,7 +629,7 @@ def _stop(context: _Context, data: ActionInput) -> list[str]:
     dossier = context.dossier
     requested = data.requested_at or context.now
     if not dossier.received_at <= requested <= context.now:
-        raise ValidationFailed({"requested_at": "Thời điểm công dân đề nghị dừng phải sau khi tiếp nhận và không ở tương lai."})
+        raise StateConflict({"requested_at": "Thời điểm công dân đề nghị dừng phải sau khi tiếp nhận và không ở tương lai."})
     errors = Errors()
     fee = text_field(errors, "fee_handling", data.fee_handling, 500, required=False)
     errors.raise_if_any()

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, joinedload
 from app.domain.roles import Role
 from app.domain.timeliness import Urgency, urgency_of
 from app.domain.workflow import OPEN_STATUSES, DossierStatus
+from app.services import privacy
 from app.services.calendar import unit_calendar
 from app.services.errors import Forbidden
 from models import Dossier, Procedure, User
@@ -127,6 +128,8 @@ def queue(
     }[filters.sort]
     statement = statement.order_by(order, Dossier.id).limit(per_page).offset((page - 1) * per_page)
     found = session.execute(statement).unique().all()
+    if text:  # a name (or code) typed to find people: who found whom is logged
+        privacy.log_search(session, actor, [dossier for dossier, _ in found], now=now, where=f"queue:{kind.value}")
     total = found[0].total if found else 0
     if not found and page > 1:
         total = session.scalar(

@@ -140,7 +140,12 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
-        return render_error(error.code or 500)
+        body, status = render_error(error.code or 500)
+        response = make_response(body, status)
+        for name, value in error.get_headers():  # 405's Allow, 401's WWW-Authenticate, 429's Retry-After …
+            if name.lower() != "content-type":
+                response.headers.setdefault(name, value)
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):  # type: ignore[no-untyped-def]

@@ -23,9 +23,10 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 
 from app.domain.text import nfc
-from app.web.errors import render_error
+from app.web.errors import API_PREFIX, render_error
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_JSON_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")  # JSON may also carry lone surrogates
 MAX_JSON_DEPTH = 32
 CONTROL_MESSAGE = ("Dữ liệu gửi lên chứa ký tự điều khiển không hợp lệ (thường do sao chép từ phần mềm khác). "
                    "Vui lòng gõ lại nội dung; thông tin chưa được lưu.")
@@ -90,13 +91,14 @@ def _strings(value: Any) -> Iterator[str]:
 
 
 def _has_control_characters() -> bool:
-    for source in (request.args, request.form):
+    # The API checks its query parameters against its OpenAPI document itself (the search text drops them).
+    for source in (request.form,) if request.path.startswith(API_PREFIX) else (request.args, request.form):
         for key, values in source.lists():
             if _CONTROL.search(key) or any(_CONTROL.search(v) for v in values):
                 return True
     if request.is_json:
         body = request.get_json(silent=True)
-        return any(_CONTROL.search(text) for text in _strings(body))
+        return any(_JSON_CONTROL.search(text) for text in _strings(body))
     return False
 
 

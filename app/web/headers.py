@@ -3,7 +3,10 @@
 The content security policy allows scripts and styles from this site only
 (no inline scripts, no CDN); inline ``style`` attributes are tolerated for
 the few computed indents. Pages cannot be framed. Over HTTPS, browsers are
-told to keep using HTTPS.
+told to keep using HTTPS. Nothing but the static files may be kept by a
+browser's or a proxy's cache: staff pages, exports and API answers show
+citizens' personal data (a shared desk computer, the back button after
+logging out).
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ def register(app: Flask) -> None:
     def security_headers(response: Response) -> Response:
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
+        if request.endpoint != "static":
+            response.headers.setdefault("Cache-Control", "no-store")
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response

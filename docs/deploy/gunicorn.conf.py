@@ -15,10 +15,13 @@ max_requests = 2000
 max_requests_jitter = 200
 # Start the app before forking: a wrong configuration stops the service at once, with the reason.
 preload_app = True
-# Access log without query strings: a clerk's search (?q=) may hold a citizen's name (docs/security.md).
-# %(U)s is the path alone; %({x-forwarded-for}i)s the client address nginx passed on.
+# Access log without query strings, referers or status-link tokens: a clerk's search (?q=, also in the referer
+# of the next page) may hold a citizen's name, and /tra-cuu/<token> is the citizen's key (docs/security.md).
+# The app's logger class blanks them whatever the format says; %(U)s is the path with the token replaced,
+# %({x-forwarded-for}i)s the client address nginx passed on.
 accesslog = "-"
-access_log_format = '%({x-forwarded-for}i)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(f)s"'
+logger_class = "app.web.access_log.PrivateAccessLogger"
+access_log_format = '%({x-forwarded-for}i)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
 loglevel = "info"
 # Only nginx, on this machine, may set X-Forwarded-*; the app trusts one proxy (PROXY_COUNT = 1).

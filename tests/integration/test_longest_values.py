@@ -151,7 +151,7 @@ def test_the_longest_values_print_on_every_form(db_session, shape):
                                                                             now=when).content)
     shown["07"] = _text(documents.logbook(db_session, clerk, unit.id, date(2026, 11, 1), date(2026, 11, 30),
                                           now=when).content)
-    documents.logbook(db_session, clerk, unit.id, date(2026, 11, 1), date(2026, 11, 30), now=when, xlsx=True)
+    documents.logbook(db_session, leader, unit.id, date(2026, 11, 1), date(2026, 11, 30), now=when, xlsx=True)
     shown["personal"] = _text(privacy.person_export(db_session, leader, "001203004567", now=when, fmt="pdf")[0])
     shown["list"] = _text(printed_reports.pdf(dashboard.list_report(
         db_session, leader, [unit], reports.Drill("population", parse_period("2026-11")), now=when, fmt="pdf")))
@@ -217,6 +217,20 @@ def test_any_logbook_notes_print(notes):
     text = _text(form07_logbook.render(data.__class__(**{**data.__dict__, "entries": entries})))
     for note in notes:
         assert "".join(note.split()) in text
+
+
+def test_only_a_leader_or_an_inspector_exports_the_logbook_as_a_spreadsheet(db_session, world):
+    from app.services.errors import Forbidden, NotFound
+
+    for user in (world.a.clerk, world.a.admin, world.province_admin, world.b.leader):
+        with pytest.raises((Forbidden, NotFound)):
+            documents.logbook(db_session, user, world.a.unit.id, date(2026, 11, 1), date(2026, 11, 30), now=vn(30, 11, 9),
+                              xlsx=True)
+    for user in (world.a.leader, world.inspector):
+        assert documents.logbook(db_session, user, world.a.unit.id, date(2026, 11, 1), date(2026, 11, 30),
+                                 now=vn(30, 11, 9), xlsx=True).filename.endswith(".xlsx")
+    assert documents.logbook(db_session, world.a.clerk, world.a.unit.id, date(2026, 11, 1), date(2026, 11, 30),
+                             now=vn(30, 11, 9)).filename.endswith(".pdf")  # the book to print stays the desk's
 
 
 def test_a_document_name_longer_than_its_column_is_refused_with_a_message(db_session, world):

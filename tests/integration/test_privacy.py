@@ -154,3 +154,20 @@ def test_comments_and_login_addresses_follow_their_own_retention(db_session, wor
     assert db_session.scalar(select(SatisfactionRating.comment)) == ""
     assert not db_session.scalars(select(AuditEntry).where(AuditEntry.action.like("auth.%"))).all()
     assert db_session.scalar(select(NonReception.id)) is None
+
+
+def test_searches_by_name_or_code_are_logged_against_the_rows_they_found(client, world, login, db_session):
+    """The desk's list, the work queues and the API: who typed a name and found whom (not what was typed)."""
+    mine = _receive(db_session, world)
+    db_session.commit()
+    login("a.clerk")
+    assert mine.code in client.get("/ho-so", query_string={"q": "Văn Bình"}).get_data(as_text=True)
+    client.get("/ho-so", query_string={"q": "Văn Bình"})  # again within 10 minutes: one entry
+    client.get("/ho-so")  # a list without a search is not a search
+    client.get("/xu-ly/cho-tra-ket-qua", query_string={"q": "Bình"})
+    entries = db_session.scalars(select(AuditEntry).where(AuditEntry.action == "personal_data.search")).all()
+    assert [(e.object_type, e.object_id, e.actor_id, e.detail["where"]) for e in entries] == [
+        ("dossier", mine.id, world.a.clerk.id, "ho-so")]
+    assert all("Bình" not in str(e.detail) for e in entries)
+    found = privacy.find_person(db_session, world.a.leader, ID, now=NOW)
+    assert ("personal_data.search", world.a.clerk.id) in {(e.action, e.actor_id) for e in found.accesses}

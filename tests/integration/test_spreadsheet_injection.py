@@ -83,7 +83,7 @@ def test_every_workbook_writes_planted_text_as_text(db_session, planted):
     workbooks = {
         "dossier list": printed.xlsx(dashboard.list_report(db_session, a.leader, [a.unit], drill, now=LOOK_AT,
                                                            fmt="xlsx")),
-        "logbook": documents.logbook(db_session, a.clerk, a.unit.id, date(2026, 11, 1), date(2026, 12, 1),
+        "logbook": documents.logbook(db_session, a.leader, a.unit.id, date(2026, 11, 1), date(2026, 12, 1),
                                      now=LOOK_AT, xlsx=True).content,
         "personal data": privacy.person_export(db_session, a.leader, ID_NUMBER, now=LOOK_AT, fmt="xlsx")[0],
     }

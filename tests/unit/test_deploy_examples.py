@@ -13,6 +13,7 @@ from gunicorn.config import Config
 
 from app import create_app
 from app.config import ENV_KEYS
+from app.web.access_log import PrivateAccessLogger
 
 DEPLOY = Path(__file__).resolve().parents[2] / "docs" / "deploy"
 
@@ -30,8 +31,27 @@ def test_the_gunicorn_settings_are_gunicorns_and_log_no_query_strings():
         config.set(name, value)  # gunicorn's own validation
     assert config.worker_class_str == "sync" and config.workers >= 3 and config.preload_app
     assert "%(U)s" in settings["access_log_format"]
-    for leaky in ("%(r)s", "%(q)s"):  # the request line and the query string
+    for leaky in ("%(r)s", "%(q)s", "%(f)s", "{referer}i"):  # the request line, the query string, the referer
         assert leaky not in settings["access_log_format"]
+    assert config.logger_class is PrivateAccessLogger
+
+
+def test_the_access_logger_blanks_tokens_searches_and_referers_whatever_the_format():
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    config = Config()
+    config.set("logger_class", "app.web.access_log.PrivateAccessLogger")
+    logger = config.logger_class(config)
+    environ = {"REQUEST_METHOD": "GET", "RAW_URI": "/tra-cuu/SECRETtoken123/danh-gia?x=Nguyen", "SERVER_PROTOCOL":
+               "HTTP/1.1", "PATH_INFO": "/tra-cuu/SECRETtoken123/danh-gia", "QUERY_STRING": "q=Nguyen+Van+Binh",
+               "HTTP_REFERER": "https://motcua.example/ho-so?q=Nguyen+Van+Binh", "REMOTE_ADDR": "127.0.0.1"}
+    request = SimpleNamespace(headers=[("REFERER", environ["HTTP_REFERER"])])
+    response = SimpleNamespace(status="200 OK", sent=10, headers=[])
+    atoms = logger.atoms(response, request, environ, timedelta(milliseconds=5))
+    line = " ".join(str(v) for v in atoms.values())
+    assert "SECRETtoken123" not in line and "Nguyen" not in line
+    assert atoms["U"] == "/tra-cuu/-/danh-gia" and atoms["r"] == "GET /tra-cuu/-/danh-gia HTTP/1.1"
 
 
 def _nginx(text: str) -> list:  # type: ignore[type-arg]
@@ -79,9 +99,19 @@ def test_the_nginx_site_parses_proxies_to_gunicorn_and_logs_no_query_strings():
     assert [args for args, _ in _find(upstream, "server")] == [[bind]]
     assert [args for args, _ in _find(site, "proxy_pass")] == [[f"http://{upstream_name}"]]
     [(log_format, _)] = list(_find(site, "log_format"))
-    assert log_format[0] == "motcua" and "$uri" in " ".join(log_format)
-    for leaky in ("$request ", "$request_uri", "$args", "$query_string", "$is_args"):
+    assert log_format[0] == "motcua" and "$motcua_uri" in " ".join(log_format)
+    for leaky in ("$request ", "$request_uri", "$args", "$query_string", "$is_args", "$uri ", "$http_referer"):
         assert leaky not in " ".join(log_format) + " "
+    # The logged path: a status link's token is replaced (the map, read as nginx applies it).
+    [(variables, rules)] = [(args, block) for args, block in _find(site, "map")]
+    assert variables == ["$uri", "$motcua_uri"]
+    patterns = [(args[0][1:], args[1]) for directive, args, _ in rules if directive.startswith("~")
+                for args in [[directive, *args]]]
+
+    def logged(uri: str) -> str:
+        return next((value for pattern, value in patterns if re.search(pattern, uri)), uri)
+
+    assert logged("/tra-cuu/SECRETtoken/danh-gia") == "/tra-cuu/-" and logged("/ho-so/12") == "/ho-so/12"
     assert all(args[-1] == "motcua" for args, _ in _find(site, "access_log") if args != ["off"])
     assert [args for args, _ in _find(site, "client_max_body_size")] == [["2m"]]
     forwarded = {args[0]: args[1] for args, _ in _find(site, "proxy_set_header")}

@@ -162,6 +162,23 @@ def test_the_address_comes_from_the_proxy_only_when_configured(app, states):
     assert (first.status_code, second.status_code) == (200, 429)  # the header is not trusted by default
 
 
+def test_forwarded_addresses_count_only_from_the_trusted_proxy(connection, clock, tmp_path, states):
+    """Behind nginx (PROXY_COUNT 1), a client that reaches gunicorn directly cannot name its own address."""
+    from app import create_app
+    from tests.conftest import _session_on
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "DB_SESSION_FACTORY": lambda: _session_on(connection),
+                      "INSTANCE_PATH": str(tmp_path / "i"), "CLOCK": clock, "PROXY_COUNT": 1})
+    limit(app, public="1 per minute")
+    client, url = app.test_client(), f"/tra-cuu/{states['done']}"
+
+    def get(peer: str, forwarded: str) -> int:
+        return client.get(url, headers={"X-Forwarded-For": forwarded}, environ_base={"REMOTE_ADDR": peer}).status_code
+
+    assert [get("127.0.0.1", "1.2.3.4"), get("127.0.0.1", "5.6.7.8")] == [200, 200]  # nginx names two clients
+    assert [get("10.9.9.9", "9.9.9.1"), get("10.9.9.9", "9.9.9.2")] == [200, 429]  # direct: the socket counts
+
+
 def test_lookups_are_logged_without_personal_data_or_the_token(client, db_session, states, caplog):
     caplog.set_level(logging.INFO, logger="motcua.lookup")
     token = states["supplement"]

@@ -168,10 +168,16 @@ def test_the_logbook_as_pdf_and_xlsx(client, world, login, db_session):
     text = " ".join(pdf_text(pdf))
     assert page_sizes_mm(pdf)[0] == (297, 210)
     assert "SỔ THEO DÕI HỒ SƠ" in text and "Nguyễn Văn Bình" in text and "Lê Thị Hoa" in text
+    # The spreadsheet is a list of citizens' data to take away: not the clerk's, the leader's.
+    assert "Excel (XLSX)" not in client.get("/so-theo-doi").get_data(as_text=True)
+    assert client.post("/so-theo-doi", data={**form, "fmt": "xlsx"}).status_code == 400
+    login("a.leader")
+    assert "Excel (XLSX)" in client.get("/so-theo-doi").get_data(as_text=True)
     response = client.post("/so-theo-doi", data={**form, "fmt": "xlsx"})
     assert response.headers["Content-Disposition"].startswith("attachment")
     sheet = load_workbook(io.BytesIO(response.get_data())).active
     assert [sheet.cell(r, 5).value for r in (9, 10)] == ["Nguyễn Văn Bình", "Lê Thị Hoa"]
+    login("a.clerk")
     bad = client.post("/so-theo-doi", data={**form, "first": "2026-12-01"})
     assert bad.status_code == 400 and "Ngày cuối kỳ phải sau ngày đầu kỳ." in bad.get_data(as_text=True)
     other = client.post("/so-theo-doi", data={**form, "unit": str(world.b.unit.id)})

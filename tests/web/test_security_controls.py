@@ -29,6 +29,26 @@ def test_every_page_sends_the_security_headers(app, client, world, login):
         assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy, page
         assert headers["X-Frame-Options"] == "DENY" and headers["X-Content-Type-Options"] == "nosniff"
         assert headers["Referrer-Policy"] in ("same-origin", "no-referrer"), page  # never the full address elsewhere
+        assert headers["Cache-Control"] == "no-store", page  # staff pages show personal data: never cached
+
+
+def test_pages_naming_a_row_and_exports_are_never_cached(client, world, login, rows):
+    login("a.clerk")
+    for page in (f"/ho-so/{rows['dossier_id']}", "/ho-so", f"/phieu/{rows['_non_reception']}"):
+        response = client.get(page)
+        assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store", page
+    static = client.get("/static/css/app.css")
+    assert static.headers.get("Cache-Control") != "no-store"  # files may be cached
+    static.close()
+
+
+def test_a_405_says_which_methods_are_allowed(client, world, login):
+    login("a.clerk")
+    for method, path in (("get", "/dang-xuat"), ("put", "/tra-cuu"), ("delete", "/api/v1/dossiers")):
+        response = getattr(client, method)(path)
+        assert response.status_code == 405, path
+        allowed = {m.strip() for m in response.headers["Allow"].split(",")}
+        assert allowed and method.upper() not in allowed, (path, allowed)
 
 
 def test_templates_hold_no_inline_script_or_event_handler():

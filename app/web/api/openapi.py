@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.domain.workflow import Action, DossierStatus, ResultDelivery
 from app.domain.timeliness import Urgency
-from app.services.queues import QueueKind, Sort
+from app.domain.workflow import TRANSITIONS, Action, DossierStatus, ResultDelivery
+from app.services.processing import ACTION_INPUTS, CITIZEN_MESSAGE_MAX, REASON_MAX
+from app.services.queues import MAX_PAGE, PER_PAGE, QueueKind, Sort
 
-_INSTANT = {"type": "string", "format": "date-time"}
+_INSTANT = {"type": "string", "format": "date-time"}  # answers: Vietnam time, +07:00
 _OPTIONAL_INSTANT = {"type": ["string", "null"], "format": "date-time"}
 
 
@@ -105,24 +106,6 @@ SCHEMAS: dict[str, Any] = {
             },
         }],
     },
-    "ActionRequest": {
-        "type": "object", "required": ["version"], "additionalProperties": False,
-        "properties": {
-            "version": {"type": "integer", "description": "Phiên bản hồ sơ đã đọc; sai thì trả 409."},
-            "reason": {"type": "string", "description": "Bắt buộc khi trả lại, yêu cầu bổ sung, hẹn lại, "
-                                                         "từ chối, dừng, yêu cầu nghĩa vụ tài chính."},
-            "to_user_id": {"type": "integer", "description": "Người nhận (chuyển) hoặc người được phân công."},
-            "missing": {"type": "array", "items": {"type": "string"}, "description": "Yêu cầu bổ sung: giấy tờ thiếu."},
-            "new_due_at": {**_INSTANT, "description": "Hẹn lại: ngày giờ trả kết quả mới."},
-            "return_method": {"type": "string", "enum": [d.value for d in ResultDelivery]},
-            "return_note": {"type": "string"},
-            "requested_at": {**_INSTANT, "description": "Dừng xử lý: lúc công dân đề nghị."},
-            "fee_handling": {"type": "string"},
-            "citizen_message": {"type": "string", "maxLength": 1000, "description": (
-                "Lời nhắn cho công dân: chỉ khi yêu cầu bổ sung, hẹn lại, từ chối, rút hoặc dừng; hiện (đã che "
-                "thông tin cá nhân) trên trang tra cứu công khai. Lý do (reason) và ghi chú không bao giờ hiện ở đó.")},
-        },
-    },
     "Error": {
         "type": "object", "required": ["error"],
         "properties": {"error": {"type": "object", "required": ["status", "title", "message"], "properties": {
@@ -133,67 +116,170 @@ SCHEMAS: dict[str, Any] = {
 }
 
 
+# What every text field of a request may hold: no control character (other than tab and line breaks) and no
+# character that reverses the direction of text (the app refuses both, the forms likewise). Strings are Unicode
+# text: a lone surrogate ("\\ud800" in JSON) is no character and is refused too (ECMA regexes cannot name it).
+_FORBIDDEN = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069"
+TEXT_PATTERN = f"^[^{_FORBIDDEN}]*$"
+NONBLANK_PATTERN = f"^[^{_FORBIDDEN}]*[^\\s{_FORBIDDEN}][^{_FORBIDDEN}]*$"  # and at least one visible character
+MAX_INT = 2**31 - 1
+
+
+def _text(max_length: int, description: str = "", *, required: bool = False) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "string", "maxLength": max_length,
+                              "pattern": NONBLANK_PATTERN if required else TEXT_PATTERN}
+    if required:
+        schema["minLength"] = 1
+    if description:
+        schema["description"] = description
+    return schema
+
+
+# The inputs each action takes besides ``version``: the same as the action's form (app.web.processing.forms).
+FIELD_DESCRIPTIONS = {
+    "reason": "Lý do hoặc ghi chú (chỉ cán bộ xem).",
+    "to_user_id": "Người nhận (chuyển) hoặc người được phân công.",
+    "missing": "Giấy tờ, nội dung cần bổ sung: mỗi phần tử một dòng.",
+    "new_due_at": "Ngày giờ hẹn trả kết quả mới (ngày làm việc, sau ngày hẹn ban đầu).",
+    "return_method": "Hình thức trả; mặc định theo hồ sơ.",
+    "return_note": "Ghi chú trả kết quả; bắt buộc khi trả qua bưu chính (số hiệu bưu gửi).",
+    "requested_at": "Lúc công dân đề nghị dừng; mặc định là bây giờ.",
+    "fee_handling": "Xử lý phí, lệ phí đã nộp.",
+    "citizen_message": "Lời nhắn cho công dân: hiện (đã che thông tin cá nhân) trên trang tra cứu công khai. Lý do "
+                       "(reason) và ghi chú không bao giờ hiện ở đó.",
+}
+
+
+def field_schema(name: str, *, required: bool) -> dict[str, Any]:
+    """The JSON Schema of one input of an action."""
+    description = FIELD_DESCRIPTIONS[name]
+    if name == "reason":
+        return _text(REASON_MAX, description, required=required)
+    if name == "citizen_message":
+        return _text(CITIZEN_MESSAGE_MAX, description)
+    if name in ("return_note", "fee_handling"):
+        return _text(500, description)
+    if name == "to_user_id":
+        return {"type": "integer", "minimum": 1, "maximum": MAX_INT, "description": description}
+    if name == "missing":
+        return {"type": "array", "minItems": 1, "maxItems": 100, "items": _text(500, required=True),
+                "description": description}
+    if name in ("new_due_at", "requested_at"):
+        return {**_INSTANT, "description": description}
+    if name == "return_method":
+        return {"type": "string", "enum": [d.value for d in ResultDelivery], "description": description}
+    raise KeyError(name)
+
+
+def action_inputs(action: Action) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(every input the action takes, the required ones), ``version`` first."""
+    fields = ("version", *ACTION_INPUTS[action])
+    required = ["version"]
+    if TRANSITIONS[action].needs_reason:
+        required.append("reason")
+    required += {Action.ASSIGN: ["to_user_id"], Action.REQUEST_SUPPLEMENT: ["missing"],
+                 Action.RESCHEDULE: ["new_due_at"]}.get(action, [])
+    return fields, tuple(required)
+
+
+def action_schema(action: Action) -> dict[str, Any]:
+    fields, required = action_inputs(action)
+    properties: dict[str, Any] = {"version": {"type": "integer", "minimum": 1, "maximum": MAX_INT,
+                                              "description": "Phiên bản hồ sơ đã đọc; khác phiên bản hiện tại thì "
+                                                             "trả 409."}}
+    properties.update({name: field_schema(name, required=name in required) for name in fields[1:]})
+    return {"type": "object", "required": list(required), "additionalProperties": False, "properties": properties}
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    return {str(code): {"$ref": f"#/components/responses/E{code}"} for code in codes}
+
+
+ERROR_RESPONSES = {
+    400: "Yêu cầu không đúng tài liệu này (tham số, trường thiếu, thừa hoặc sai kiểu).",
+    401: "Thiếu hoặc sai khoá API, hoặc tài khoản (đơn vị) đã bị khoá.",
+    403: "Vai trò của người dùng không được làm việc này.",
+    404: "Không có hồ sơ này trong các đơn vị người dùng được xem.",
+    409: "Trạng thái hiện tại của hồ sơ không cho phép (hoặc hồ sơ vừa được cập nhật: version cũ).",
+    413: "Nội dung gửi lên quá 2 MB.",
+    429: "Quá nhiều yêu cầu; thử lại sau (Retry-After).",
+    503: "Cơ sở dữ liệu tạm thời không trả lời; thử lại sau (Retry-After).",
+}
+
+
+def _operation_id(action: Action) -> str:
+    head, *rest = action.value.split("_")
+    return head + "".join(word.title() for word in rest)
+
+
 def document(server_url: str) -> dict[str, Any]:
     """The OpenAPI document, with ``server_url`` (…/api/v1) as its server."""
-    code = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"},
+    code = {"name": "code", "in": "path", "required": True,
+            "schema": {"type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z.-]+$"},
             "description": "Mã hồ sơ, ví dụ 000.00.31.H99-261125-0001."}
-    auth_errors = {"401": _error_response("Thiếu hoặc sai khoá API."),
-                   "404": _error_response("Không có hồ sơ này trong đơn vị của người dùng.")}
+    to_actions = {f"{_operation_id(a)}": {"operationId": f"act_{a.value}", "parameters": {"code": "$request.path.code"},
+                                          "requestBody": {"version": "$response.body#/version"}} for a in Action}
+    dossier_response = {"description": "Hồ sơ (thời điểm theo giờ Việt Nam, +07:00)",
+                        "content": {"application/json": {"schema": _ref("Dossier")}}, "links": to_actions}
+    paths: dict[str, Any] = {
+        "/dossiers": {"get": {
+            "operationId": "listDossiers", "summary": "Một trang của hàng đợi công việc",
+            "parameters": [
+                {"name": "queue", "in": "query", "schema": {"type": "string", "enum": [k.value for k in QueueKind],
+                                                            "default": "mine"}},
+                {"name": "status", "in": "query", "schema": {"type": "string", "enum": [s.value for s in DossierStatus]}},
+                {"name": "procedure_id", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_INT}},
+                {"name": "q", "in": "query", "description": "Một phần mã hồ sơ hoặc tên người nộp (ký tự điều khiển "
+                                                            "bị bỏ qua).",
+                 "schema": {"type": "string", "maxLength": 100}},
+                {"name": "sort", "in": "query", "schema": {"type": "string", "enum": [s.value for s in Sort],
+                                                           "default": "due"}},
+                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE,
+                                                           "default": 1}},
+                {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100,
+                                                               "default": PER_PAGE}},
+            ],
+            "responses": {"200": {"description": "Trang hồ sơ (thời điểm theo giờ Việt Nam, +07:00)",
+                                  "content": {"application/json": {"schema": _ref("QueuePage")}},
+                                  "links": {"getDossier": {"operationId": "getDossier",
+                                                           "parameters": {"code": "$response.body#/items/0/code"}}}},
+                          **_errors(400, 401, 403, 429, 503)},
+        }},
+        "/dossiers/{code}": {"get": {
+            "operationId": "getDossier", "summary": "Một hồ sơ: trạng thái, bước, giao nhận, nhật ký",
+            "parameters": [code],
+            "responses": {"200": dossier_response, **_errors(400, 401, 404, 429, 503)},
+        }},
+    }
+    for action in Action:
+        fields, required = action_inputs(action)
+        needs = ", ".join(f"`{name}`" for name in required)
+        paths[f"/dossiers/{{code}}/actions/{action.value}"] = {"post": {
+            "operationId": f"act_{action.value}",
+            "summary": f"{action.label} (bắt buộc: {needs})",
+            "parameters": [code],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": action_schema(action)}}},
+            "responses": {"200": {**dossier_response, "description": "Hồ sơ sau thao tác (giờ Việt Nam, +07:00)"},
+                          **_errors(400, 401, 403, 404, 409, 413, 429, 503)},
+        }}
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "Một Cửa — API v1",
-            "version": "1.0.0",
+            "version": "1.1.0",
             "description": "Đọc hồ sơ, hàng đợi công việc và thực hiện các bước xử lý hồ sơ (chuyển, yêu cầu bổ "
                            "sung, trả kết quả …) như trên giao diện. Xác thực bằng khoá API: "
-                           "`Authorization: Bearer <khoá>` (tạo bằng `flask api-token create`). "
-                           "Thời điểm theo ISO 8601 có múi giờ.",
+                           "`Authorization: Bearer <khoá>` (tạo bằng `flask api-token create`); mỗi yêu cầu được "
+                           "kiểm tra như một lần đăng nhập (tài khoản và đơn vị còn hoạt động). Thời điểm theo "
+                           "ISO 8601, trả về theo giờ Việt Nam (+07:00). Yêu cầu đúng tài liệu này chỉ bị từ chối "
+                           "vì quyền (403, 404) hoặc vì trạng thái của hồ sơ (409); sai tài liệu là 400.",
         },
         "servers": [{"url": server_url}],
         "security": [{"bearer": []}],
-        "paths": {
-            "/dossiers": {"get": {
-                "operationId": "listDossiers", "summary": "Một trang của hàng đợi công việc",
-                "parameters": [
-                    {"name": "queue", "in": "query", "schema": {"type": "string", "enum": [k.value for k in QueueKind],
-                                                                "default": "mine"}},
-                    {"name": "status", "in": "query", "schema": {"type": "string", "enum": [s.value for s in DossierStatus]}},
-                    {"name": "procedure_id", "in": "query", "schema": {"type": "integer"}},
-                    {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 100}},
-                    {"name": "sort", "in": "query", "schema": {"type": "string", "enum": [s.value for s in Sort],
-                                                               "default": "due"}},
-                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
-                    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
-                ],
-                "responses": {"200": {"description": "Trang hồ sơ", "content": {"application/json": {
-                    "schema": _ref("QueuePage")}}},
-                    "400": _error_response("Tham số không hợp lệ."), "401": auth_errors["401"],
-                    "403": _error_response("Hàng đợi không dành cho vai trò của người dùng.")},
-            }},
-            "/dossiers/{code}": {"get": {
-                "operationId": "getDossier", "summary": "Một hồ sơ: trạng thái, bước, giao nhận, nhật ký",
-                "parameters": [code],
-                "responses": {"200": {"description": "Hồ sơ", "content": {"application/json": {
-                    "schema": _ref("Dossier")}}}, **auth_errors},
-            }},
-            "/dossiers/{code}/actions/{action}": {"post": {
-                "operationId": "actOnDossier",
-                "summary": "Thực hiện một thao tác: chuyển, phân công, trả lại, yêu cầu bổ sung, trả kết quả …",
-                "parameters": [code, {"name": "action", "in": "path", "required": True,
-                                      "schema": {"type": "string", "enum": [a.value for a in Action]}}],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("ActionRequest")}}},
-                "responses": {
-                    "200": {"description": "Hồ sơ sau thao tác", "content": {"application/json": {
-                        "schema": _ref("Dossier")}}},
-                    "400": _error_response("Dữ liệu không hợp lệ hoặc thao tác không được phép ở trạng thái này."),
-                    "403": _error_response("Người dùng không giữ hồ sơ hoặc không có vai trò phù hợp."),
-                    "409": _error_response("Hồ sơ vừa được cập nhật (version cũ): đọc lại rồi thao tác lại."),
-                    **auth_errors,
-                },
-            }},
-        },
+        "paths": paths,
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": SCHEMAS,
+            "responses": {f"E{code}": _error_response(text) for code, text in ERROR_RESPONSES.items()},
         },
     }

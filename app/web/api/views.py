@@ -8,7 +8,8 @@ The OpenAPI document is served at /api/v1/openapi.json.
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from flask import Blueprint, g, jsonify, request
@@ -17,9 +18,9 @@ from sqlalchemy import select
 from app.domain.workflow import Action, DossierStatus, ResultDelivery
 from app.services import api_tokens, privacy, processing, queues, reception
 from app.services.errors import NotFound, ServiceError, ValidationFailed
-from app.web.api.openapi import document
+from app.domain.localtime import to_local
+from app.web.api.openapi import MAX_INT, action_inputs, document
 from app.web.context import get_session, now
-from app.web.forms import query_int
 from models import Dossier
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -50,23 +51,49 @@ def openapi():  # type: ignore[no-untyped-def]
 
 @bp.get("/dossiers")
 def list_dossiers():  # type: ignore[no-untyped-def]
+    """A page of a work queue; every parameter checked against the OpenAPI document (a bad one: 400)."""
     args = request.args
-    try:
-        kind = queues.QueueKind(args.get("queue", "mine"))
-        status = DossierStatus(args["status"]) if args.get("status") else None
-        sort = queues.Sort(args.get("sort", "due"))
-    except ValueError:
-        raise ValidationFailed({"queue": "Tham số queue, status hoặc sort không hợp lệ."}) from None
-    per_page = min(max(args.get("per_page", queues.PER_PAGE, type=query_int), 1), 100)
-    filters = queues.QueueFilter(procedure_id=args.get("procedure_id", type=query_int), status=status,
-                                 text=args.get("q", "")[:100], sort=sort, page=args.get("page", 1, type=query_int))
+    kind = _query_choice(args, "queue", queues.QueueKind, queues.QueueKind.MINE)
+    status = _query_choice(args, "status", DossierStatus, None)
+    sort = _query_choice(args, "sort", queues.Sort, queues.Sort.DUE)
+    text = args.get("q", "")
+    if len(text) > 100:
+        raise ValidationFailed({"q": "Tối đa 100 ký tự."})
+    text = _CONTROL.sub("", text)  # no name or code holds one: searching without them finds the same
+    filters = queues.QueueFilter(procedure_id=_query_integer(args, "procedure_id", 1, MAX_INT), status=status,
+                                 text=text, sort=sort, page=_query_integer(args, "page", 1, queues.MAX_PAGE) or 1)
+    per_page = _query_integer(args, "per_page", 1, 100) or queues.PER_PAGE
     page = queues.queue(get_session(), g.api_user, kind, filters, now=now(), per_page=per_page)
+    if filters.text.strip():
+        get_session().commit()  # the search is logged (privacy.log_search)
     return jsonify(
         queue=kind.value, total=page.total, page=page.page, pages=page.pages, per_page=page.per_page,
         items=[{**_summary(row.dossier), "deadline": _iso(row.deadline),
                 "working_minutes_left": int(row.left.total_seconds() // 60), "urgency": row.urgency.value}
                for row in page.rows],
     )
+
+
+def _query_choice(args, name: str, kind, default):  # type: ignore[no-untyped-def]
+    value = args.get(name)
+    if value is None:
+        return default
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(k.value for k in kind)
+        raise ValidationFailed({name: f"Giá trị không hợp lệ; một trong: {allowed}."}) from None
+
+
+def _query_integer(args, name: str, low: int, high: int) -> int | None:  # type: ignore[no-untyped-def]
+    value = args.get(name)
+    if value is None:
+        return None
+    text = value.strip()
+    number = int(text) if text.lstrip("-").isdigit() and text.lstrip("-").isascii() and len(text) <= 12 else None
+    if number is None or not low <= number <= high:
+        raise ValidationFailed({name: f"Phải là một số nguyên từ {low} đến {high}."})
+    return number
 
 
 @bp.get("/dossiers/<code>")
@@ -78,19 +105,29 @@ def get_dossier(code: str):  # type: ignore[no-untyped-def]
     return jsonify(_detail(session, dossier))
 
 
-@bp.post("/dossiers/<code>/actions/<action>")
-def act(code: str, action: str):  # type: ignore[no-untyped-def]
-    try:
-        chosen = Action(action)
-    except ValueError:
-        raise NotFound(f"Không có thao tác “{action[:40]}”.") from None
+REQUIRED_MESSAGES = {
+    "version": "Bắt buộc: số phiên bản hồ sơ đã đọc (trường version).",
+    "reason": "Vui lòng ghi rõ lý do.",
+    "missing": "Vui lòng ghi các giấy tờ, nội dung cần bổ sung, hoàn thiện.",
+    "to_user_id": "Vui lòng chọn người được phân công xử lý.",
+    "new_due_at": "Vui lòng chọn ngày hẹn trả kết quả mới.",
+}
+
+
+def act(code: str, chosen: Action):  # type: ignore[no-untyped-def]
+    """One action on a dossier: the body checked against the action's schema in the OpenAPI document."""
     session = get_session()
-    dossier = _by_code(code)
     body = request.get_json(silent=True)
-    if body is None:
-        body = {}
     if not isinstance(body, dict):
-        raise ValidationFailed({"body": "Nội dung gửi lên phải là một đối tượng JSON."})
+        raise ValidationFailed({"body": "Nội dung gửi lên phải là một đối tượng JSON (Content-Type: application/json)."})
+    fields, required = action_inputs(chosen)
+    unknown = sorted(set(body) - set(fields))
+    if unknown:
+        raise ValidationFailed({name: f"Thao tác “{chosen.label}” không nhận trường này." for name in unknown[:10]})
+    absent = [name for name in required if name not in body]
+    if absent:
+        raise ValidationFailed({name: REQUIRED_MESSAGES[name] for name in absent})
+    dossier = _by_code(code)
     data = processing.ActionInput(
         action=chosen,
         version=_integer(body, "version", required=True),
@@ -113,11 +150,17 @@ def act(code: str, action: str):  # type: ignore[no-untyped-def]
     return jsonify(_detail(session, dossier))
 
 
+for _action in Action:  # one route per action, as the OpenAPI document has one operation per action
+    bp.add_url_rule(f"/dossiers/<code>/actions/{_action.value}", endpoint=f"act_{_action.value}", methods=["POST"],
+                    view_func=lambda code, _chosen=_action: act(code, _chosen))
+
+
 # --- representations ---------------------------------------------------------------------
 
 
 def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
+    """An instant in Vietnam time (+07:00), the one offset of every answer."""
+    return to_local(value).isoformat() if value is not None else None
 
 
 def _summary(dossier: Dossier) -> dict[str, Any]:
@@ -171,51 +214,69 @@ def _by_code(code: str) -> Dossier:
 
 
 def _text(body: dict[str, Any], name: str) -> str:
-    value = body.get(name, "")
-    if value is None:
+    if name not in body:
         return ""
+    value = body[name]
     if not isinstance(value, str):
         raise ValidationFailed({name: "Phải là một chuỗi ký tự."})
     return value
 
 
 def _integer(body: dict[str, Any], name: str, *, required: bool = False) -> int | None:
-    value = body.get(name)
-    if value is None:
+    if name not in body:
         if required:
             raise ValidationFailed({name: "Bắt buộc: số phiên bản hồ sơ đã đọc (trường version)."})
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**31:
-        raise ValidationFailed({name: "Phải là một số nguyên."})
+    value = body[name]
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # 3.0 is the integer 3 in JSON Schema
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_INT:
+        raise ValidationFailed({name: f"Phải là một số nguyên từ 1 đến {MAX_INT}."})
     return value
 
 
 def _lines(body: dict[str, Any], name: str) -> list[str]:
-    value = body.get(name) or []
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value) or len(value) > 100:
-        raise ValidationFailed({name: "Phải là một danh sách chuỗi (tối đa 100 dòng)."})
+    if name not in body:
+        return []
+    value = body[name]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value) or len(value) > 100:
+        raise ValidationFailed({name: "Phải là một danh sách (tối đa 100) dòng chữ, không dòng nào trống."})
     return value
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_RFC3339 = re.compile(r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))")
+
+
 def _instant(body: dict[str, Any], name: str) -> datetime | None:
-    value = body.get(name)
-    if value is None:
+    """A ``date-time`` (RFC 3339, what the document says): any such value is read, even one no date here can be
+    (year 0, a leap second), which the action then refuses for the dossier (409) like any other date."""
+    if name not in body:
         return None
-    try:
-        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        parsed = None
-    if parsed is None or parsed.tzinfo is None:
+    value = body[name]
+    match = _RFC3339.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
         raise ValidationFailed({name: "Phải là thời điểm ISO 8601 có múi giờ, ví dụ 2026-12-03T17:00:00+07:00."})
-    return parsed
+    year, month, day, hour, minute, second = (int(match.group(i)) for i in range(1, 7))
+    fraction = int((match.group(7) or "0")[:6].ljust(6, "0"))
+    offset = timedelta(0) if match.group(8) else (1 if match.group(9) == "+" else -1) * timedelta(
+        hours=int(match.group(10)), minutes=int(match.group(11)))
+    try:
+        local = datetime(max(year, 1), month, day, hour, minute, min(second, 59), fraction, tzinfo=timezone(offset))
+    except ValueError:
+        raise ValidationFailed({name: "Ngày giờ không có thật."}) from None
+    try:
+        return local.astimezone(timezone.utc)
+    except OverflowError:  # the first hours of year 1 west of Greenwich
+        return datetime.min.replace(tzinfo=timezone.utc)
 
 
 def _choice(body: dict[str, Any], name: str, kind):  # type: ignore[no-untyped-def]
-    value = body.get(name)
-    if value is None:
+    if name not in body:
         return None
+    value = body[name]
     try:
         return kind(value)
-    except ValueError:
+    except (ValueError, TypeError):
         allowed = ", ".join(k.value for k in kind)
         raise ValidationFailed({name: f"Giá trị không hợp lệ; một trong: {allowed}."}) from None

@@ -7,24 +7,11 @@ from wtforms.fields import DateTimeLocalField
 from wtforms.validators import Optional
 
 from app.domain.workflow import Action, ResultDelivery
+from app.services.processing import ACTION_INPUTS
 from app.web.forms import CITIZEN_MESSAGE_HINT, CITIZEN_MESSAGE_LABEL, Form, choices
 
-# Which inputs each action asks for, besides the version.
-FIELDS: dict[Action, tuple[str, ...]] = {
-    Action.HAND_OVER: ("to_user_id", "reason"),
-    Action.ASSIGN: ("to_user_id", "reason"),
-    Action.SEND_BACK: ("reason",),
-    Action.REQUEST_SUPPLEMENT: ("missing", "reason", "citizen_message"),
-    Action.RECEIVE_SUPPLEMENT: ("reason",),
-    Action.REQUEST_PAYMENT: ("reason",),
-    Action.CONFIRM_PAYMENT: ("reason",),
-    Action.RESCHEDULE: ("new_due_at", "reason", "citizen_message"),
-    Action.FINISH: ("reason",),
-    Action.RETURN_RESULT: ("return_method", "return_note", "reason"),
-    Action.REFUSE: ("reason", "citizen_message"),
-    Action.WITHDRAW: ("reason", "citizen_message"),
-    Action.STOP: ("requested_at", "fee_handling", "reason", "citizen_message"),
-}
+# Which inputs each action asks for, besides the version (the API takes the same).
+FIELDS = ACTION_INPUTS
 
 REASON_LABELS = {
     Action.SEND_BACK: "Lý do trả lại",

@@ -140,6 +140,8 @@ def queue(slug: str):  # type: ignore[no-untyped-def]
         page=args.get("page", 1, type=query_int),
     )
     page = queues.queue(session, user, kind, filters, now=now())
+    if filters.text.strip():
+        session.commit()  # the search is logged (privacy.log_search)
     procedures = list_procedures(session, user, user.unit_id)
     return render_template(
         "processing/queue.html", page=page, filters=filters, kinds=queues.queues_for(user), slug_of=SLUG_OF,

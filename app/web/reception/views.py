@@ -180,8 +180,11 @@ def dossiers():  # type: ignore[no-untyped-def]
         like = f"%{query}%"
         statement = statement.where(Dossier.code.ilike(like) | Dossier.applicant_name.ilike(like))
         turned = turned.where(NonReception.applicant_name.ilike(like))
-    return render_template("reception/dossiers.html", dossiers=session.scalars(statement).all(),
-                           turned=session.scalars(turned).all(), query=query)
+    found, turned_away = session.scalars(statement).all(), session.scalars(turned).all()
+    if query:
+        privacy.log_search(session, user, [*found, *turned_away], now=now(), where="ho-so")
+        session.commit()
+    return render_template("reception/dossiers.html", dossiers=found, turned=turned_away, query=query)
 
 
 @bp.get("/ho-so/<int:dossier_id>")
@@ -288,6 +291,8 @@ def logbook():  # type: ignore[no-untyped-def]
     session, user = get_session(), actor()
     form = LogbookForm()
     form.unit.choices = choices([(u.id, u.governing_body_name) for u in list_units(session, user)])
+    if not (user.has_role(Role.LEADER) or user.has_role(Role.INSPECTOR)):
+        form.fmt.choices = [c for c in form.fmt.choices if c.value != "xlsx"]  # list exports: leaders and inspectors
     if not form.is_submitted():
         today = local_date(now())
         form.unit.data = user.unit_id
