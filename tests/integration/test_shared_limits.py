@@ -96,6 +96,7 @@ def test_the_old_per_process_store_let_each_worker_count_alone(site):
     code, env, folder = site
     with gunicorn("limits_app", folder, {**env, "LIMITS_STORE": "memory://"}, workers=WORKERS) as (_, port):
         answered = _guesses(port, code, 50).get(404, 0)
+    print(f"\nmemory:// with {WORKERS} workers: {answered} of 50 wrong guesses for one code were checked")
     assert answered > 10
 
 
@@ -155,3 +156,15 @@ def test_the_nightly_retention_run_deletes_finished_counters(app, db_session, cl
     result = app.test_cli_runner().invoke(args=["retention", "run"])
     assert result.exit_code == 0, result.output
     assert db_session.scalars(select(RateCounter.key)).all() == ["LIMITER/miss/10.0.0.1/new"]
+
+
+def test_the_flood_budget_is_shared_in_batches_and_overshoots_by_less_than_a_batch_per_worker(app, db_session):
+    from app.web.public.throttle import FLOOD_BATCH
+
+    budgets = {"PUBLIC_RATE_LIMIT": "60 per minute"}
+    workers = [Throttle("database", budgets, sessions=lambda: new_session(app)) for _ in range(2)]
+    allowed = sum(workers[n % 2].hit("public", "10.0.0.1") is None for n in range(100))
+    assert 60 <= allowed <= 60 + 2 * (FLOOD_BATCH - 1)
+    counted = sum(db_session.scalars(select(RateCounter.count).where(RateCounter.key.contains("10.0.0.1"))))
+    assert 60 <= counted <= 100  # written a batch at a time, up to the spent budget
+    assert workers[0].hit("public", "10.0.0.2") is None  # another address has its own budget

@@ -117,6 +117,7 @@ REQUIRED_MESSAGES = {
 def act(code: str, chosen: Action):  # type: ignore[no-untyped-def]
     """One action on a dossier: the body checked against the action's schema in the OpenAPI document."""
     session = get_session()
+    dossier = _by_code(code)  # another unit's dossier: 404 before anything else is said about the request
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ValidationFailed({"body": "Nội dung gửi lên phải là một đối tượng JSON (Content-Type: application/json)."})
@@ -127,7 +128,6 @@ def act(code: str, chosen: Action):  # type: ignore[no-untyped-def]
     absent = [name for name in required if name not in body]
     if absent:
         raise ValidationFailed({name: REQUIRED_MESSAGES[name] for name in absent})
-    dossier = _by_code(code)
     data = processing.ActionInput(
         action=chosen,
         version=_integer(body, "version", required=True),

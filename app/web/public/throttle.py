@@ -29,11 +29,18 @@ from dataclasses import dataclass
 
 from limits import RateLimitItem, parse_many
 from limits.storage import Storage, storage_from_string
-from limits.strategies import SlidingWindowCounterRateLimiter
+from limits.strategies import FixedWindowRateLimiter, RateLimiter, SlidingWindowCounterRateLimiter
 
 from app.services.rate_limits import DatabaseStorage
 
 DATABASE = "database"
+FLOOD_BUDGETS = frozenset({"public"})
+# The flood budget (every public request) is counted in the shared store in batches: a worker adds its hits of
+# one address every FLOOD_BATCH requests or FLOOD_FLUSH_SECONDS, whichever comes first, and refuses once the
+# shared count is spent. One write per batch instead of one per page view; a worker may let through
+# FLOOD_BATCH - 1 requests more than the budget before it knows. The budgets against guessing are exact.
+FLOOD_BATCH = 5
+FLOOD_FLUSH_SECONDS = 1.0
 
 BUDGETS = {
     "public": "PUBLIC_RATE_LIMIT",
@@ -41,6 +48,15 @@ BUDGETS = {
     "code_miss": "LOOKUP_CODE_MISS_LIMIT",
     "login": "LOGIN_FAILURE_LIMIT",
 }
+
+
+@dataclass
+class _Batch:
+    """A worker's hits of one address not yet added to the shared count of a flood budget."""
+
+    count: int
+    flushed_at: float
+    blocked_until: float
 
 
 @dataclass(frozen=True)
@@ -66,36 +82,77 @@ class Throttle:
         }
         self._lock = threading.Lock()
         self._pid: int | None = None
-        self._limiter: SlidingWindowCounterRateLimiter | None = None
+        self._limiters: dict[bool, RateLimiter] | None = None
+        self._pending: dict[tuple[str, str], _Batch] = {}
+        self._pruned_at = 0.0
         self._storage: Storage | None = None
 
-    def _strategy(self) -> SlidingWindowCounterRateLimiter:
+    def _strategy(self, budget: str = "") -> RateLimiter:
+        """The flood budget (every public request) counts in fixed windows: one write a request; the budgets
+        against guessing count in sliding windows, which a guesser cannot double by straddling two."""
         pid = os.getpid()
-        if self._pid != pid or self._limiter is None:
+        if self._pid != pid or self._limiters is None:
             with self._lock:
-                if self._pid != pid or self._limiter is None:
+                if self._pid != pid or self._limiters is None:
                     self._storage = (DatabaseStorage(self._sessions) if self.storage_uri == DATABASE  # type: ignore[arg-type]
                                      else storage_from_string(self.storage_uri))
-                    self._limiter = SlidingWindowCounterRateLimiter(self._storage)
+                    self._limiters = {True: FixedWindowRateLimiter(self._storage),
+                                      False: SlidingWindowCounterRateLimiter(self._storage)}
                     self._pid = pid
-        return self._limiter
+        return self._limiters[budget in FLOOD_BUDGETS]
 
     def hit(self, budget: str, key: str) -> Blocked | None:
         """Count one request against ``budget`` for ``key``; Blocked if that spent it."""
         if not self.enabled:
             return None
-        limiter = self._strategy()
+        if budget in FLOOD_BUDGETS:
+            return self._flood_hit(budget, key)
+        limiter = self._strategy(budget)
         with self._transaction():
             for item in self.items.get(budget, ()):
                 if not limiter.hit(item, budget, key):
                     return Blocked(budget, self._retry_after(limiter, item, budget, key))
         return None
 
+    def _flood_hit(self, budget: str, key: str) -> Blocked | None:
+        now = time.monotonic()
+        with self._lock:
+            self._prune(now)
+            state = self._pending.setdefault((budget, key), _Batch(0, now, 0.0))
+            if state.blocked_until > now:
+                return Blocked(budget, max(1, math.ceil(state.blocked_until - now)))
+            state.count += 1
+            if state.count < self._batch(budget) and now - state.flushed_at < FLOOD_FLUSH_SECONDS:
+                return None
+            cost, state.count, state.flushed_at = state.count, 0, now
+        limiter = self._strategy(budget)
+        with self._transaction():
+            for item in self.items.get(budget, ()):
+                if not limiter.hit(item, budget, key, cost=cost):
+                    blocked = Blocked(budget, self._retry_after(limiter, item, budget, key))
+                    with self._lock:
+                        state.blocked_until = now + blocked.retry_after
+                    return blocked
+        return None
+
+    def _batch(self, budget: str) -> int:
+        """How many hits a worker may hold back: FLOOD_BATCH, less for a small budget (a twelfth of it, at
+        least one: a budget of 3 a minute is counted exactly)."""
+        smallest = min((item.amount for item in self.items.get(budget, ())), default=FLOOD_BATCH)
+        return min(FLOOD_BATCH, max(1, smallest // 12))
+
+    def _prune(self, now: float) -> None:
+        """Forget the batches of addresses quiet for a minute (their hits were flushed long ago)."""
+        if len(self._pending) > 10_000 or now - self._pruned_at > 60:
+            self._pruned_at = now
+            for key in [k for k, b in self._pending.items() if now - b.flushed_at > 60 and b.blocked_until < now]:
+                del self._pending[key]
+
     def check(self, budget: str, key: str) -> Blocked | None:
         """Whether ``budget`` is already spent for ``key``, without counting."""
         if not self.enabled:
             return None
-        limiter = self._strategy()
+        limiter = self._strategy(budget)
         with self._transaction():
             for item in self.items.get(budget, ()):
                 if not limiter.test(item, budget, key):
@@ -115,6 +172,6 @@ class Throttle:
             self._storage.reset()
 
     @staticmethod
-    def _retry_after(limiter: SlidingWindowCounterRateLimiter, item: RateLimitItem, *identifiers: str) -> int:
+    def _retry_after(limiter: RateLimiter, item: RateLimitItem, *identifiers: str) -> int:
         reset_at = limiter.get_window_stats(item, *identifiers).reset_time
         return max(1, math.ceil(reset_at - time.time()))
