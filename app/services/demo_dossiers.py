@@ -30,6 +30,7 @@ class _Step:
     at: str  # "HH:MM"
     reason: str = ""
     missing: tuple[str, ...] = ()
+    citizen_message: str = ""  # what the citizen's status page shows (the reason stays with the staff)
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,9 @@ DOSSIERS = (
     _DemoDossier("1.001022", "Vũ Thị Hạnh", "001092000104", 2, "14:00", (
         _Step(_H, "clerk", 2, "15:00"),
         _Step(Action.REQUEST_SUPPLEMENT, "officer", 1, "09:30", "Thiếu giấy tờ chứng minh quan hệ cha, con",
-              ("Bản sao kết quả giám định ADN hoặc chứng cứ chứng minh quan hệ cha, con",)))),
+              ("Bản sao kết quả giám định ADN hoặc chứng cứ chứng minh quan hệ cha, con",),
+              "Mời ông/bà bổ sung giấy tờ chứng minh quan hệ cha, con theo Phiếu yêu cầu bổ sung đã gửi; "
+              "cần hướng dẫn xin gọi Bộ phận Một cửa."))),
     # Signed, the result is at the desk.
     _DemoDossier("1.004859", "Đỗ Quang Huy", "001085000105", 3, "08:00", (
         _Step(_H, "clerk", 3, "08:30"), _Step(_H, "officer", 2, "10:00"), _Step(Action.FINISH, "leader", 1, "16:00"))),
@@ -101,7 +104,8 @@ def load_demo_dossiers(session: Session, unit: Unit, people: dict[str, User], *,
         for step in demo.steps:
             processing.apply_action(
                 session, people[step.who], dossier.id,
-                processing.ActionInput(step.action, dossier.version, reason=step.reason, missing=step.missing),
+                processing.ActionInput(step.action, dossier.version, reason=step.reason, missing=step.missing,
+                                       citizen_message=step.citizen_message),
                 now=_at(days[step.day], step.at),
             )
         made += 1
