@@ -65,8 +65,8 @@ DEFAULTS: dict[str, Any] = {
     "LOOKUP_CODE_MISS_LIMIT": "3 per hour;10 per day",
     # Failed logins per client IP (a whole office may share one address behind its router).
     "LOGIN_FAILURE_LIMIT": "30 per 10 minutes;200 per day",
-    # The provincial platform (docs/integration/README.md): its root URL (None: no message is written or sent),
-    # the bearer token, and how long one delivery may take.
+    # The provincial platform (docs/integration/README.md): its root URL (None: nothing is sent; the messages
+    # wait in portal_message), the bearer token, and how long one delivery may take.
     "PORTAL_SYNC_URL": None,
     "PORTAL_SYNC_TOKEN": "",
     "PORTAL_SYNC_TIMEOUT": 10,

@@ -140,9 +140,7 @@ def test_a_worker_killed_during_1000_receptions_leaves_no_partial_dossier_and_no
                 elif status == 0:
                     lost.append(number)
                 else:
-                    page = client.body.decode("utf-8", "replace")  # what the clerk would read: why not saved
-                    refused.append((status, re.findall(r'role="alert">(.*?)</div>|<h1>([^<]*)</h1>\s*<p>([^<]*)',
-                                                       page, re.S)[:2]))
+                    refused.append((status, client.body.decode("utf-8", "replace")[-600:]))
 
     threads = [threading.Thread(target=desk) for _ in range(CLIENTS)]
     for thread in threads:
