@@ -140,7 +140,8 @@ def test_a_worker_killed_during_1000_receptions_leaves_no_partial_dossier_and_no
                 elif status == 0:
                     lost.append(number)
                 else:
-                    refused.append((status, client.body.decode("utf-8", "replace")[-600:]))
+                    refused.append((status, re.findall(r'field__error[^>]*>([^<]*)|class="notice[^>]*>([^<]*)',
+                                                       client.body.decode("utf-8", "replace"))[:3]))
 
     threads = [threading.Thread(target=desk) for _ in range(CLIENTS)]
     for thread in threads:
