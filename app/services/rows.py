@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import time
 from typing import Any, Callable, TypeVar
 
 from sqlalchemy import func, select
@@ -15,7 +17,11 @@ T = TypeVar("T")
 # Primary keys are 32-bit integers on PostgreSQL; a larger number in a URL
 # would make the database raise instead of finding nothing.
 MAX_ID = 2**31 - 1
-MAX_ATTEMPTS = 20
+MAX_ATTEMPTS = 60
+# After a few clashes in a row, wait a moment (random, growing) before numbering again: when many desks (or a
+# restarted worker's queue) number at once, retrying at once only clashes again.
+BACKOFF_AFTER = 3
+BACKOFF_SECONDS = 0.004
 BUSY = "Hệ thống đang bận; vui lòng thử lại."
 
 
@@ -40,12 +46,14 @@ def insert_numbered(session: Session, build: Callable[[], T], *, field: str, mes
     case is lost. After too many clashes the user is asked to try again
     (``message`` under ``field``).
     """
-    for _attempt in range(MAX_ATTEMPTS):
+    for attempt in range(MAX_ATTEMPTS):
         row = build()
         try:
             with session.begin_nested():
                 session.add(row)
         except IntegrityError:
+            if attempt >= BACKOFF_AFTER:
+                time.sleep(random.uniform(0, BACKOFF_SECONDS * (attempt - BACKOFF_AFTER + 1)))
             continue
         return row
     raise ValidationFailed({field: message})

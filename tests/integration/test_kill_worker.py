@@ -83,7 +83,7 @@ class Client:
         try:
             self.connection.request("POST", path, body=urlencode(fields), headers=headers)
             response = self.connection.getresponse()
-            response.read()
+            self.body = response.read()
         except (OSError, http.client.HTTPException):
             self.connection.close()
             self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
@@ -140,7 +140,9 @@ def test_a_worker_killed_during_1000_receptions_leaves_no_partial_dossier_and_no
                 elif status == 0:
                     lost.append(number)
                 else:
-                    refused.append(status)
+                    page = client.body.decode("utf-8", "replace")  # what the clerk would read: why not saved
+                    refused.append((status, re.findall(r'role="alert">(.*?)</div>|<h1>([^<]*)</h1>\s*<p>([^<]*)',
+                                                       page, re.S)[:2]))
 
     threads = [threading.Thread(target=desk) for _ in range(CLIENTS)]
     for thread in threads:
