@@ -465,14 +465,14 @@ def grid_table(
             else:
                 style = s["cell_center"] if column in center_columns else s["cell"]
                 room = widths[column] - 5  # less the cell padding
-                heading = headings[column] if column < len(headings) and headings[column] else f"Cột {column + 1}"
-                value = long_texts.cell(str(cell), room, style, (heading, number))
+                value = str(cell)
                 if "\n" not in value and pdfmetrics.stringWidth(value, FONT, style.fontSize) <= room:
                     cells.append(value)  # one line: a plain string is drawn without a Paragraph
                     if column in center_columns:
                         plain.append(("ALIGN", (column, index), (column, index), "CENTER"))
-                else:
-                    cells.append(Paragraph(text(value), style))
+                    continue
+                heading = headings[column] if column < len(headings) and headings[column] else f"Cột {column + 1}"
+                cells.append(Paragraph(text(long_texts.cell(value, room, style, (heading, number))), style))
         body.append(cells)
     table = GridTable(body, colWidths=list(widths), repeatRows=header_rows, hAlign="CENTER")
     table.continuation = long_texts.section(page)

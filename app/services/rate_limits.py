@@ -73,14 +73,13 @@ class DatabaseStorage(Storage, SlidingWindowCounterSupport, TimestampedSlidingWi
             self._local.connection = None
             session.close()
 
-    _connection = transaction
 
     # --- the counter operations of ``limits.storage.Storage`` ------------------------------------
 
     def incr(self, key: str, expiry: float, amount: int = 1) -> int:
         """Add ``amount`` to the counter, starting it afresh (expiring ``expiry`` s from now) if it had expired."""
         now = self._clock()
-        with self._connection() as connection:
+        with self.transaction() as connection:
             return self._incr(connection, _key(key), expiry, amount, now)
 
     @staticmethod
@@ -100,7 +99,7 @@ class DatabaseStorage(Storage, SlidingWindowCounterSupport, TimestampedSlidingWi
 
     def decr(self, key: str, amount: int = 1) -> int:
         table = RateCounter.__table__
-        with self._connection() as connection:
+        with self.transaction() as connection:
             count = connection.execute(
                 update(table).where(table.c.key == _key(key))
                 .values(count=case((table.c.count < amount, 0), else_=table.c.count - amount)).returning(table.c.count)).scalar()
@@ -115,25 +114,25 @@ class DatabaseStorage(Storage, SlidingWindowCounterSupport, TimestampedSlidingWi
     def _read(self, key: str) -> tuple[int, float]:
         now = self._clock()
         table = RateCounter.__table__
-        with self._connection() as connection:
+        with self.transaction() as connection:
             row = connection.execute(select(table.c.count, table.c.expires_at)
                                      .where(table.c.key == _key(key), table.c.expires_at > now)).first()
         return (int(row.count), float(row.expires_at)) if row else (0, now)
 
     def check(self) -> bool:
         try:
-            with self._connection() as connection:
+            with self.transaction() as connection:
                 connection.execute(select(RateCounter.key).limit(1))
         except SQLAlchemyError:
             return False
         return True
 
     def reset(self) -> int | None:
-        with self._connection() as connection:
+        with self.transaction() as connection:
             return connection.execute(delete(RateCounter)).rowcount
 
     def clear(self, key: str) -> None:
-        with self._connection() as connection:
+        with self.transaction() as connection:
             connection.execute(delete(RateCounter).where(RateCounter.key == _key(key)))
 
     # --- the sliding window counter ----------------------------------------------------------------
@@ -141,7 +140,7 @@ class DatabaseStorage(Storage, SlidingWindowCounterSupport, TimestampedSlidingWi
     def _windows(self, key: str, expiry: int, now: float) -> tuple[int, float, int, float]:
         """(previous count, its weight in seconds, current count, current window's time to live)."""
         previous_key, current_key = (_key(k) for k in self.sliding_window_keys(key, expiry, now))
-        with self._connection() as connection:
+        with self.transaction() as connection:
             rows = dict(connection.execute(
                 select(RateCounter.key, RateCounter.count)
                 .where(RateCounter.key.in_((previous_key, current_key)), RateCounter.expires_at > now)).all())
@@ -158,7 +157,7 @@ class DatabaseStorage(Storage, SlidingWindowCounterSupport, TimestampedSlidingWi
         if math.floor(previous * previous_ttl / expiry + current) + amount > limit:
             return False
         _, current_key = self.sliding_window_keys(key, expiry, now)
-        with self._connection() as connection:
+        with self.transaction() as connection:
             current = self._incr(connection, _key(current_key), 2 * expiry, amount, now)
         if math.floor(previous * previous_ttl / expiry + current) > limit:
             self.decr(current_key, amount)  # another hit got there first: this one is refused

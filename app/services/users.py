@@ -272,7 +272,7 @@ def authenticate(session: Session, username: str, password: str, *, now: datetim
                                       f"device:{source.device}" if trusted else f"ip:{ip}"[:100], now))]
     if not trusted:
         counters.append((Scope.ACCOUNT, _guard(session, subject, Scope.ACCOUNT, "", now)))
-    locks = [_state(row).locked_until for _, row in counters if _state(row).is_locked(now)]
+    locks = [state.locked_until for state in (_state(row) for _, row in counters) if state.is_locked(now)]
     if locks:
         check_password_hash(_dummy_hash(PASSWORD_HASH_METHOD), password)  # as long as any other answer
         _audit_login(session, user, "auth.login_failed", now, ip, reason="locked")

@@ -65,10 +65,6 @@ def _text(pdf: bytes) -> str:
     return "".join("".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages).split())
 
 
-def _has(pdf_text: str, value: str) -> bool:
-    return "".join(value.split())[-24:] in pdf_text
-
-
 @pytest.mark.parametrize("shape", ["words", "word", "lines"])
 def test_the_longest_values_print_on_every_form(db_session, shape):
     def v(length: int, tag: str, *, multiline: bool = False) -> str:
