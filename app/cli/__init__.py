@@ -16,6 +16,7 @@ def register_cli(app: Flask) -> None:
     from app.cli.demo import demo_command
     from app.cli.iso import iso_pack_command
     from app.cli.jobs import outbox_group, retention_group, scheduler_group, sweep_command
+    from app.cli.portal import portal_group
 
     app.cli.add_command(db_group)
     app.cli.add_command(demo_command)
@@ -28,3 +29,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(iso_pack_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(portal_group)

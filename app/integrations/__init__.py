@@ -1,0 +1,1 @@
+"""Adapters to systems outside Một Cửa (docs/architecture.md; ../shared/style.md §5), one package each."""
