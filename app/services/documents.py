@@ -162,7 +162,7 @@ def control_slip_pdf(session: Session, dossier: Dossier, *, base_url: str, paper
         received_at=dossier.received_at,
         due_at=dossier.due_at,
         rescheduled_due_at=dossier.due_rescheduled_at,
-        processing_body=_processing_body(dossier.procedure, unit),
+        processing_body=processing_body(dossier.procedure, unit),
         coordinating_body="",
         rows=planned_handovers(session, dossier, calendar),
     )
@@ -336,7 +336,7 @@ def logbook_data(unit: Unit, first: date, last: date, dossiers: Sequence[Dossier
             sets_count=d.sets_count,
             applicant=d.owner_name or d.applicant_name,
             contact="; ".join(x for x in (d.applicant_address, d.applicant_phone) if x),
-            processing_body=_processing_body(d.procedure, unit),
+            processing_body=processing_body(d.procedure, unit),
             received_at=d.received_at,
             due_at=d.due_at,
             sent_at=_first(h.at for h in d.handovers if h.kind == "hand_over" and h.step_position == 1),
@@ -483,7 +483,8 @@ def _logbook_note(dossier: Dossier) -> str:
     return "; ".join(parts)
 
 
-def _processing_body(procedure: Procedure, unit: Unit) -> str:
+def processing_body(procedure: Procedure, unit: Unit) -> str:
+    """The body that processes the dossier, as Mẫu 06 and 07 and the portal name it."""
     departments = [s.department.name for s in procedure.steps if s.department is not None]
     body = departments[0] if departments else "Công chức chuyên môn"
     return f"{body}, {_running_case(unit.governing_body_name, unit)}"

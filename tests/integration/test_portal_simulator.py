@@ -157,3 +157,30 @@ def test_the_command_serves_the_simulator(tmp_path):
         process.wait(10)
         if process.stderr:
             process.stderr.close()
+
+
+def test_every_demo_dossier_maps_to_a_valid_message(scratch_app):
+    """The demo's dossiers in every state, through the real services: each one's message passes the schemas."""
+    from sqlalchemy import select as sql_select
+
+    from app.db import new_session
+    from app.services.portal_records import message_of
+    from models import Dossier
+
+    assert scratch_app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    session = new_session(scratch_app)
+    try:
+        dossiers = session.scalars(sql_select(Dossier).order_by(Dossier.id)).all()
+        assert len(dossiers) >= 7
+        statuses = set()
+        for dossier in dossiers:
+            body = message_of(session, dossier)
+            assert messages.problems("ho-so", body) == [], dossier.code
+            assert body["MaHoSo"] == dossier.code and body["TrangThaiHoSo"] == dossier.status.national_code
+            assert len(body["QuaTrinhXuLy"]) == len(dossier.events)
+            statuses.add(body["TrangThaiHoSo"])
+        assert {2, 4, 5, 9, 10} <= statuses  # received, in progress, supplement, done, returned
+        paused = next(d for d in dossiers if d.status is DossierStatus.SUPPLEMENT_REQUESTED)
+        assert message_of(session, paused)["DanhSachHoSoBoSung"][0]["NoiDungBoSung"].startswith("Bản sao kết quả")
+    finally:
+        session.close()
