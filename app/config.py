@@ -65,11 +65,16 @@ DEFAULTS: dict[str, Any] = {
     "LOOKUP_CODE_MISS_LIMIT": "3 per hour;10 per day",
     # Failed logins per client IP (a whole office may share one address behind its router).
     "LOGIN_FAILURE_LIMIT": "30 per 10 minutes;200 per day",
+    # The provincial platform (docs/integration/README.md): its root URL (None: nothing is sent; the messages
+    # wait in portal_message), the bearer token, and how long one delivery may take.
+    "PORTAL_SYNC_URL": None,
+    "PORTAL_SYNC_TOKEN": "",
+    "PORTAL_SYNC_TIMEOUT": 10,
 }
 
 # Environment variables read on top of instance/config.py.
 ENV_KEYS = ("MOTCUA_ENV", "SECRET_KEY", "DATABASE_URL", "REPLICA_DATABASE_URL", "PUBLIC_BASE_URL", "RATELIMIT_STORAGE_URI", "LOG_LEVEL",
-            "TRUSTED_PROXIES",
+            "TRUSTED_PROXIES", "PORTAL_SYNC_URL", "PORTAL_SYNC_TOKEN",
             "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "SMS_SENDER")
 
 

@@ -7,7 +7,7 @@ from models.calendar import CalendarOverride
 from models.desk import NonReception
 from models.dossier import Dossier, DossierDocument, DossierEvent, DossierNotice, Handover
 from models.feedback import SatisfactionRating
-from models.ops import JobLease, OutboxMessage, RateCounter, SweepRun
+from models.ops import JobLease, OutboxMessage, PortalMessage, RateCounter, SweepRun
 from models.org import Department, LoginGuard, Unit, User, UserRole
 from models.printing import PrintedDocument
 from models.procedure import Procedure, ProcedureDocument, ProcedureStep
@@ -42,6 +42,7 @@ __all__ = [
     "Nonconformity",
     "ObjectiveMeasurement",
     "OutboxMessage",
+    "PortalMessage",
     "PrintedDocument",
     "Procedure",
     "ProcedureDocument",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, str_40, str_100, str_255, str_500, utc_datetime
@@ -41,6 +41,39 @@ class RateCounter(Base):
     key: Mapped[str_255] = mapped_column(primary_key=True)
     count: Mapped[int] = mapped_column(default=0)
     expires_at: Mapped[float] = mapped_column(index=True)  # seconds since the epoch
+
+
+class PortalMessage(Base):
+    """One message for the provincial platform: a dossier as it stood after one of its events (issue 21).
+
+    Written in the same transaction as the event, so none is lost and none
+    is sent for a change that rolled back; ``sequence`` (ThuTu) orders a
+    dossier's messages, ``message_id`` (MaGoiTin) lets the platform keep one
+    copy of each. The sender (app.services.portal_sync) delivers them in order
+    per dossier, retrying with growing delays; a message the platform rejects
+    is kept with its error and holds back the dossier's later messages until
+    it is sent again by hand.
+    """
+
+    __tablename__ = "portal_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"))
+    sequence: Mapped[int]
+    message_id: Mapped[str] = mapped_column(String(64), unique=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("dossier_event.id", ondelete="SET NULL"))
+    body: Mapped[dict[str, Any]] = mapped_column(JSON())
+    created_at: Mapped[utc_datetime]
+    next_attempt_at: Mapped[utc_datetime]
+    attempts: Mapped[int] = mapped_column(default=0)
+    delivered_at: Mapped[utc_datetime | None]
+    rejected_at: Mapped[utc_datetime | None]  # the platform refused it: not retried until sent again by hand
+    last_error: Mapped[str_500] = mapped_column(default="")
+
+    __table_args__ = (
+        UniqueConstraint("dossier_id", "sequence"),
+        Index("ix_portal_message_due", "delivered_at", "next_attempt_at"),
+    )
 
 
 class SweepRun(Base):

@@ -48,6 +48,7 @@ from app.domain.workflow import (
     check_transition,
 )
 from app.domain.worktime import WorkCalendar, share_duration
+from app.services import portal_sync
 from app.services.access import can_see_unit
 from app.services.calendar import unit_calendar
 from app.services.errors import Conflict, Forbidden, NotFound, StateConflict, ValidationFailed
@@ -306,14 +307,16 @@ def apply_action(session: Session, actor: User, dossier_id: int, data: ActionInp
     dossier.status = target
     payload = snapshot(dossier, changed)
     payload.update(context.extra)
-    session.add(DossierEvent(
+    event = DossierEvent(
         dossier_id=dossier.id, action=data.action.value, from_status=before, status=target, at=now,
         actor_id=actor.id, reason=reason, citizen_message=message, payload=payload,
-    ))
+    )
+    session.add(event)
     try:
         session.flush()
     except StaleDataError:
         raise Conflict(STALE) from None
+    portal_sync.enqueue(session, dossier, event, now=now)  # the platform hears of it, later
     return dossier
 
 

@@ -25,6 +25,7 @@ from app.services.access import can_see_unit
 from app.services.calendar import unit_calendar
 from app.services.catalogue import get_procedure, list_procedures
 from app.services.errors import Forbidden, NotFound, ValidationFailed
+from app.services import portal_sync
 from app.services.processing import start_process
 from app.services.rows import find, insert_numbered, next_number
 from app.services.validation import Errors, text_field
@@ -160,10 +161,12 @@ def receive_dossier(session: Session, actor: User, data: ReceptionInput, *, now:
         start_process(dossier, procedure, calendar, actor, now)
         return dossier
 
-    return insert_numbered(  # a concurrent clerk took the number: build again with the next one
+    dossier = insert_numbered(  # a concurrent clerk took the number: build again with the next one
         session, build, field="code",
         message="Không cấp được mã hồ sơ do quá nhiều hồ sơ được nhận cùng lúc; vui lòng thử lại.",
     )
+    portal_sync.enqueue(session, dossier, dossier.events[0], now=now)  # the platform hears of it, later
+    return dossier
 
 
 def _next_numbers(session: Session, unit_id: int, local_now: datetime) -> tuple[int, int]:

@@ -23,7 +23,7 @@ from app.domain.paper import PaperSize
 from app.domain.roles import Role
 from app.domain.vn_words import instant_in_words
 from app.domain.workflow import Channel, IdKind, NonReceptionKind, ResultDelivery
-from app.services import citizen, delays, documents, privacy, processing, reception
+from app.services import citizen, delays, documents, portal_sync, privacy, processing, reception
 from app.services.access import visible_unit_ids
 from app.services.catalogue import get_procedure
 from app.services.errors import NotFound, ValidationFailed
@@ -217,7 +217,8 @@ def dossier_page(item: Dossier, reissue_form: ReissueLinkForm | None = None, sta
                            can_print_slip=documents.can_print_control_slip(user, item.unit_id),
                            can_reissue=citizen.can_reissue_status_link(user, item),
                            reissue_form=reissue_form, reissues=citizen.status_link_history(session, item),
-                           rating=citizen.rating_of(session, item), status_url=documents.status_url(base_url(), item.token),
+                           rating=citizen.rating_of(session, item), sync=portal_sync.sync_state(session, item.id),
+                           status_url=documents.status_url(base_url(), item.token),
                            delay=delay, can_mark_delay=delays.can_mark(session, user, item),
                            delay_form=delay_form,
                            just_received=request.args.get("printed") == "new"), status

@@ -1,0 +1,51 @@
+"""The HTTP client of the provincial platform: posts one envelope, says what came back (never raises)."""
+
+from __future__ import annotations
+
+import json
+import socket
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+PATH = "/api/dong-bo-ho-so"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the platform answered: an HTTP status (0: no answer at all) and its JSON body."""
+
+    status: int
+    body: dict[str, Any] = field(default_factory=dict)
+    error: str = ""
+
+
+def poster(base_url: str, token: str = "", *, timeout: float = 10.0) -> Callable[[dict[str, Any]], Answer]:
+    """A function posting an envelope to ``base_url`` (the platform's root) with the bearer ``token``."""
+    url = base_url.rstrip("/") + PATH
+    headers = {"Content-Type": "application/json; charset=utf-8", "Accept": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+
+    def post(message: dict[str, Any]) -> Answer:
+        data = json.dumps(message, ensure_ascii=False).encode("utf-8")
+        request = urllib.request.Request(url, data=data, headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (configured URL)
+                return Answer(response.status, _json(response.read()))
+        except urllib.error.HTTPError as error:
+            return Answer(error.code, _json(error.read()))
+        except (urllib.error.URLError, socket.timeout, TimeoutError, ConnectionError, OSError) as error:
+            return Answer(0, {}, f"{type(error).__name__}: {getattr(error, 'reason', error)}")
+
+    return post
+
+
+def _json(raw: bytes) -> dict[str, Any]:
+    try:
+        value = json.loads(raw or b"{}")
+    except ValueError:
+        return {"ThongBao": raw[:200].decode("utf-8", "replace")}
+    return value if isinstance(value, dict) else {}
