@@ -160,3 +160,16 @@ def test_the_dossier_page_shows_where_the_sync_stands(client, login, db_session,
     login("a.clerk")
     page = client.get(f"/ho-so/{dossier.id}").get_data(as_text=True)
     assert "Đồng bộ lên hệ thống của tỉnh" in page and "Chờ gửi" in page and "không trả lời" in page
+
+
+def test_the_command_sends_what_waits_to_the_configured_platform(app, clock, db_session, world, platform):
+    a = world.a
+    clock.at = vn(25, 11, 10)
+    reception.receive_dossier(db_session, a.clerk, reception_input(a.procedure.id), now=vn(25, 11, 9))
+    db_session.commit()
+    runner = app.test_cli_runner()
+    assert "Chưa cấu hình PORTAL_SYNC_URL" in runner.invoke(args=["portal", "sync"]).output
+    app.config.update(PORTAL_SYNC_URL=f"http://127.0.0.1:{platform.port}/", PORTAL_SYNC_TOKEN="bi-mat")
+    result = runner.invoke(args=["portal", "sync"])
+    assert result.exit_code == 0 and "đã gửi 1 gói tin" in result.output, result.output
+    assert [m["ThuTu"] for m in platform.state.kept] == [1]

@@ -16,7 +16,7 @@ def test_the_timetable():
     scheduler = build_scheduler(app=None, scheduler_class=BackgroundScheduler)
     jobs = {job.id: job for job in scheduler.get_jobs()}
     assert set(jobs) == {"sweep", "outbox", "measure", "monthly-report", "sweep-on-start", "measure-on-start",
-                         "monthly-report-on-start", "retention"}
+                         "monthly-report-on-start", "retention", "portal-sync"}
     sweep = jobs["sweep"].trigger
     nxt = lambda trigger, after: trigger.get_next_fire_time(None, after)  # noqa: E731
     assert nxt(sweep, vn(24, 10, 2)) == vn(24, 10, 5)  # Tuesday, office hours
@@ -25,6 +25,7 @@ def test_the_timetable():
     assert nxt(sweep, vn(28, 12, 1)) == vn(28, 12, 5)  # Saturday: desks may open
     assert nxt(sweep, vn(29, 9, 0, 1)) == vn(29, 22, 0)  # Sunday: only the night run
     assert nxt(jobs["outbox"].trigger, vn(24, 10, 2, 30)) == vn(24, 10, 3)
+    assert nxt(jobs["portal-sync"].trigger, vn(24, 10, 2, 30)) == vn(24, 10, 3)  # every minute
     assert nxt(jobs["measure"].trigger, vn(24, 10, 0)) == vn(24, 23, 30)
     assert nxt(jobs["retention"].trigger, vn(24, 10, 0)) == vn(25, 1, 30)  # at night, once
     # The monthly summary: the 1st at 07:00, whatever day of the week it is.
