@@ -3,7 +3,8 @@
 Read from the dossier's own record: its events are the rows of QuaTrinhXuLy
 (who, with what title and department, when, which action, the status it
 left), its Mẫu 02 letters the rows of DanhSachHoSoBoSung. Staff notes and
-reasons stay out: the portal hears what happened, not what was written about it.
+reasons stay out: the portal hears what happened, not what was written about it;
+so do the sweep's flags, which are Một Cửa's own bookkeeping.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from models import Dossier, DossierEvent, DossierNotice, Handover, User
 
 RECEPTION = "Tiếp nhận hồ sơ"
 SYSTEM = "Hệ thống"
+# The events that are steps of processing; the sweep's flags (due soon, overdue) are the app's own bookkeeping.
+WORKFLOW = frozenset({"receive", *(a.value for a in Action)})
 
 
 def record_of(session: Session, dossier: Dossier) -> DossierRecord:
@@ -40,7 +43,7 @@ def record_of(session: Session, dossier: Dossier) -> DossierRecord:
         processing_body=processing_body(procedure, unit), delivery=dossier.result_delivery,
         rescheduled_due_at=dossier.due_rescheduled_at, finished_at=dossier.finished_at,
         returned_at=dossier.returned_at,
-        steps=tuple(_step(event, deadlines) for event in events),
+        steps=tuple(_step(event, deadlines) for event in events if event.action in WORKFLOW),
         supplements=tuple(Supplement(letter.at, "; ".join(letter.missing.splitlines()) or "Bổ sung hồ sơ",
                                      letter.resolved_at) for letter in letters),
     )

@@ -173,3 +173,20 @@ def test_the_command_sends_what_waits_to_the_configured_platform(app, clock, db_
     result = runner.invoke(args=["portal", "sync"])
     assert result.exit_code == 0 and "đã gửi 1 gói tin" in result.output, result.output
     assert [m["ThuTu"] for m in platform.state.kept] == [1]
+
+
+def test_the_sweeps_flags_are_not_steps_of_processing(db_session, world):
+    from app.services.portal_records import message_of
+    from app.services.sweep import run_sweep
+
+    a = world.a
+    dossier = reception.receive_dossier(db_session, a.clerk, reception_input(a.procedure.id), now=vn(25, 11, 9))
+    run_sweep(db_session, now=vn(30, 11, 9))  # overdue by then: flags written as events
+    from models import DossierEvent
+
+    actions = db_session.scalars(select(DossierEvent.action).where(DossierEvent.dossier_id == dossier.id)).all()
+    assert any(action.startswith("flag") for action in actions)
+    act(db_session, a.clerk, dossier, Action.HAND_OVER, vn(30, 11, 10), to_user_id=a.officer.id)
+    body = message_of(db_session, dossier)
+    assert [step["NoiDungXuLy"] for step in body["QuaTrinhXuLy"]] == ["Tiếp nhận hồ sơ", Action.HAND_OVER.label]
+    assert messages.problems("ho-so", body) == []
