@@ -23,15 +23,20 @@ SYSTEM = "Hệ thống"
 WORKFLOW = frozenset({"receive", *(a.value for a in Action)})
 
 
-def record_of(session: Session, dossier: Dossier) -> DossierRecord:
-    """What the platform is told about ``dossier`` as it stands."""
-    events = session.scalars(select(DossierEvent).where(DossierEvent.dossier_id == dossier.id)
-                             .options(selectinload(DossierEvent.actor).selectinload(User.department))
-                             .order_by(DossierEvent.id)).all()
-    deadlines = dict(session.execute(select(Handover.seq, Handover.step_deadline)
-                                     .where(Handover.dossier_id == dossier.id)).all())
-    letters = session.scalars(select(DossierNotice).where(DossierNotice.dossier_id == dossier.id,
-                                                          DossierNotice.form == "02").order_by(DossierNotice.id)).all()
+def record_of(session: Session, dossier: Dossier, *, new: bool = False) -> DossierRecord:
+    """What the platform is told about ``dossier`` as it stands; ``new``: just received, its one event in
+    memory, no slip row or letter yet (the reception path asks nothing more of the database)."""
+    if new:
+        events, deadlines, letters = list(dossier.events), {}, []
+    else:
+        events = session.scalars(select(DossierEvent).where(DossierEvent.dossier_id == dossier.id)
+                                 .options(selectinload(DossierEvent.actor).selectinload(User.department))
+                                 .order_by(DossierEvent.id)).all()
+        deadlines = dict(session.execute(select(Handover.seq, Handover.step_deadline)
+                                         .where(Handover.dossier_id == dossier.id)).all())
+        letters = session.scalars(select(DossierNotice).where(DossierNotice.dossier_id == dossier.id,
+                                                              DossierNotice.form == "02")
+                                  .order_by(DossierNotice.id)).all()
     unit, procedure = dossier.unit, dossier.procedure
     return DossierRecord(
         code=dossier.code, procedure_code=procedure.code, unit_code=unit.code,
@@ -62,6 +67,6 @@ def _step(event: DossierEvent, deadlines: dict[int, object]) -> Step:
     )
 
 
-def message_of(session: Session, dossier: Dossier) -> dict:
-    """The HoSo object for ``dossier``."""
-    return dossier_message(record_of(session, dossier))
+def message_of(session: Session, dossier: Dossier, *, new: bool = False) -> dict:
+    """The HoSo object for ``dossier`` (``new``: see record_of)."""
+    return dossier_message(record_of(session, dossier, new=new))

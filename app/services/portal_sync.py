@@ -38,17 +38,19 @@ MAX_DELAY = timedelta(hours=1)
 Post = Callable[[dict], Answer]
 
 
-def enqueue(session: Session, dossier: Dossier, event: DossierEvent | None, *, now: datetime) -> PortalMessage:
-    """Write the message of ``dossier`` as it stands after ``event``, in the caller's transaction."""
+def enqueue(session: Session, dossier: Dossier, event: DossierEvent | None, *, now: datetime,
+            new: bool = False) -> PortalMessage:
+    """Write the message of ``dossier`` as it stands after ``event``, in the caller's transaction; ``new``: the
+    dossier was just received (its first message, built from what is in memory)."""
     # portal_records names units as the printed forms do (documents), whose module imports processing,
     # which calls this function: imported here, not at the top.
     from app.services.portal_records import message_of
 
     session.flush()
-    sequence = (session.scalar(select(func.max(PortalMessage.sequence))
-                               .where(PortalMessage.dossier_id == dossier.id)) or 0) + 1
+    sequence = 1 if new else (session.scalar(select(func.max(PortalMessage.sequence))
+                                             .where(PortalMessage.dossier_id == dossier.id)) or 0) + 1
     row = PortalMessage(dossier_id=dossier.id, sequence=sequence, message_id=f"motcua-{dossier.id}-{sequence}",
-                        event_id=event.id if event is not None else None, body=message_of(session, dossier),
+                        event_id=event.id if event is not None else None, body=message_of(session, dossier, new=new),
                         created_at=now, next_attempt_at=now, attempts=0, last_error="")
     session.add(row)
     return row

@@ -165,7 +165,7 @@ def receive_dossier(session: Session, actor: User, data: ReceptionInput, *, now:
         session, build, field="code",
         message="Không cấp được mã hồ sơ do quá nhiều hồ sơ được nhận cùng lúc; vui lòng thử lại.",
     )
-    portal_sync.enqueue(session, dossier, dossier.events[0], now=now)  # the platform hears of it, later
+    portal_sync.enqueue(session, dossier, dossier.events[0], now=now, new=True)  # the platform hears of it, later
     return dossier
 
 
