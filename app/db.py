@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from models.engine import READ_ONLY, make_engine
 
 T = TypeVar("T")
+PORTAL_SYNC = "portal_sync"  # Session.info key: write the platform's messages (app.services.portal_sync)
 
 _FACTORY_KEY = "motcua.session_factory"
 _REPLICA_KEY = "motcua.replica_session_factory"
@@ -38,7 +39,9 @@ def init_app(app: Flask) -> None:
     if factory is None:
         engine = make_engine(app.config["DATABASE_URL"])
         app.extensions["motcua.engine"] = engine
-        factory = sessionmaker(bind=engine, expire_on_commit=False)
+        # Sessions know whether the provincial platform is configured: only then do events write its messages.
+        factory = sessionmaker(bind=engine, expire_on_commit=False,
+                               info={PORTAL_SYNC: bool(app.config.get("PORTAL_SYNC_URL"))})
     app.extensions[_FACTORY_KEY] = factory
     replica = app.config.get("REPLICA_SESSION_FACTORY")
     if replica is None and app.config.get("REPLICA_DATABASE_URL"):

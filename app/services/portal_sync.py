@@ -38,10 +38,16 @@ MAX_DELAY = timedelta(hours=1)
 Post = Callable[[dict], Answer]
 
 
+SYNC = "portal_sync"  # the Session.info key app.db sets when PORTAL_SYNC_URL is configured
+
+
 def enqueue(session: Session, dossier: Dossier, event: DossierEvent | None, *, now: datetime,
-            new: bool = False) -> PortalMessage:
+            new: bool = False) -> PortalMessage | None:
     """Write the message of ``dossier`` as it stands after ``event``, in the caller's transaction; ``new``: the
-    dossier was just received (its first message, built from what is in memory)."""
+    dossier was just received (its first message, built from what is in memory). Nothing while the session
+    says no platform is configured (``session.info[SYNC]``)."""
+    if not session.info.get(SYNC):
+        return None
     # portal_records names units as the printed forms do (documents), whose module imports processing,
     # which calls this function: imported here, not at the top.
     from app.services.portal_records import message_of

@@ -48,6 +48,12 @@ class Platform:
         self.thread.join(10)
 
 
+@pytest.fixture(autouse=True)
+def sync_on(db_session):
+    """The suite's sessions, as the app's when PORTAL_SYNC_URL is set: events write the platform's messages."""
+    db_session.info[portal_sync.SYNC] = True
+
+
 @pytest.fixture
 def platform():
     started = Platform()
@@ -160,6 +166,13 @@ def test_the_dossier_page_shows_where_the_sync_stands(client, login, db_session,
     login("a.clerk")
     page = client.get(f"/ho-so/{dossier.id}").get_data(as_text=True)
     assert "Đồng bộ lên hệ thống của tỉnh" in page and "Chờ gửi" in page and "không trả lời" in page
+
+
+def test_without_a_platform_configured_no_message_is_written(db_session, world):
+    db_session.info[portal_sync.SYNC] = False
+    a = world.a
+    reception.receive_dossier(db_session, a.clerk, reception_input(a.procedure.id), now=vn(25, 11, 9))
+    assert db_session.scalars(select(PortalMessage)).all() == []
 
 
 def test_the_command_sends_what_waits_to_the_configured_platform(app, clock, db_session, world, platform):
