@@ -7,6 +7,7 @@ from models.calendar import CalendarOverride
 from models.desk import NonReception
 from models.dossier import Dossier, DossierDocument, DossierEvent, DossierNotice, Handover
 from models.feedback import SatisfactionRating
+from models.online import OnlineDossier
 from models.ops import JobLease, OutboxMessage, PortalMessage, RateCounter, SweepRun
 from models.org import Department, LoginGuard, Unit, User, UserRole
 from models.printing import PrintedDocument
@@ -39,6 +40,7 @@ __all__ = [
     "LoginGuard",
     "RateCounter",
     "NonReception",
+    "OnlineDossier",
     "Nonconformity",
     "ObjectiveMeasurement",
     "OutboxMessage",

@@ -57,6 +57,7 @@ class Dossier(Base):
     token: Mapped[str] = mapped_column(String(43), unique=True)  # for the citizen's QR link
     deciding_agency: Mapped[str_255]  # may differ from the receiving unit since 07/2025
     channel: Mapped[Channel] = mapped_column(enum_column_type(Channel))
+    portal_code: Mapped[str | None] = mapped_column(String(64))  # the portal's MaHoSo of a dossier filed online
 
     applicant_name: Mapped[str_100]
     applicant_id_kind: Mapped[IdKind] = mapped_column(enum_column_type(IdKind))

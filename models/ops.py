@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, str_40, str_100, str_255, str_500, utc_datetime
@@ -58,7 +58,9 @@ class PortalMessage(Base):
     __tablename__ = "portal_message"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"))
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"))
+    # A dossier filed online and not (yet) accepted: the answer to the portal (supplement asked, refused).
+    online_dossier_id: Mapped[int | None] = mapped_column(ForeignKey("online_dossier.id", ondelete="CASCADE"))
     sequence: Mapped[int]
     message_id: Mapped[str] = mapped_column(String(64), unique=True)
     event_id: Mapped[int | None] = mapped_column(ForeignKey("dossier_event.id", ondelete="SET NULL"))
@@ -72,6 +74,8 @@ class PortalMessage(Base):
 
     __table_args__ = (
         UniqueConstraint("dossier_id", "sequence"),
+        UniqueConstraint("online_dossier_id", "sequence"),
+        CheckConstraint("(dossier_id IS NULL) <> (online_dossier_id IS NULL)", name="one_subject"),
         Index("ix_portal_message_due", "delivered_at", "next_attempt_at"),
     )
 

@@ -47,7 +47,7 @@ def record_of(session: Session, dossier: Dossier, *, new: bool = False) -> Dossi
         channel=dossier.channel, received_at=dossier.received_at, due_at=dossier.due_at, status=dossier.status,
         processing_body=processing_body(procedure, unit), delivery=dossier.result_delivery,
         rescheduled_due_at=dossier.due_rescheduled_at, finished_at=dossier.finished_at,
-        returned_at=dossier.returned_at,
+        returned_at=dossier.returned_at, portal_code=dossier.portal_code,
         steps=tuple(_step(event, deadlines) for event in events if event.action in WORKFLOW),
         supplements=tuple(Supplement(letter.at, "; ".join(letter.missing.splitlines()) or "Bổ sung hồ sơ",
                                      letter.resolved_at) for letter in letters),

@@ -29,9 +29,11 @@ from sqlalchemy.orm import Session
 
 from app.integrations.portal.client import Answer
 from app.integrations.portal.messages import envelope
-from models import Dossier, DossierEvent, PortalMessage
+from app.integrations.portal.messages import OnlineAnswer, answer_message
+from models import Dossier, DossierEvent, OnlineDossier, PortalMessage
 
 KIND = "DongBoHoSo"
+ANSWER_KIND = "PhanHoiHoSoTrucTuyen"
 MAX_DELAY = timedelta(hours=1)
 
 
@@ -62,6 +64,21 @@ def enqueue(session: Session, dossier: Dossier, event: DossierEvent | None, *, n
     return row
 
 
+def enqueue_answer(session: Session, online: OnlineDossier, answer: OnlineAnswer, *, now: datetime
+                   ) -> PortalMessage | None:
+    """Write the unit's answer on a dossier filed online (Mẫu 02 or 03, sent electronically), in the caller's
+    transaction; ordered among the other answers on the same filing (a supplement asked twice)."""
+    if not session.info.get(SYNC):
+        return None
+    session.flush()
+    sequence = (session.scalar(select(func.max(PortalMessage.sequence))
+                               .where(PortalMessage.online_dossier_id == online.id)) or 0) + 1
+    row = PortalMessage(online_dossier_id=online.id, sequence=sequence, message_id=f"motcua-tt-{online.id}-{sequence}",
+                        body=answer_message(answer), created_at=now, next_attempt_at=now, attempts=0, last_error="")
+    session.add(row)
+    return row
+
+
 def delay(attempts: int) -> timedelta:
     """How long to wait before the next try after ``attempts`` failed ones: 1, 2, 4 … minutes, at most an hour."""
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_DELAY)
@@ -77,11 +94,11 @@ class Report:
 def deliver(session: Session, post: Post, *, now: datetime, limit: int = 500) -> Report:
     """Send what is due, in order per dossier; the caller commits (each answer is recorded as it comes)."""
     report = Report()
-    heads = (select(PortalMessage.dossier_id, func.min(PortalMessage.sequence).label("sequence"))
-             .where(PortalMessage.delivered_at.is_(None)).group_by(PortalMessage.dossier_id).subquery())
+    subject = func.coalesce(PortalMessage.dossier_id, -PortalMessage.online_dossier_id)  # one order per subject
+    heads = (select(subject.label("subject"), func.min(PortalMessage.sequence).label("sequence"))
+             .where(PortalMessage.delivered_at.is_(None)).group_by(subject).subquery())
     due = session.scalars(
-        select(PortalMessage).join(heads, (PortalMessage.dossier_id == heads.c.dossier_id)
-                                   & (PortalMessage.sequence == heads.c.sequence))
+        select(PortalMessage).join(heads, (subject == heads.c.subject) & (PortalMessage.sequence == heads.c.sequence))
         .where(PortalMessage.rejected_at.is_(None), PortalMessage.next_attempt_at <= now)
         .order_by(PortalMessage.next_attempt_at, PortalMessage.id).limit(limit)).all()
     for message in due:
@@ -94,15 +111,17 @@ def deliver(session: Session, post: Post, *, now: datetime, limit: int = 500) ->
 
 
 def _next_of(session: Session, message: PortalMessage) -> PortalMessage | None:
-    """The dossier's next message, if it is waiting (its turn came as soon as this one was delivered)."""
+    """The subject's next message, if it is waiting (its turn came as soon as this one was delivered)."""
     return session.scalar(select(PortalMessage).where(PortalMessage.dossier_id == message.dossier_id,
+                                                      PortalMessage.online_dossier_id == message.online_dossier_id,
                                                       PortalMessage.sequence == message.sequence + 1,
                                                       PortalMessage.delivered_at.is_(None),
                                                       PortalMessage.rejected_at.is_(None)))
 
 
 def _send(session: Session, message: PortalMessage, post: Post, now: datetime) -> str:
-    answer = post(envelope(message.message_id, message.sequence, KIND, message.body))
+    kind = KIND if message.dossier_id is not None else ANSWER_KIND
+    answer = post(envelope(message.message_id, message.sequence, kind, message.body))
     message.attempts += 1
     if answer.status == 200 or (answer.status == 409 and int(answer.body.get("ThuTuMongDoi", 0)) > message.sequence):
         message.delivered_at, message.last_error = now, ""

@@ -97,12 +97,14 @@ def preview_due(session: Session, actor: User, procedure: Procedure, *, now: dat
     return unit_calendar(session, actor.unit).add(to_local(now), procedure.duration)
 
 
-def receive_dossier(session: Session, actor: User, data: ReceptionInput, *, now: datetime) -> Dossier:
-    """Receive a complete dossier: allocate its code, compute its due instant, log the event."""
+def receive_dossier(session: Session, actor: User, data: ReceptionInput, *, now: datetime,
+                    portal_code: str | None = None) -> Dossier:
+    """Receive a complete dossier: allocate its code, compute its due instant, log the event; ``portal_code``: a
+    dossier filed online (app.services.online_dossiers.accept), the portal's code kept on it."""
     _require_clerk(actor)
     procedure = _procedure_for_desk(session, actor, data.procedure_id, now)
     errors = Errors()
-    applicant = _check_applicant(errors, data.applicant)
+    applicant = check_applicant(errors, data.applicant)
     documents = tuple(
         DocumentSpec(" ".join(d.name.split()), d.originals, d.certified_copies, d.photocopies)
         for d in data.documents
@@ -139,6 +141,7 @@ def receive_dossier(session: Session, actor: User, data: ReceptionInput, *, now:
             token=new_status_token(),
             deciding_agency=unit.governing_body_name,
             channel=data.channel,
+            portal_code=portal_code,
             sets_count=data.sets_count,
             fee_amount=data.fee_amount,
             fee_note=fee_note,
@@ -183,7 +186,7 @@ def turn_away(
     _require_clerk(actor)
     procedure = _procedure_for_desk(session, actor, data.procedure_id, now)
     errors = Errors()
-    applicant = _check_applicant(errors, data.applicant)
+    applicant = check_applicant(errors, data.applicant)
     reason = text_field(errors, "reason", data.reason, 2000, multiline=True)
     message = text_field(errors, "citizen_message", data.citizen_message, 1000, required=False, multiline=True)
     missing = [" ".join(m.split()) for m in data.missing if m.strip()]
@@ -238,7 +241,7 @@ def _procedure_for_desk(session: Session, actor: User, procedure_id: int, now: d
     return procedure
 
 
-def _check_applicant(errors: Errors, applicant: ApplicantInput) -> dict[str, object]:
+def check_applicant(errors: Errors, applicant: ApplicantInput) -> dict[str, object]:
     values: dict[str, object] = {
         "applicant_name": text_field(errors, "applicant_name", applicant.name, 100),
         "applicant_id_kind": applicant.id_kind,

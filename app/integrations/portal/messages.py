@@ -16,13 +16,18 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 
 from app.domain.localtime import VN_TZ, to_local
-from app.domain.workflow import Channel, DossierStatus, ResultDelivery
+from app.domain.workflow import Channel, DossierStatus, IdKind, ResultDelivery
 
 SCHEMAS = Path(__file__).resolve().parents[3] / "docs" / "integration" / "schemas"
 ENVELOPE = "goi-tin"  # the envelope every message travels in
 DOSSIER = "ho-so"  # DongBoHoSo: a dossier, whole, as it stands after an event
+ANSWER = "phan-hoi"  # PhanHoiHoSoTrucTuyen: the unit's answer on a dossier filed online and not received
+ONLINE = "ho-so-truc-tuyen"  # what the platform hands over: a dossier filed online
+
+ID_KINDS = {1: IdKind.CITIZEN_ID, 2: IdKind.PASSPORT, 3: IdKind.TAX_CODE, 4: IdKind.OTHER}
 
 DELIVERY_CODES = {ResultDelivery.DESK: 1, ResultDelivery.POST: 2, ResultDelivery.ELECTRONIC: 3}
+DELIVERIES = {code: delivery for delivery, code in DELIVERY_CODES.items()}
 
 
 def portal_time(instant: datetime | None) -> str | None:
@@ -80,6 +85,7 @@ class DossierRecord:
     rescheduled_due_at: datetime | None = None
     finished_at: datetime | None = None
     returned_at: datetime | None = None
+    portal_code: str | None = None  # filed online: the portal's own code
     steps: tuple[Step, ...] = ()
     supplements: tuple[Supplement, ...] = field(default_factory=tuple)
 
@@ -88,6 +94,7 @@ def dossier_message(record: DossierRecord) -> dict[str, Any]:
     """The HoSo object of the portal (DongBoHoSo), keys in the portal's spelling; empty optionals left out."""
     message: dict[str, Any] = {
         "MaHoSo": record.code,
+        **({"MaHoSoCongDVC": record.portal_code} if record.portal_code else {}),
         "MaTTHC": record.procedure_code,
         "MaDonVi": record.unit_code,
         "SoBienNhan": record.receipt_number,
@@ -129,9 +136,98 @@ def _supplement(item: Supplement) -> dict[str, Any]:
     return row
 
 
+@dataclass(frozen=True)
+class FiledDocument:
+    """One file of a dossier filed online: where the platform keeps it and its SHA-256."""
+
+    name: str
+    url: str
+    sha256: str
+    reused: bool = False  # from the national data store: the citizen did not file it again
+
+
+@dataclass(frozen=True)
+class OnlineFiling:
+    """A dossier filed online, as the platform hands it over (HoSoTrucTuyen), in Một Cửa's terms."""
+
+    portal_code: str
+    procedure_code: str
+    procedure_name: str
+    unit_code: str
+    submitted_at: datetime
+    applicant_name: str
+    applicant_id_kind: IdKind
+    applicant_id_number: str
+    applicant_phone: str
+    applicant_email: str
+    applicant_address: str
+    owner_name: str
+    owner_id_number: str
+    delivery: ResultDelivery
+    delivery_address: str
+    fee_amount: int
+    paid_online: bool
+    vneid_verified: bool
+    note: str
+    documents: tuple[FiledDocument, ...]
+
+
+def read_filing(document: dict[str, Any]) -> OnlineFiling:
+    """A HoSoTrucTuyen already valid against its schema (``problems(ONLINE, …)`` is empty), in Một Cửa's terms."""
+    person, owner = document["NguoiNop"], document.get("ChuHoSo") or {}
+    return OnlineFiling(
+        portal_code=document["MaHoSo"], procedure_code=document["MaTTHC"].strip(),
+        procedure_name=document.get("TenTTHC", ""), unit_code=document["MaDonVi"].strip(),
+        submitted_at=from_portal_time(document["NgayNopHoSo"]),
+        applicant_name=person["HoTen"], applicant_id_kind=ID_KINDS[person["LoaiGiayTo"]],
+        applicant_id_number=person["SoGiayTo"], applicant_phone=person.get("SoDienThoai", ""),
+        applicant_email=person.get("Email", ""), applicant_address=person.get("DiaChi", ""),
+        owner_name=owner.get("HoTen", ""), owner_id_number=owner.get("SoGiayTo", ""),
+        delivery=DELIVERIES[document["HinhThucTra"]], delivery_address=document.get("DiaChiNhanKetQua", ""),
+        fee_amount=document.get("LePhi", 0), paid_online=document.get("DaThanhToanTrucTuyen", False),
+        vneid_verified=document.get("XacThucVNeID", False), note=document.get("NoiDung", ""),
+        documents=tuple(FiledDocument(d["TenGiayTo"], d["DuongDan"], d["MaHash"], d.get("TaiSuDung", False))
+                        for d in document["ThanhPhanHoSo"]),
+    )
+
+
+@dataclass(frozen=True)
+class OnlineAnswer:
+    """The unit's answer on a dossier filed online that it did not receive: Mẫu 02 or Mẫu 03, sent electronically."""
+
+    portal_code: str
+    unit_code: str
+    refused: bool  # Mẫu 03; else Mẫu 02 (a supplement asked)
+    letter_number: str  # "<number>/<year>"
+    at: datetime
+    person: str
+    reason: str
+    missing: tuple[str, ...] = ()
+    citizen_message: str = ""
+
+
+def answer_message(answer: OnlineAnswer) -> dict[str, Any]:
+    """The PhanHoi object of the portal."""
+    message: dict[str, Any] = {
+        "MaHoSo": answer.portal_code, "MaDonVi": answer.unit_code,
+        "TrangThaiHoSo": (DossierStatus.REFUSED if answer.refused else DossierStatus.SUPPLEMENT_REQUESTED).national_code,
+        "SoPhieu": answer.letter_number, "ThoiDiemXuLy": portal_time(answer.at), "NguoiXuLy": answer.person,
+        "LyDo": answer.reason,
+    }
+    if answer.missing:
+        message["DanhSachGiayToBoSung"] = list(answer.missing)
+    if answer.citizen_message:
+        message["LoiNhan"] = answer.citizen_message
+    return message
+
+
 def envelope(message_id: str, sequence: int, kind: str, body: dict[str, Any]) -> dict[str, Any]:
-    """The envelope of one delivery: its id (the receiver keeps one of each), its place in the dossier's order."""
-    return {"MaGoiTin": message_id, "ThuTu": sequence, "LoaiGoiTin": kind, "HoSo": body}
+    """The envelope of one delivery: its id (the receiver keeps one of each), its place in the dossier's order;
+    ``body`` travels as HoSo (DongBoHoSo) or PhanHoi (PhanHoiHoSoTrucTuyen)."""
+    return {"MaGoiTin": message_id, "ThuTu": sequence, "LoaiGoiTin": kind, BODY_KEYS[kind]: body}
+
+
+BODY_KEYS = {"DongBoHoSo": "HoSo", "PhanHoiHoSoTrucTuyen": "PhanHoi"}
 
 
 @cache

@@ -1,12 +1,17 @@
 """A stand-in for the provincial platform: a real HTTP server for the demo and the tests.
 
 ``flask portal simulate --port N`` serves it. It takes the messages Một Cửa
-sends (``POST /api/dong-bo-ho-so``, an envelope of ``goi-tin.schema.json``),
-validates each against the JSON Schemas and refuses what does not conform,
-keeps one copy per message id (a resend is acknowledged again, not stored
-again), refuses a message out of its dossier's order, and answers the lookup
-the reconciliation uses (``GET /api/tra-cuu-ho-so?MaHoSo=…``). On request it
-injects faults into the next messages (``POST /_sim/faults``):
+sends (``POST /api/dong-bo-ho-so``, an envelope of ``goi-tin.schema.json``: a
+dossier, or the unit's answer on a dossier filed online), validates each
+against the JSON Schemas and refuses what does not conform, keeps one copy
+per message id (a resend is acknowledged again, not stored again), refuses a
+message out of its dossier's order, and answers the lookups the
+reconciliation uses (``GET /api/tra-cuu-ho-so?MaHoSo=…``, and ``GET
+/api/danh-sach-ho-so?MaDonVi=…&TuNgay=yyyyMMdd&DenNgay=yyyyMMdd``: the
+dossiers received in those days). ``PUT``/``DELETE /_sim/dossiers/<code>``
+plant the platform's own view of a dossier (a mismatch for the
+reconciliation to find). On request it injects faults into the next
+messages (``POST /_sim/faults``):
 
 - ``error500``: answer 500, keep nothing;
 - ``lost_ack``: keep the message, answer 500 (the acknowledgement was lost: the resend is a duplicate);
@@ -27,7 +32,7 @@ from typing import Any
 
 from flask import Flask, jsonify, request
 
-from app.integrations.portal.messages import ENVELOPE, problems
+from app.integrations.portal.messages import DOSSIER, ENVELOPE, problems
 
 FAULTS = ("error500", "lost_ack", "slow", "reject")
 
@@ -41,6 +46,7 @@ class PlatformState:
     ids: set[str] = field(default_factory=set)
     last_sequence: dict[str, int] = field(default_factory=dict)
     dossiers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    answers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by the portal's code
     faults: deque[str] = field(default_factory=deque)
     received: int = 0  # every POST, faults and duplicates included
 
@@ -76,7 +82,9 @@ def create_simulator(*, token: str = "") -> Flask:
             return refuse(400, "Gói tin không đúng đặc tả.", Loi=wrong[:20])
         if fault == "reject":
             return refuse(400, "Giá trị không được chấp nhận (mô phỏng).", Loi=["HoSo/MaTTHC: không có trong danh mục"])
-        code, sequence = message["HoSo"]["MaHoSo"], message["ThuTu"]
+        dossier = message.get("HoSo")
+        code = dossier["MaHoSo"] if dossier else "tt:" + message["PhanHoi"]["MaHoSo"]
+        sequence = message["ThuTu"]
         with state.lock:
             if message["MaGoiTin"] in state.ids:
                 return jsonify(KetQua="DaNhan", TrungLap=True)
@@ -86,7 +94,10 @@ def create_simulator(*, token: str = "") -> Flask:
             state.ids.add(message["MaGoiTin"])
             state.kept.append(message)
             state.last_sequence[code] = sequence
-            state.dossiers[code] = message["HoSo"]
+            if dossier:
+                state.dossiers[code] = dossier
+            else:
+                state.answers.setdefault(message["PhanHoi"]["MaHoSo"], []).append(message["PhanHoi"])
         if fault == "lost_ack":
             return refuse(500, "Mất xác nhận (mô phỏng): gói tin đã được ghi.")
         return jsonify(KetQua="DaNhan", TrungLap=False)
@@ -96,6 +107,37 @@ def create_simulator(*, token: str = "") -> Flask:
         with state.lock:
             dossier = state.dossiers.get(request.args.get("MaHoSo", ""))
         return jsonify(HoSo=dossier) if dossier else refuse(404, "Không có hồ sơ này.")
+
+    @app.get("/api/danh-sach-ho-so")
+    def listing():  # type: ignore[no-untyped-def]
+        unit, first, last = (request.args.get(k, "") for k in ("MaDonVi", "TuNgay", "DenNgay"))
+        if not all(len(day) == 8 and day.isdigit() for day in (first, last)):
+            return refuse(400, "TuNgay, DenNgay: yyyyMMdd.")
+        with state.lock:
+            found = [d for d in state.dossiers.values()
+                     if (not unit or d["MaDonVi"] == unit) and first <= d["NgayTiepNhan"][:8] <= last]
+        return jsonify(HoSo=sorted(found, key=lambda d: d["MaHoSo"]))
+
+    @app.get("/api/phan-hoi")
+    def answers():  # type: ignore[no-untyped-def]
+        with state.lock:
+            return jsonify(PhanHoi=list(state.answers.get(request.args.get("MaHoSo", ""), [])))
+
+    @app.put("/_sim/dossiers/<code>")
+    def plant(code: str):  # type: ignore[no-untyped-def]
+        dossier = request.get_json(silent=True)
+        wrong = problems(DOSSIER, dossier)
+        if wrong or dossier.get("MaHoSo") != code:
+            return refuse(400, "Hồ sơ không đúng đặc tả.", Loi=wrong[:20] or ["MaHoSo: khác mã trên đường dẫn"])
+        with state.lock:
+            state.dossiers[code] = dossier
+        return jsonify(KetQua="DaGhi")
+
+    @app.delete("/_sim/dossiers/<code>")
+    def forget(code: str):  # type: ignore[no-untyped-def]
+        with state.lock:
+            found = state.dossiers.pop(code, None)
+        return jsonify(KetQua="DaXoa") if found else refuse(404, "Không có hồ sơ này.")
 
     @app.get("/_sim/messages")
     def messages():  # type: ignore[no-untyped-def]
@@ -118,6 +160,7 @@ def create_simulator(*, token: str = "") -> Flask:
             state.ids.clear()
             state.last_sequence.clear()
             state.dossiers.clear()
+            state.answers.clear()
             state.faults.clear()
             state.received = 0
         return jsonify(KetQua="DaXoa")

@@ -16,7 +16,7 @@ from flask import Blueprint, g, jsonify, request
 from sqlalchemy import select
 
 from app.domain.workflow import Action, DossierStatus, ResultDelivery
-from app.services import api_tokens, privacy, processing, queues, reception
+from app.services import api_tokens, online_dossiers, privacy, processing, queues, reception
 from app.services.errors import NotFound, ServiceError, ValidationFailed
 from app.domain.localtime import to_local
 from app.web.api.openapi import MAX_INT, action_inputs, document
@@ -30,17 +30,24 @@ class Unauthorized(ServiceError):
     status_code = 401
 
 
+INTEGRATION_ENDPOINTS = frozenset({"api.hand_over", "api.handed_over"})
+
+
 @bp.before_request
 def authenticate():  # type: ignore[no-untyped-def]
+    """A staff token for the staff API; an integration token (the provincial platform) for online dossiers."""
     if request.endpoint == "api.openapi":
         return None
     header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    user = api_tokens.authenticate(get_session(), token.strip(), now=now()) if scheme.lower() == "bearer" else None
-    if user is None:
-        raise Unauthorized("Thiếu hoặc sai khoá API (Authorization: Bearer …).")
+    scheme, _, text = header.partition(" ")
+    scope = api_tokens.INTEGRATION if request.endpoint in INTEGRATION_ENDPOINTS else api_tokens.STAFF
+    token = (api_tokens.authenticate_token(get_session(), text.strip(), now=now(), scope=scope)
+             if scheme.lower() == "bearer" else None)
+    if token is None:
+        raise Unauthorized("Thiếu hoặc sai khoá API (Authorization: Bearer …)." if scope == api_tokens.STAFF else
+                           "Cần khoá API tích hợp (flask api-token create --scope integration).")
     get_session().commit()  # last_used_at
-    g.api_user = user
+    g.api_token, g.api_user = token, token.user
     return None
 
 
@@ -148,6 +155,35 @@ def act(code: str, chosen: Action):  # type: ignore[no-untyped-def]
         raise
     session.commit()
     return jsonify(_detail(session, dossier))
+
+
+@bp.post("/online-dossiers")
+def hand_over():  # type: ignore[no-untyped-def]
+    """The provincial platform hands over a dossier filed online (HoSoTrucTuyen); 201 new, 200 known."""
+    session = get_session()
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ValidationFailed({"body": "Nội dung gửi lên phải là một đối tượng JSON (Content-Type: application/json)."})
+    try:
+        handed = online_dossiers.hand_over(session, g.api_token, body, now=now())
+    except ServiceError:
+        session.rollback()
+        raise
+    session.commit()
+    return jsonify(_handed(handed.online)), 201 if handed.created else 200
+
+
+@bp.get("/online-dossiers/<portal_code>")
+def handed_over(portal_code: str):  # type: ignore[no-untyped-def]
+    """Where a dossier the platform handed over stands at the desk."""
+    row = online_dossiers.handed(get_session(), g.api_token, portal_code)
+    return jsonify(_handed(row))
+
+
+def _handed(row) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    return {"MaHoSo": row.portal_code, "MaDonVi": row.unit.code, "TrangThai": row.state.value,
+            "TenTrangThai": row.state.label, "LanChuyen": row.handovers,
+            "MaHoSoMotCua": row.dossier.code if row.dossier is not None else None}
 
 
 for _action in Action:  # one route per action, as the OpenAPI document has one operation per action
