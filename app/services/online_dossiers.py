@@ -31,7 +31,7 @@ from app.domain.localtime import local_date
 from app.domain.online import OnlineState, after_handover
 from app.domain.roles import Role
 from app.domain.workflow import Channel, NonReceptionKind
-from app.integrations.portal.messages import ONLINE, OnlineAnswer, OnlineFiling, problems, read_filing
+from app.integrations.portal.messages import ONLINE, OnlineAnswer, OnlineFiling, field_problems, read_filing
 from app.services import audit, portal_sync
 from app.services.access import can_see_unit, subtree_ids
 from app.services.calendar import unit_calendar
@@ -49,6 +49,12 @@ from app.services.validation import Errors
 from models import ApiToken, Dossier, NonReception, OnlineDossier, Procedure, Unit, User
 
 
+class UnknownUnit(ValidationFailed):
+    """The unit the platform names is not one this token delivers to (404: the document itself is well formed)."""
+
+    status_code = 404
+
+
 @dataclass(frozen=True)
 class Handed:
     """What the platform is answered: the row, and whether this hand-over made it (201) or found it (200)."""
@@ -59,13 +65,16 @@ class Handed:
 
 def hand_over(session: Session, token: ApiToken, document: Any, *, now: datetime) -> Handed:
     """Take a dossier filed online into its unit's queue; the caller commits."""
-    wrong = problems(ONLINE, document)
+    wrong = field_problems(ONLINE, document)
     if wrong:
-        raise ValidationFailed({path: message for path, _, message in (w.partition(": ") for w in wrong[:20])})
-    filing = read_filing(document)
+        raise ValidationFailed(wrong)
+    try:
+        filing = read_filing(document)
+    except ValueError:  # a day the calendar does not have (30 February): the pattern cannot say it
+        raise ValidationFailed({"NgayNopHoSo": "Ngày giờ không có thật."}) from None
     unit = session.scalar(select(Unit).where(Unit.code == filing.unit_code, Unit.is_active.is_(True)))
     if unit is None or (token.unit_id is not None and unit.id not in subtree_ids(session, token.unit_id)):
-        raise ValidationFailed({"MaDonVi": f"Không có đơn vị mã “{filing.unit_code}” nhận hồ sơ qua khoá này."})
+        raise UnknownUnit({"MaDonVi": f"Không có đơn vị mã “{filing.unit_code}” nhận hồ sơ qua khoá này."})
     existing = session.scalar(select(OnlineDossier).where(OnlineDossier.portal_code == filing.portal_code))
     if existing is not None:
         return Handed(_again(session, existing, unit, filing, now), False)
@@ -111,7 +120,7 @@ def _again(session: Session, row: OnlineDossier, unit: Unit, filing: OnlineFilin
 def _values(session: Session, unit: Unit, filing: OnlineFiling, now: datetime) -> dict[str, Any]:
     """The row's columns from a filing, checked as the desk checks a reception (400 naming the portal's field)."""
     if procedure_in_force(session, unit.id, filing.procedure_code, now) is None:
-        raise ValidationFailed({"MaTTHC": f"Thủ tục “{filing.procedure_code}” không có trong danh mục đang áp dụng "
+        raise StateConflict({"MaTTHC": f"Thủ tục “{filing.procedure_code}” không có trong danh mục đang áp dụng "
                                           f"của đơn vị {unit.code}."})
     errors = Errors()
     person = check_applicant(errors, _applicant(filing))

@@ -75,12 +75,15 @@ def test_what_the_desk_would_refuse_is_refused_with_the_portal_field(db_session,
         (filing(world, NguoiNop={"HoTen": "A", "LoaiGiayTo": 1, "SoGiayTo": "12"}), "NguoiNop/SoGiayTo"),
         (filing(world, HinhThucTra=2), "DiaChiNhanKetQua"),
         (filing(world, NgayNopHoSo="2026-11-24"), "NgayNopHoSo"),
-        ({k: v for k, v in filing(world).items() if k != "ThanhPhanHoSo"}, "(gốc)"),
+        ({k: v for k, v in filing(world).items() if k != "ThanhPhanHoSo"}, "ThanhPhanHoSo"),
+        (filing(world, NguoiNop={"HoTen": "A", "LoaiGiayTo": 2, "SoGiayTo": "B1234567", "SoDienThoai": "12"}),
+         "NguoiNop/SoDienThoai"),
     ]
     for document, field in cases:
         with pytest.raises(ValidationFailed) as refused:
             online_dossiers.hand_over(db_session, token, document, now=vn(25, 11, 8))
         assert field in refused.value.errors, (field, refused.value.errors)
+        assert all(message.endswith(".") and "property" not in message for message in refused.value.errors.values())
     assert db_session.scalar(select(func.count()).select_from(OnlineDossier)) == 0
 
 
@@ -88,7 +91,7 @@ def test_a_token_for_one_commune_cannot_deliver_to_another(db_session, world):
     row, _ = api_tokens.create_integration_token(db_session, "Chỉ xã b", unit_id=world.b.unit.id, now=vn(24, 11, 8))
     with pytest.raises(ValidationFailed) as refused:
         online_dossiers.hand_over(db_session, row, filing(world), now=vn(25, 11, 8))
-    assert "MaDonVi" in refused.value.errors
+    assert "MaDonVi" in refused.value.errors and refused.value.status_code == 404
 
 
 def test_accepting_receives_it_now_and_the_clock_starts_at_acceptance(db_session, world, token):

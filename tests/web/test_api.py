@@ -181,3 +181,32 @@ def test_a_user_makes_and_revokes_a_token_on_the_account_page(client, world, log
     login("a.officer")
     client.post(f"/tai-khoan/khoa-api/{row.id}/thu-hoi")
     assert client.get("/api/v1/dossiers", headers=headers).status_code == 401
+
+
+def test_the_platform_hands_over_online_dossiers_with_an_integration_token_only(client, db_session, world, tokens):
+    from tests.integration.test_online_dossiers import filing
+
+    _, text = api_tokens.create_integration_token(db_session, "Cổng DVC tỉnh", unit_id=world.province.id,
+                                                  now=vn(1, 11, 9))
+    platform = {"Authorization": f"Bearer {text}"}
+    document = filing(world)
+    first = client.post("/api/v1/online-dossiers", json=document, headers=platform)
+    assert first.status_code == 201, first.get_json()
+    conforms(client, first.get_json(), "HoSoTrucTuyenDaNhan")
+    assert first.get_json()["TrangThai"] == "waiting" and first.get_json()["MaHoSoMotCua"] is None
+    again = client.post("/api/v1/online-dossiers", json=document, headers=platform)
+    assert again.status_code == 200 and again.get_json() == first.get_json()
+    assert client.get(f"/api/v1/online-dossiers/{document['MaHoSo']}", headers=platform).get_json() == first.get_json()
+    # A staff token cannot hand dossiers over; the platform's token cannot read the desk's dossiers.
+    assert client.post("/api/v1/online-dossiers", json=document, headers=tokens(world.a.clerk)).status_code == 401
+    assert client.get("/api/v1/dossiers", headers=platform).status_code == 401
+    # Bad input: 400 naming the portal's field, in Vietnamese; unknown unit 404; unknown procedure 409.
+    bad = client.post("/api/v1/online-dossiers", json={**document, "NgayNopHoSo": "hôm qua"}, headers=platform)
+    assert bad.status_code == 400 and bad.get_json()["error"]["fields"] == {"NgayNopHoSo": "Không đúng định dạng."}
+    unknown = client.post("/api/v1/online-dossiers", json={**document, "MaDonVi": "000.99.99.H99"}, headers=platform)
+    assert unknown.status_code == 404 and "MaDonVi" in unknown.get_json()["error"]["fields"]
+    other = client.post("/api/v1/online-dossiers", json={**document, "MaHoSo": "X-0001", "MaTTHC": "2.000001"},
+                        headers=platform)
+    assert other.status_code == 409 and "MaTTHC" in other.get_json()["error"]["fields"]
+    assert client.post("/api/v1/online-dossiers", data="[1]", headers={**platform, "Content-Type": "application/json"}
+                       ).status_code == 400

@@ -250,3 +250,44 @@ def problems(name: str, document: Any) -> list[str]:
     """What is wrong with ``document`` against schema ``name``, each as "path: message" ([] when valid)."""
     return [f"{'/'.join(str(p) for p in error.absolute_path) or '(gốc)'}: {error.message}"
             for error in sorted(validator(name).iter_errors(document), key=lambda e: list(e.absolute_path))]
+
+
+def field_problems(name: str, document: Any) -> dict[str, str]:
+    """What is wrong with ``document`` against schema ``name``, in Vietnamese, by the field's path ({} if valid).
+
+    For the answers Một Cửa gives the platform (400 naming each faulty field), where problems() are for logs.
+    """
+    found: dict[str, str] = {}
+    for error in sorted(validator(name).iter_errors(document), key=lambda e: list(e.absolute_path)):
+        path = [str(p) for p in error.absolute_path]
+        if error.validator == "required":
+            missing = next((p for p in error.validator_value if p not in (error.instance or {})), "")
+            path.append(missing)
+        found.setdefault("/".join(path) or "(gốc)", _in_vietnamese(error))
+        if len(found) >= 20:
+            break
+    return found
+
+
+def _in_vietnamese(error: Any) -> str:  # a jsonschema ValidationError
+    kind, value = error.validator, error.validator_value
+    if kind == "required":
+        return "Thiếu trường bắt buộc."
+    if kind == "type":
+        return f"Sai kiểu dữ liệu (cần {_TYPES.get(str(value), value)})."
+    if kind in ("enum", "const"):
+        allowed = value if kind == "enum" and isinstance(value, list) else [value]
+        return f"Giá trị phải là một trong: {', '.join(map(str, allowed))}."
+    if kind == "additionalProperties" and isinstance(error.instance, dict):
+        extra = sorted(str(key) for key in set(error.instance) - set(error.schema.get("properties", {})))
+        return f"Có trường không được nhận: {', '.join(extra[:5])}."
+    words = {"pattern": "Không đúng định dạng.", "maxLength": f"Tối đa {value} ký tự.",
+             "minLength": "Không được để trống." if value == 1 else f"Tối thiểu {value} ký tự.",
+             "minimum": f"Tối thiểu {value}.", "maximum": f"Tối đa {value}.",
+             "minItems": f"Cần ít nhất {value} phần tử.", "maxItems": f"Tối đa {value} phần tử."}
+    return words.get(kind, "Giá trị không hợp lệ.")
+
+
+_TYPES = {"string": "chuỗi", "integer": "số nguyên", "boolean": "true/false", "object": "đối tượng",
+          "array": "danh sách", "number": "số"}
+

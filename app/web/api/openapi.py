@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.domain.online import OnlineState
 from app.domain.timeliness import Urgency
 from app.domain.workflow import TRANSITIONS, Action, DossierStatus, ResultDelivery
 from app.services.processing import ACTION_INPUTS, CITIZEN_MESSAGE_MAX, REASON_MAX
@@ -121,7 +122,7 @@ SCHEMAS: dict[str, Any] = {
 # text: a lone surrogate ("\\ud800" in JSON) is no character and is refused too (ECMA regexes cannot name it).
 _FORBIDDEN = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069"
 TEXT_PATTERN = f"^[^{_FORBIDDEN}]*$"
-NONBLANK_PATTERN = f"^[^{_FORBIDDEN}]*[^\\s{_FORBIDDEN}][^{_FORBIDDEN}]*$"  # and at least one visible character
+NONBLANK_PATTERN = f"^[^{_FORBIDDEN}]*[^\\s\\x85{_FORBIDDEN}][^{_FORBIDDEN}]*$"  # and at least one visible character
 MAX_INT = 2**31 - 1
 
 
@@ -207,6 +208,29 @@ ERROR_RESPONSES = {
 }
 
 
+HANDED = {
+    "type": "object", "required": ["MaHoSo", "MaDonVi", "TrangThai", "TenTrangThai", "LanChuyen", "MaHoSoMotCua"],
+    "properties": {
+        "MaHoSo": {"type": "string"}, "MaDonVi": {"type": "string"},
+        "TrangThai": {"type": "string", "enum": [s.value for s in OnlineState]},
+        "TenTrangThai": {"type": "string"},
+        "LanChuyen": {"type": "integer", "description": "Số lần hồ sơ được chuyển (2 trở lên: đã bổ sung)."},
+        "MaHoSoMotCua": {"type": ["string", "null"], "description": "Mã hồ sơ khi đã được tiếp nhận."},
+    },
+}
+
+
+def _handed_response(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ref("HoSoTrucTuyenDaNhan")}}}
+
+
+def _portal_schema() -> dict[str, Any]:
+    """The platform's JSON Schema (docs/integration/schemas), as an OpenAPI 3.1 schema: one source for both."""
+    from app.integrations.portal.messages import ONLINE, schema
+
+    return {key: value for key, value in schema(ONLINE).items() if key not in ("$schema", "$id")}
+
+
 def _operation_id(action: Action) -> str:
     head, *rest = action.value.split("_")
     return head + "".join(word.title() for word in rest)
@@ -262,6 +286,24 @@ def document(server_url: str) -> dict[str, Any]:
             "responses": {"200": {**dossier_response, "description": "Hồ sơ sau thao tác (giờ Việt Nam, +07:00)"},
                           **_errors(400, 401, 403, 404, 409, 413, 429, 503)},
         }}
+    paths["/online-dossiers"] = {"post": {
+        "operationId": "handOverOnlineDossier", "security": [{"integration": []}],
+        "summary": "Hệ thống của tỉnh chuyển một hồ sơ công dân nộp trực tuyến (khoá tích hợp)",
+        "description": "Gửi lại cùng MaHoSo không tạo hồ sơ thứ hai (200); hồ sơ mới vào hàng chờ tiếp nhận của đơn "
+                       "vị (201). Đơn vị không nhận qua khoá này: 404; thủ tục không có trong danh mục đang áp dụng, "
+                       "hoặc mã đã chuyển cho đơn vị khác: 409.",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("HoSoTrucTuyen")}}},
+        "responses": {"201": _handed_response("Đã nhận, vào hàng chờ tiếp nhận"),
+                      "200": _handed_response("Đã có (gửi lại): trạng thái hiện tại"),
+                      **_errors(400, 401, 404, 409, 413, 429, 503)},
+    }}
+    paths["/online-dossiers/{portal_code}"] = {"get": {
+        "operationId": "getOnlineDossier", "security": [{"integration": []}],
+        "summary": "Trạng thái tiếp nhận của một hồ sơ đã chuyển (khoá tích hợp)",
+        "parameters": [{"name": "portal_code", "in": "path", "required": True,
+                        "schema": {"type": "string", "pattern": "^[0-9A-Za-z._-]{4,64}$"}}],
+        "responses": {"200": _handed_response("Trạng thái tiếp nhận"), **_errors(400, 401, 404, 429, 503)},
+    }}
     return {
         "openapi": "3.1.0",
         "info": {
@@ -278,8 +320,11 @@ def document(server_url: str) -> dict[str, Any]:
         "security": [{"bearer": []}],
         "paths": paths,
         "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": SCHEMAS,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
+                                "integration": {"type": "http", "scheme": "bearer",
+                                                "description": "Khoá tích hợp: flask api-token create --scope "
+                                                               "integration --name …"}},
+            "schemas": {**SCHEMAS, "HoSoTrucTuyen": _portal_schema(), "HoSoTrucTuyenDaNhan": HANDED},
             "responses": {f"E{code}": _error_response(text) for code, text in ERROR_RESPONSES.items()},
         },
     }
