@@ -180,6 +180,11 @@ def queue(session: Session, actor: User, *, now: datetime, states: tuple[OnlineS
             for row in rows]
 
 
+def queue_row(session: Session, row: OnlineDossier, *, now: datetime) -> Waiting:
+    calendar = unit_calendar(session, row.unit)
+    return Waiting(row, calendar.elapsed(row.updated_at, now) if now > row.updated_at else timedelta(0))
+
+
 def waiting_count(session: Session, unit_id: int) -> int:
     """How many wait for a decision (the badge of the desk's menu)."""
     return session.scalar(select(func.count()).select_from(OnlineDossier).where(

@@ -10,11 +10,12 @@ from sqlalchemy import select
 from app.domain.localtime import VN_TZ
 from app.domain.registers import Register
 from app.domain.workflow import Channel, NonReceptionKind
-from app.services import api_tokens, calendar, reception, registers
+from app.services import api_tokens, calendar, online_dossiers, reception, registers
 from app.services.sweep import run_sweep
 from models import Department, DossierNotice, ExpectedDelay, Nonconformity
 from tests.builders import make_department
 from tests.integration.test_reception import reception_input
+from tests.integration.test_online_dossiers import filing as online_filing
 
 
 @pytest.fixture
@@ -48,8 +49,16 @@ def rows(db_session, world):
     db_session.add(ExpectedDelay(unit_id=a.unit.id, dossier_id=dossier.id, marked_at=dossier.received_at,
                                  marked_by_id=a.officer.id, reason="Chờ xác minh", proposed_due_at=dossier.due_at,
                                  drafted_at=dossier.received_at))
+    platform, a_platform = api_tokens.create_integration_token(db_session, "Cổng", unit_id=world.province.id,
+                                                               now=datetime(2026, 11, 20, 9, tzinfo=VN_TZ))
+    _, b_platform = api_tokens.create_integration_token(db_session, "Cổng xã b", unit_id=world.b.unit.id,
+                                                        now=datetime(2026, 11, 20, 9, tzinfo=VN_TZ))
+    online = online_dossiers.hand_over(db_session, platform, online_filing(world),
+                                       now=datetime(2026, 11, 20, 9, tzinfo=VN_TZ)).online
     db_session.flush()
     return {
+        "online_id": online.id, "portal_code": online.portal_code, "_a_platform": a_platform,
+        "_b_platform": b_platform,
         "dossier_id": dossier.id, "code": dossier.code, "record_id": None, "entry_id": entry.id,
         "override_id": override.id, "token_id": token_row.id, "department_id": department.id,
         "unit_id": a.unit.id, "user_id": a.clerk.id, "procedure_id": a.procedure.id, "notice_id": notice.id,

@@ -17,6 +17,7 @@ listed as public on purpose.
 
 from __future__ import annotations
 
+from app.web.api.views import INTEGRATION_ENDPOINTS
 from tests.web.url_map import PUBLIC, ROW_ARGUMENTS, path_arguments, routes, url_of
 
 REFUSED = (403, 404)
@@ -59,9 +60,11 @@ def test_a_user_of_another_unit_is_refused_every_row_of_commune_a(app, client, w
             continue  # e.g. /xu-ly/<slug>: the user's own queue; /iso/danh-muc/<name>/moi: a new entry
         url = url_of(rule, rows)
         if rule.rule.startswith("/api/"):
-            response = _request(client, method, url, token=rows["_b_token"])
+            platform = rule.endpoint in INTEGRATION_ENDPOINTS  # the provincial platform's token, limited to units
+            response = _request(client, method, url, token=rows["_b_platform" if platform else "_b_token"])
             assert response.status_code in REFUSED, (method, url, response.status_code)
-            assert _request(client, method, url, token=rows["_a_token"]).status_code not in REFUSED, (method, url)
+            assert _request(client, method, url, token=rows["_a_platform" if platform else "_a_token"]
+                            ).status_code not in REFUSED, (method, url)
             checked.append((method, rule.rule))
             continue
         for username in others:

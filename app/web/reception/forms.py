@@ -89,3 +89,19 @@ class ReissueLinkForm(Form):
         "Lý do cấp lại", validators=[InputRequired("Vui lòng ghi lý do cấp lại.")],
         description="Ví dụ: công dân báo mất Giấy tiếp nhận hồ sơ.",
     )
+
+
+class OnlineDecisionForm(Form):
+    """Accept a dossier filed online (only the version: what the clerk saw)."""
+
+    version = HiddenField()
+
+
+class OnlineTurnAwayForm(Form):
+    """Mẫu 02 or Mẫu 03 for a dossier filed online: sent back to the citizen through the portal."""
+
+    version = HiddenField()
+    missing = TextAreaField("Giấy tờ, nội dung cần bổ sung, hoàn thiện (mỗi dòng một mục)", render_kw={"rows": 4})
+    reason = TextAreaField("Lý do", render_kw={"rows": 3})
+    citizen_message = TextAreaField(CITIZEN_MESSAGE_LABEL, description=CITIZEN_MESSAGE_HINT,
+                                    render_kw={"rows": 2, "maxlength": 1000})
