@@ -8,7 +8,7 @@ from models.desk import NonReception
 from models.dossier import Dossier, DossierDocument, DossierEvent, DossierNotice, Handover
 from models.feedback import SatisfactionRating
 from models.online import OnlineDossier
-from models.ops import JobLease, OutboxMessage, PortalMessage, RateCounter, SweepRun
+from models.ops import JobLease, OutboxMessage, PortalMessage, RateCounter, ReconciliationRun, SweepRun
 from models.org import Department, LoginGuard, Unit, User, UserRole
 from models.printing import PrintedDocument
 from models.procedure import Procedure, ProcedureDocument, ProcedureStep
@@ -39,6 +39,7 @@ __all__ = [
     "JobLease",
     "LoginGuard",
     "RateCounter",
+    "ReconciliationRun",
     "NonReception",
     "OnlineDossier",
     "Nonconformity",

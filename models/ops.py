@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, str_40, str_100, str_255, str_500, utc_datetime
@@ -128,3 +129,32 @@ class OutboxMessage(Base):
         Index("ix_outbox_pending", "sent_at", "failed_at", "not_before"),
         Index("ix_outbox_user_created", "user_id", "created_at"),
     )
+
+
+class ReconciliationRun(Base):
+    """One comparison of a unit's dossiers with the provincial platform's (issue 21, §4).
+
+    ``differences`` lists each dossier that differs ({code, gap, ours, theirs});
+    the rates are what each side would compute for dossiers finished in the
+    period. ``error``: the platform could not be asked (nothing compared).
+    """
+
+    __tablename__ = "reconciliation_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    first_day: Mapped[date] = mapped_column(Date())
+    last_day: Mapped[date] = mapped_column(Date())
+    run_at: Mapped[utc_datetime]
+    run_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))  # None: the nightly job
+    ours: Mapped[int] = mapped_column(default=0)  # dossiers received in the period, here
+    theirs: Mapped[int] = mapped_column(default=0)  # … and on the platform
+    our_finished: Mapped[int] = mapped_column(default=0)
+    our_on_time: Mapped[int] = mapped_column(default=0)
+    their_finished: Mapped[int] = mapped_column(default=0)
+    their_on_time: Mapped[int] = mapped_column(default=0)
+    differences: Mapped[list[dict[str, Any]]] = mapped_column(JSON(), default=list)
+    late_only_there: Mapped[list[str]] = mapped_column(JSON(), default=list)  # codes: trễ hạn ảo
+    error: Mapped[str_500] = mapped_column(default="")
+
+    __table_args__ = (Index("ix_reconciliation_run_unit", "unit_id", "run_at"),)

@@ -157,10 +157,12 @@ def build_scheduler(app: Flask, scheduler_class: Any) -> Any:
                       id="monthly-report-on-start", name="Báo cáo tháng còn thiếu khi khởi động")
     scheduler.add_job(_guarded(app, "measure", _scheduled_measure), DateTrigger(timezone=VN_TZ),
                       id="measure-on-start", name="Ghi kết quả đo còn thiếu khi khởi động")
-    from app.cli.portal import sync_portal  # sends nothing while PORTAL_SYNC_URL is unset
+    from app.cli.portal import reconcile_nightly, sync_portal  # both do nothing while PORTAL_SYNC_URL is unset
 
     scheduler.add_job(_guarded(app, "portal", sync_portal), CronTrigger(minute="*", timezone=VN_TZ),
                       id="portal-sync", name="Đồng bộ với hệ thống của tỉnh")
+    scheduler.add_job(_guarded(app, "reconcile", reconcile_nightly), CronTrigger(hour=2, minute=15, timezone=VN_TZ),
+                      id="portal-reconcile", name="Đối chiếu số liệu với hệ thống của tỉnh")
     return scheduler
 
 

@@ -7,9 +7,15 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from werkzeug.serving import make_server
 
-from app.integrations.portal.client import poster
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from app.domain.localtime import local_date
+from app.integrations.portal.client import lister, poster
 from app.integrations.portal.simulator import create_simulator
-from app.services import portal_sync
+from app.services import portal_sync, reconciliation
+from models import Unit
 
 portal_group = AppGroup("portal", help="Cổng DVCQG / hệ thống của tỉnh.")
 
@@ -33,6 +39,84 @@ def sync_portal(app: Flask) -> str:
 def sync_command() -> None:
     """Gửi ngay các gói tin đang chờ lên hệ thống của tỉnh (bộ lập lịch làm việc này mỗi phút)."""
     click.echo(sync_portal(current_app._get_current_object()))  # type: ignore[attr-defined]
+
+
+def platform_listing(app: Flask):  # type: ignore[no-untyped-def]
+    """The function that asks the configured platform for a unit's dossiers, or None when none is configured."""
+    url = app.config.get("PORTAL_SYNC_URL")
+    return lister(url, app.config.get("PORTAL_SYNC_TOKEN") or "", timeout=float(app.config["PORTAL_SYNC_TIMEOUT"]) * 3
+                  ) if url else None
+
+
+def reconcile_nightly(app: Flask) -> str:
+    """The nightly reconciliation of the last 30 days, every unit; nonconformities for trễ hạn ảo."""
+    listing = platform_listing(app)
+    if listing is None:
+        return "Chưa cấu hình PORTAL_SYNC_URL: không đối chiếu."
+    with app.app_context():
+        now = app.extensions["motcua.clock"].now()
+        with app.extensions["motcua.session_factory"]() as session:
+            runs = reconciliation.nightly(session, listing, now=now)
+            if runs is None:
+                return "Đêm nay đã đối chiếu (một bộ lập lịch khác)."
+            return "; ".join(_summary(run) for run in runs) or "Không có hồ sơ để đối chiếu."
+
+
+def _summary(run) -> str:  # type: ignore[no-untyped-def]
+    if run.error:
+        return f"{run.unit_id}: không đối chiếu được ({run.error})"
+    return (f"đơn vị {run.unit_id}: {run.ours} hồ sơ ở Một Cửa, {run.theirs} trên cổng, {len(run.differences)} "
+            f"chênh lệch, {len(run.late_only_there)} trễ hạn ảo")
+
+
+@portal_group.command("reconcile")
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Ngày tiếp nhận cần đối chiếu (mặc định: 30 ngày đến hôm qua).")
+@click.option("--unit", "unit_code", default=None, help="Mã đơn vị (mặc định: mọi đơn vị có hồ sơ).")
+@click.option("--open-nonconformities/--no-nonconformities", default=False,
+              help="Mở hồ sơ không phù hợp cho hồ sơ trễ hạn ảo (việc của lượt chạy hằng đêm).")
+def reconcile_command(day: datetime | None, unit_code: str | None, open_nonconformities: bool) -> None:
+    """Đối chiếu hồ sơ với hệ thống của tỉnh: trạng thái, hạn, thời điểm kết thúc, hồ sơ thiếu, tỷ lệ đúng hạn."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    listing = platform_listing(app)
+    if listing is None:
+        raise click.ClickException("Chưa cấu hình PORTAL_SYNC_URL.")
+    now = app.extensions["motcua.clock"].now()
+    first = last = day.date() if day else local_date(now) - timedelta(days=1)
+    if day is None:
+        first = last - timedelta(days=29)
+    with app.extensions["motcua.session_factory"]() as session:
+        query = select(Unit).where(Unit.is_active.is_(True)).order_by(Unit.code)
+        if unit_code:
+            query = query.where(Unit.code == unit_code)
+        units = session.scalars(query).all()
+        if unit_code and not units:
+            raise click.ClickException(f"Không có đơn vị mã “{unit_code}”.")
+        failed = False
+        for unit in units:
+            run = reconciliation.reconcile(session, unit, first, last, listing, now=now)
+            opened = reconciliation.open_nonconformities(session, run, now=now) if open_nonconformities else 0
+            session.commit()
+            _print_run(unit, run, opened)
+            failed = failed or bool(run.error)
+    if failed:
+        raise SystemExit(1)
+
+
+def _print_run(unit: Unit, run, opened: int) -> None:  # type: ignore[no-untyped-def]
+    period = f"{run.first_day:%d/%m/%Y}–{run.last_day:%d/%m/%Y}"
+    if run.error:
+        click.echo(f"{unit.code} ({period}): không đối chiếu được: {run.error}")
+        return
+    rate = lambda done, on_time: f"{on_time}/{done}" + (f" ({on_time * 100 / done:.1f} %)" if done else "")  # noqa: E731
+    click.echo(f"{unit.code} ({period}): {run.ours} hồ sơ ở Một Cửa, {run.theirs} trên cổng; đúng hạn "
+               f"Một Cửa {rate(run.our_finished, run.our_on_time)}, cổng {rate(run.their_finished, run.their_on_time)}")
+    for difference in run.differences:
+        click.echo(f"  {difference['code']}  {difference['gap']}: Một Cửa {difference['ours']} | cổng {difference['theirs']}")
+    for code in run.late_only_there:
+        click.echo(f"  {code}  cổng tính trễ hạn, Một Cửa không (trễ hạn ảo)")
+    if opened:
+        click.echo(f"  đã mở {opened} hồ sơ không phù hợp")
 
 
 @portal_group.command("simulate")

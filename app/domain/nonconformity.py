@@ -37,6 +37,7 @@ class Source(StrEnum):
 
     OVERDUE = "overdue"
     SECOND_SUPPLEMENT = "second_supplement"
+    PORTAL_MISMATCH = "portal_mismatch"  # the platform counts late what Một Cửa does not (the nightly reconciliation)
     COMPLAINT = "complaint"
     WRONG_RESULT = "wrong_result"
     LOST_DOCUMENT = "lost_document"
@@ -50,12 +51,13 @@ class Source(StrEnum):
     @property
     def automatic(self) -> bool:
         """Opened by the sweep, never by hand."""
-        return self in (Source.OVERDUE, Source.SECOND_SUPPLEMENT)
+        return self in (Source.OVERDUE, Source.SECOND_SUPPLEMENT, Source.PORTAL_MISMATCH)
 
 
 _SOURCE_LABELS = {
     Source.OVERDUE: "Hồ sơ quá hạn",
     Source.SECOND_SUPPLEMENT: "Yêu cầu bổ sung hồ sơ lần thứ hai",
+    Source.PORTAL_MISMATCH: "Số liệu trên cổng lệch: trễ hạn ảo",
     Source.COMPLAINT: "Phản ánh, kiến nghị của người dân",
     Source.WRONG_RESULT: "Kết quả sai sót",
     Source.LOST_DOCUMENT: "Thất lạc hồ sơ, giấy tờ",

@@ -54,7 +54,7 @@ def what_happened(row: Nonconformity) -> str:
     facts = {
         "code": row.dossier.code if row.dossier else "",
         "due": f"{to_local(row.due_at):%H:%M %d/%m/%Y}" if row.due_at else "",
-        "step": row.step_name, "holder": row.holder_name,
+        "step": row.step_name, "holder": row.holder_name, "description": row.description,
     }
     return describe(row.source, facts)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import socket
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,16 +32,20 @@ def poster(base_url: str, token: str = "", *, timeout: float = 10.0) -> Callable
 
     def post(message: dict[str, Any]) -> Answer:
         data = json.dumps(message, ensure_ascii=False).encode("utf-8")
-        request = urllib.request.Request(url, data=data, headers=headers, method="POST")
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (configured URL)
-                return Answer(response.status, _json(response.read()))
-        except urllib.error.HTTPError as error:
-            return Answer(error.code, _json(error.read()))
-        except (urllib.error.URLError, socket.timeout, TimeoutError, ConnectionError, OSError) as error:
-            return Answer(0, {}, f"{type(error).__name__}: {getattr(error, 'reason', error)}")
+        return _call(urllib.request.Request(url, data=data, headers=headers, method="POST"), timeout)
 
     return post
+
+
+def _call(request: urllib.request.Request, timeout: float) -> Answer:
+    """Send ``request``; whatever happens, an Answer (status 0 and the error when nothing came back)."""
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (configured URL)
+            return Answer(response.status, _json(response.read()))
+    except urllib.error.HTTPError as error:
+        return Answer(error.code, _json(error.read()))
+    except (urllib.error.URLError, socket.timeout, TimeoutError, ConnectionError, OSError) as error:
+        return Answer(0, {}, f"{type(error).__name__}: {getattr(error, 'reason', error)}")
 
 
 def _json(raw: bytes) -> dict[str, Any]:
@@ -49,3 +54,20 @@ def _json(raw: bytes) -> dict[str, Any]:
     except ValueError:
         return {"ThongBao": raw[:200].decode("utf-8", "replace")}
     return value if isinstance(value, dict) else {}
+
+
+LISTING = "/api/danh-sach-ho-so"
+
+
+def lister(base_url: str, token: str = "", *, timeout: float = 30.0) -> Callable[[str, str, str], Answer]:
+    """A function asking the platform for a unit's dossiers received between two days (``yyyyMMdd``)."""
+    headers = {"Accept": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+
+    def listing(unit_code: str, first: str, last: str) -> Answer:
+        query = urllib.parse.urlencode({"MaDonVi": unit_code, "TuNgay": first, "DenNgay": last})
+        return _call(urllib.request.Request(f"{base_url.rstrip('/')}{LISTING}?{query}", headers=headers), timeout)
+
+    return listing
+

@@ -16,6 +16,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 
 from app.domain.localtime import VN_TZ, to_local
+from app.domain.reconcile import Side
 from app.domain.workflow import Channel, DossierStatus, IdKind, ResultDelivery
 
 SCHEMAS = Path(__file__).resolve().parents[3] / "docs" / "integration" / "schemas"
@@ -114,6 +115,13 @@ def dossier_message(record: DossierRecord) -> dict[str, Any]:
                 "NgayTra": record.returned_at}
     message.update({key: portal_time(value) for key, value in optional.items() if value is not None})
     return message
+
+
+def side_of(dossier: dict[str, Any]) -> Side:
+    """A HoSo as the platform holds it, for the reconciliation: status, due and finish instants."""
+    finished = dossier.get("NgayKetThucXuLy")
+    return Side(dossier["MaHoSo"], int(dossier["TrangThaiHoSo"]), from_portal_time(dossier["NgayHenTra"]),
+                from_portal_time(finished) if finished else None)
 
 
 def _step(step: Step) -> dict[str, Any]:
