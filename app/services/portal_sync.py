@@ -30,7 +30,10 @@ from sqlalchemy.orm import Session
 from app.integrations.portal.client import Answer
 from app.integrations.portal.messages import envelope
 from app.integrations.portal.messages import OnlineAnswer, answer_message
-from models import Dossier, DossierEvent, OnlineDossier, PortalMessage
+from app.domain.roles import Role
+from app.services import audit
+from app.services.errors import Forbidden, StateConflict
+from models import Dossier, DossierEvent, OnlineDossier, PortalMessage, User
 
 KIND = "DongBoHoSo"
 ANSWER_KIND = "PhanHoiHoSoTrucTuyen"
@@ -146,6 +149,27 @@ def resend(session: Session, dossier_id: int, *, now: datetime) -> int:
     return session.execute(
         update(PortalMessage).where(PortalMessage.dossier_id == dossier_id, PortalMessage.delivered_at.is_(None))
         .values(rejected_at=None, next_attempt_at=now).execution_options(synchronize_session=False)).rowcount
+
+
+def can_resend(actor: User, dossier: Dossier) -> bool:
+    """The unit's clerks, leaders and admins may send a dossier to the platform again."""
+    return actor.unit_id == dossier.unit_id and actor.has_role(Role.CLERK, Role.LEADER, Role.ADMIN)
+
+
+def resend_dossier(session: Session, actor: User, dossier: Dossier, *, now: datetime) -> str:
+    """One click: what waits goes at once (a rejected message included); when nothing waits, the dossier as it
+    stands goes again as a new message, so the platform replaces a copy that differs. What was done, in words."""
+    if not can_resend(actor, dossier):
+        raise Forbidden("Chỉ cán bộ tiếp nhận, lãnh đạo và quản trị của đơn vị được gửi lại hồ sơ.")
+    if not session.info.get(SYNC):
+        raise StateConflict({"portal": "Chưa cấu hình hệ thống của tỉnh (PORTAL_SYNC_URL)."})
+    waiting = resend(session, dossier.id, now=now)
+    if not waiting:
+        enqueue(session, dossier, None, now=now)
+    audit.record(session, actor, "portal.resend", object_type="dossier", object_id=dossier.id, unit_id=dossier.unit_id,
+                 now=now, waiting=waiting)
+    return (f"Đã đưa {waiting} gói tin đang chờ vào lượt gửi ngay." if waiting else
+            "Đã lập gói tin mới với hồ sơ như hiện tại; hệ thống sẽ gửi trong vòng một phút.")
 
 
 @dataclass(frozen=True)

@@ -168,3 +168,41 @@ def test_the_command_prints_each_gap_and_fails_when_the_platform_cannot_be_asked
     app.config.update(PORTAL_SYNC_URL=f"http://127.0.0.1:{free_port()}")
     down = runner.invoke(args=["portal", "reconcile", "--date", "2026-11-25", "--unit", world.a.unit.code])
     assert down.exit_code == 1 and "không đối chiếu được" in down.output
+
+
+def test_the_leaders_page_shows_the_gaps_and_resends_a_dossier(app, client, login, clock, db_session, world,
+                                                                platform):
+    dossier = drive(db_session, world)
+    deliver_until_done(db_session, post_to(platform.port), vn(27, 11, 15))
+    platform.state.dossiers[dossier.code] = {**platform.state.dossiers[dossier.code], "TrangThaiHoSo": 9}
+    db_session.commit()
+    app.config.update(PORTAL_SYNC_URL=f"http://127.0.0.1:{platform.port}", PORTAL_SYNC_TOKEN="bi-mat")
+    made = app.extensions["motcua.session_factory"]  # the app's sessions, as app.db makes them with the URL set
+
+    def with_sync():  # type: ignore[no-untyped-def]
+        session = made()
+        session.info[portal_sync.SYNC] = True
+        return session
+
+    app.extensions["motcua.session_factory"] = with_sync
+    clock.at = vn(28, 11, 9)
+    login("a.clerk")
+    assert client.get("/thong-ke/doi-chieu").status_code == 403
+    login("b.leader")
+    assert client.get(f"/thong-ke/doi-chieu?don-vi={world.a.unit.id}").status_code == 404
+    login("a.leader")
+    assert "Chưa đối chiếu lần nào" in client.get("/thong-ke/doi-chieu").get_data(as_text=True)
+    ran = client.post("/thong-ke/doi-chieu", data={"tu": "2026-11-25", "den": "2026-11-25"})
+    assert ran.status_code == 302
+    page = client.get("/thong-ke/doi-chieu").get_data(as_text=True)
+    assert "Trạng thái khác" in page and dossier.code in page and "Gửi lại" in page
+    resent = client.post(f"/ho-so/{dossier.id}/gui-lai-cong", data={"next": "/thong-ke/doi-chieu"})
+    assert resent.status_code == 302 and resent.headers["Location"].endswith("/thong-ke/doi-chieu")
+    deliver_until_done(db_session, post_to(platform.port), vn(28, 11, 10))
+    assert platform.state.dossiers[dossier.code]["TrangThaiHoSo"] == 10  # the platform's copy replaced
+    client.post("/thong-ke/doi-chieu", data={"tu": "2026-11-25", "den": "2026-11-25"})
+    assert "Hai bên khớp nhau" in client.get("/thong-ke/doi-chieu").get_data(as_text=True)
+    bad = client.post("/thong-ke/doi-chieu", data={"tu": "2026-11-25", "den": "2027-11-25"})
+    assert bad.status_code == 400
+    offsite = client.post(f"/ho-so/{dossier.id}/gui-lai-cong", data={"next": "//evil.example"})
+    assert offsite.headers["Location"].endswith(f"/ho-so/{dossier.id}")

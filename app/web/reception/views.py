@@ -7,6 +7,7 @@ import io
 from flask import (
     Blueprint,
     current_app,
+    flash,
     redirect,
     render_template,
     request,
@@ -218,6 +219,8 @@ def dossier_page(item: Dossier, reissue_form: ReissueLinkForm | None = None, sta
                            can_reissue=citizen.can_reissue_status_link(user, item),
                            reissue_form=reissue_form, reissues=citizen.status_link_history(session, item),
                            rating=citizen.rating_of(session, item), sync=portal_sync.sync_state(session, item.id),
+                           can_resend=portal_sync.can_resend(user, item) and bool(session.info.get(portal_sync.SYNC)),
+                           resend_form=ReissueLinkForm(formdata=None),
                            status_url=documents.status_url(base_url(), item.token),
                            delay=delay, can_mark_delay=delays.can_mark(session, user, item),
                            delay_form=delay_form,
@@ -240,6 +243,23 @@ def reissue_status_link(dossier_id: int):  # type: ignore[no-untyped-def]
     if done is not None:
         return done
     return dossier_page(reception.get_dossier(session, user, dossier_id), form, 400)
+
+
+@bp.post("/ho-so/<int:dossier_id>/gui-lai-cong")
+@login_required
+def resend_to_portal(dossier_id: int):  # type: ignore[no-untyped-def]
+    """Send the dossier to the provincial platform again (a refused message fixed, or a copy that differs)."""
+    session, user = get_session(), actor()
+    item = reception.get_dossier(session, user, dossier_id)
+    done = portal_sync.resend_dossier(session, user, item, now=now())
+    session.commit()
+    flash(done, "success")
+    return redirect(request.form.get("next") if _local_path(request.form.get("next")) else
+                    url_for("reception.dossier", dossier_id=item.id))
+
+
+def _local_path(target: str | None) -> bool:
+    return bool(target) and target.startswith("/") and not target.startswith("//") and "\\" not in target
 
 
 @bp.post("/ho-so/<int:dossier_id>/in/<form_code>")
