@@ -19,7 +19,8 @@ def demo_command() -> None:
     session.commit()
     click.echo(
         f"Dữ liệu mẫu: thêm {summary.units} đơn vị, {summary.departments} bộ phận, "
-        f"{summary.users} tài khoản, {summary.procedures} thủ tục, {summary.dossiers} hồ sơ."
+        f"{summary.users} tài khoản, {summary.procedures} thủ tục, {summary.dossiers} hồ sơ, "
+        f"{summary.online} hồ sơ trực tuyến chờ tiếp nhận."
     )
     click.echo(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
     for username, full_name, unit in summary.accounts:

@@ -123,9 +123,14 @@ def _print_run(unit: Unit, run, opened: int) -> None:  # type: ignore[no-untyped
 @click.option("--host", default="127.0.0.1", show_default=True, help="Địa chỉ lắng nghe (chỉ máy này).")
 @click.option("--port", default=8900, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--token", envvar="PORTAL_SIM_TOKEN", default="", help="Khoá Bearer bắt buộc (mặc định: không).")
-def simulate_command(host: str, port: int, token: str) -> None:
-    """Chạy máy chủ mô phỏng hệ thống của tỉnh: kiểm tra gói tin theo đặc tả, lưu, tra cứu, giả lập lỗi."""
-    server = make_server(host, port, create_simulator(token=token), threaded=True)
+@click.option("--motcua-url", envvar="MOTCUA_URL", default="", help="Địa chỉ Một Cửa nhận hồ sơ trực tuyến.")
+@click.option("--motcua-token", envvar="MOTCUA_INTEGRATION_TOKEN", default="",
+              help="Khoá tích hợp của Một Cửa (flask api-token create --scope integration).")
+def simulate_command(host: str, port: int, token: str, motcua_url: str, motcua_token: str) -> None:
+    """Chạy máy chủ mô phỏng hệ thống của tỉnh: kiểm tra gói tin theo đặc tả, lưu, tra cứu, giả lập lỗi,
+    chuyển hồ sơ trực tuyến cho Một Cửa (POST /_sim/nop-truc-tuyen)."""
+    server = make_server(host, port, create_simulator(token=token, motcua_url=motcua_url, motcua_token=motcua_token),
+                         threaded=True)
     click.echo(f"Mô phỏng hệ thống của tỉnh tại http://{host}:{server.server_port}/ (Ctrl+C để dừng).", err=True)
     try:
         server.serve_forever()

@@ -23,7 +23,7 @@ from app.domain.localtime import to_local
 from app.domain.roles import Role
 from app.services.catalogue import ProcedureInput, apply_procedure_input
 from app.services.units import UnitInput, apply_unit_input
-from app.services.demo_dossiers import load_demo_dossiers
+from app.services.demo_dossiers import load_demo_dossiers, load_demo_online
 from app.services.objectives import set_default_targets
 from app.services.registers import prefill as prefill_registers
 from app.services.users import UserInput, apply_user_input
@@ -288,6 +288,7 @@ class DemoSummary:
     departments: int = 0
     users: int = 0
     procedures: int = 0
+    online: int = 0
     dossiers: int = 0
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # username, name, unit
 
@@ -309,6 +310,7 @@ def load_demo(session: Session, *, now: datetime) -> DemoSummary:
     people = {role: session.scalar(select(User).where(User.username == f"anbinh.{name}"))
               for role, name in (("clerk", "tiepnhan"), ("officer", "hotich"), ("leader", "lanhdao"))}
     summary.dossiers = load_demo_dossiers(session, first, people, now=now)
+    summary.online = load_demo_online(session, first, now=now)
     return summary
 
 

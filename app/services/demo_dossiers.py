@@ -8,6 +8,8 @@ dossier yet, so running the loader twice adds nothing.
 
 from __future__ import annotations
 
+import hashlib
+
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -19,6 +21,7 @@ from app.domain.localtime import VN_TZ, to_local
 from app.domain.workflow import Action, IdKind
 from app.services import processing, reception
 from app.services.calendar import unit_calendar
+from app.services.errors import ServiceError
 from models import Dossier, Procedure, Unit, User
 
 
@@ -108,6 +111,46 @@ def load_demo_dossiers(session: Session, unit: Unit, people: dict[str, User], *,
                                        citizen_message=step.citizen_message),
                 now=_at(days[step.day], step.at),
             )
+        made += 1
+    return made
+
+
+# Dossiers citizens filed on the portal, waiting at the desk (the queue "Hồ sơ trực tuyến chờ tiếp nhận").
+_ONLINE = (
+    ("1.001193", "Thủ tục đăng ký khai sinh", "Lê Thị Thu Hà", "001192000201", 2, "21:40",
+     ("Tờ khai đăng ký khai sinh", "Giấy chứng sinh"), True),
+    ("1.004873", "Thủ tục cấp Giấy xác nhận tình trạng hôn nhân", "Phạm Minh Tuấn", "001090000202", 1, "07:05",
+     ("Tờ khai cấp Giấy xác nhận tình trạng hôn nhân",), True),
+    ("1.001022", "Thủ tục đăng ký nhận cha, mẹ, con", "Ngô Thị Lan", "001088000203", 0, "now",
+     ("Tờ khai đăng ký nhận cha, mẹ, con", "Văn bản xác nhận quan hệ cha, con"), False),
+)
+
+
+def load_demo_online(session: Session, unit: Unit, *, now: datetime) -> int:
+    """Hand over the demo's dossiers filed online to ``unit``'s queue; how many (0 if it already has some)."""
+    from app.integrations.portal.messages import portal_time
+    from app.services import online_dossiers
+    from models import OnlineDossier
+
+    if session.scalar(select(func.count(OnlineDossier.id)).where(OnlineDossier.unit_id == unit.id)):
+        return 0
+    made = 0
+    for n, (code, name, applicant, id_number, days_ago, clock, files, vneid) in enumerate(_ONLINE, start=1):
+        submitted = now if clock == "now" else _at(to_local(now).date() - timedelta(days=days_ago), clock)
+        document = {
+            "MaHoSo": f"G22.99-{to_local(submitted):%y%m%d}-{n:04d}", "MaTTHC": code, "TenTTHC": name,
+            "MaDonVi": unit.code, "NgayNopHoSo": portal_time(min(submitted, now)),
+            "NguoiNop": {"HoTen": applicant, "LoaiGiayTo": 1, "SoGiayTo": id_number, "SoDienThoai": f"09123450{n:02d}",
+                         "DiaChi": f"Thôn Đông, {unit.place_name}"},
+            "HinhThucTra": 3, "LePhi": 0, "XacThucVNeID": vneid,
+            "ThanhPhanHoSo": [{"TenGiayTo": f, "DuongDan": f"https://dichvucong.example.gov.vn/tep/{n}-{i}",
+                               "MaHash": hashlib.sha256(f"{n}-{i}-{f}".encode()).hexdigest(), "TaiSuDung": i == 2}
+                              for i, f in enumerate(files, start=1)],
+        }
+        try:
+            online_dossiers.hand_over(session, None, document, now=min(submitted, now) + timedelta(minutes=3))
+        except ServiceError:  # a demo procedure the unit does not have (a trimmed catalogue): skip it
+            continue
         made += 1
     return made
 

@@ -63,8 +63,9 @@ class Handed:
     created: bool
 
 
-def hand_over(session: Session, token: ApiToken, document: Any, *, now: datetime) -> Handed:
-    """Take a dossier filed online into its unit's queue; the caller commits."""
+def hand_over(session: Session, token: ApiToken | None, document: Any, *, now: datetime) -> Handed:
+    """Take a dossier filed online into its unit's queue; the caller commits. ``token``: the platform's (its
+    units only); None: the app itself (the demo data)."""
     wrong = field_problems(ONLINE, document)
     if wrong:
         raise ValidationFailed(wrong)
@@ -73,7 +74,8 @@ def hand_over(session: Session, token: ApiToken, document: Any, *, now: datetime
     except ValueError:  # a day the calendar does not have (30 February): the pattern cannot say it
         raise ValidationFailed({"NgayNopHoSo": "Ngày giờ không có thật."}) from None
     unit = session.scalar(select(Unit).where(Unit.code == filing.unit_code, Unit.is_active.is_(True)))
-    if unit is None or (token.unit_id is not None and unit.id not in subtree_ids(session, token.unit_id)):
+    if unit is None or (token is not None and token.unit_id is not None
+                        and unit.id not in subtree_ids(session, token.unit_id)):
         raise UnknownUnit({"MaDonVi": f"Không có đơn vị mã “{filing.unit_code}” nhận hồ sơ qua khoá này."})
     existing = session.scalar(select(OnlineDossier).where(OnlineDossier.portal_code == filing.portal_code))
     if existing is not None:
@@ -90,7 +92,7 @@ def hand_over(session: Session, token: ApiToken, document: Any, *, now: datetime
             raise
         return Handed(_again(session, existing, unit, filing, now), False)
     audit.record(session, None, "online.arrive", object_type="online_dossier", object_id=row.id, unit_id=unit.id,
-                 now=now, portal_code=row.portal_code, token=token.prefix)
+                 now=now, portal_code=row.portal_code, token=token.prefix if token else "")
     return Handed(row, True)
 
 

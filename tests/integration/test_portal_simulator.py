@@ -184,3 +184,41 @@ def test_every_demo_dossier_maps_to_a_valid_message(scratch_app):
         assert message_of(session, paused)["DanhSachHoSoBoSung"][0]["NoiDungBoSung"].startswith("Bản sao kết quả")
     finally:
         session.close()
+
+
+def test_the_simulator_hands_a_dossier_filed_online_to_mot_cua(scratch_app):
+    """The demo's way in: POST /_sim/nop-truc-tuyen on the stand-in, over HTTP to Một Cửa's API and back."""
+    from app.db import new_session
+    from app.services import api_tokens
+
+    runner = scratch_app.test_cli_runner()
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    made = runner.invoke(args=["api-token", "create", "--scope", "integration", "--name", "Cổng DVC tỉnh"])
+    assert made.exit_code == 0, made.output
+    token = made.output.strip().splitlines()[-1]
+    assert runner.invoke(args=["api-token", "create", "--scope", "integration", "--name", "x", "--username",
+                               "anbinh.tiepnhan"]).exit_code != 0  # an integration token is no one's
+    desk = make_server("127.0.0.1", 0, scratch_app, threaded=True)
+    threading.Thread(target=desk.serve_forever, daemon=True).start()
+    simulator = make_server("127.0.0.1", 0, create_simulator(token="bi-mat", motcua_url=f"http://127.0.0.1:{desk.server_port}",
+                                                             motcua_token=token), threaded=True)
+    threading.Thread(target=simulator.serve_forever, daemon=True).start()
+    try:
+        filing = copy.deepcopy(messages.schema(messages.ONLINE)["examples"][0])
+        first = call(simulator.server_port, "POST", "/_sim/nop-truc-tuyen", filing)
+        again = call(simulator.server_port, "POST", "/_sim/nop-truc-tuyen", filing)
+        assert first[0] == 200 and first[1]["TrangThaiHTTP"] == 201 and first[1]["TraLoi"]["TrangThai"] == "waiting"
+        assert again[1]["TrangThaiHTTP"] == 200  # handed over twice, one dossier
+        wrong = call(simulator.server_port, "POST", "/_sim/nop-truc-tuyen", {**filing, "MaTTHC": ""})
+        assert wrong[0] == 400
+        session = new_session(scratch_app)
+        try:
+            from models import OnlineDossier
+
+            assert session.query(OnlineDossier).filter_by(portal_code=filing["MaHoSo"]).count() == 1
+            assert api_tokens.INTEGRATION in {t.scope for t in session.query(api_tokens.ApiToken)}
+        finally:
+            session.close()
+    finally:
+        simulator.shutdown()
+        desk.shutdown()

@@ -71,3 +71,12 @@ def lister(base_url: str, token: str = "", *, timeout: float = 30.0) -> Callable
 
     return listing
 
+
+def hand_over(motcua_url: str, token: str, filing: dict[str, Any], *, timeout: float = 10.0) -> Answer:
+    """What the platform does with a dossier filed online: POST it to Một Cửa's /api/v1/online-dossiers."""
+    data = json.dumps(filing, ensure_ascii=False).encode("utf-8")
+    headers = {"Content-Type": "application/json; charset=utf-8", "Accept": "application/json",
+               "Authorization": f"Bearer {token}"}
+    url = motcua_url.rstrip("/") + "/api/v1/online-dossiers"
+    return _call(urllib.request.Request(url, data=data, headers=headers, method="POST"), timeout)
+

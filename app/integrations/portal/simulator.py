@@ -19,6 +19,9 @@ messages (``POST /_sim/faults``):
 - ``reject``: answer 400 naming a field, keep nothing (the platform refused a value).
 
 ``GET /_sim/messages`` lists what was kept, in arrival order; ``POST /_sim/reset`` forgets everything.
+``POST /_sim/nop-truc-tuyen`` plays the citizen filing online: the body (a
+HoSoTrucTuyen, validated) is handed over to Một Cửa (``motcua_url``, with the
+integration token ``motcua_token``) and Một Cửa's answer is passed back.
 State lives in the process: one simulator is one platform.
 """
 
@@ -32,7 +35,8 @@ from typing import Any
 
 from flask import Flask, jsonify, request
 
-from app.integrations.portal.messages import DOSSIER, ENVELOPE, problems
+from app.integrations.portal.client import hand_over
+from app.integrations.portal.messages import DOSSIER, ENVELOPE, ONLINE, problems
 
 FAULTS = ("error500", "lost_ack", "slow", "reject")
 
@@ -51,8 +55,9 @@ class PlatformState:
     received: int = 0  # every POST, faults and duplicates included
 
 
-def create_simulator(*, token: str = "") -> Flask:
-    """The simulator's app; ``token``: the bearer token it requires ("" requires none)."""
+def create_simulator(*, token: str = "", motcua_url: str = "", motcua_token: str = "") -> Flask:
+    """The simulator's app; ``token``: the bearer token it requires ("" requires none); ``motcua_url`` and
+    ``motcua_token``: where and with what it hands over dossiers filed online."""
     app = Flask("portal_simulator")
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     state = PlatformState()
@@ -152,6 +157,17 @@ def create_simulator(*, token: str = "") -> Flask:
         with state.lock:
             state.faults.extend(asked)
         return jsonify(faults=list(state.faults))
+
+    @app.post("/_sim/nop-truc-tuyen")
+    def file_online():  # type: ignore[no-untyped-def]
+        filing = request.get_json(silent=True)
+        wrong = problems(ONLINE, filing)
+        if wrong:
+            return refuse(400, "Hồ sơ trực tuyến không đúng đặc tả.", Loi=wrong[:20])
+        if not motcua_url:
+            return refuse(409, "Chưa cấu hình địa chỉ Một Cửa (--motcua-url).")
+        answer = hand_over(motcua_url, motcua_token, filing)
+        return jsonify(TrangThaiHTTP=answer.status, TraLoi=answer.body, Loi=answer.error), 200 if answer.status else 502
 
     @app.post("/_sim/reset")
     def reset():  # type: ignore[no-untyped-def]
