@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import time
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, Time, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, Time, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.paper import PaperSize
@@ -44,12 +44,16 @@ class Unit(Base):
         enum_column_type(PaperSize), default=PaperSize.A4
     )
     is_active: Mapped[bool] = mapped_column(default=True)
+    # A unit merged into another or renamed under a new code: closed (not active), its dossiers kept, and here
+    # the unit that carries on its work (flask units import).
+    successor_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     created_at: Mapped[utc_datetime]
     updated_at: Mapped[utc_datetime]
     version: Mapped[int] = mapped_column(default=1)
 
-    parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
-    children: Mapped[list[Unit]] = relationship(back_populates="parent", order_by="Unit.name")
+    parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children", foreign_keys=[parent_id])
+    children: Mapped[list[Unit]] = relationship(back_populates="parent", order_by="Unit.name", foreign_keys=[parent_id])
+    successor: Mapped[Unit | None] = relationship(remote_side=[id], foreign_keys=[successor_id])
     departments: Mapped[list[Department]] = relationship(
         back_populates="unit", order_by="Department.name"
     )
@@ -95,6 +99,7 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(Text())
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
     is_active: Mapped[bool] = mapped_column(default=True)
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())  # imported staff
     last_login_at: Mapped[utc_datetime | None]
     created_at: Mapped[utc_datetime]
     updated_at: Mapped[utc_datetime]

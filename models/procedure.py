@@ -10,13 +10,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.catalogue import ProcedureLevel, Validity
 from app.domain.durations import Duration, DurationKind, SupplementPolicy
 from app.domain.roles import Role
-from models.base import Base, amount, enum_column_type, str_40, str_255, str_500, utc_datetime
+from models.base import Base, amount, enum_column_type, str_40, str_100, str_255, str_500, utc_datetime
 from models.org import Department, Unit
 
 
@@ -38,6 +38,8 @@ class Procedure(Base):
     )
     fee_text: Mapped[str] = mapped_column(Text(), default="")
     result_text: Mapped[str_500] = mapped_column(default="")  # kết quả, e.g. Giấy khai sinh
+    legal_basis: Mapped[str] = mapped_column(Text(), default="", server_default="")  # căn cứ pháp lý
+    published_by: Mapped[str_255] = mapped_column(default="", server_default="")  # the decision that published it
     effective_from: Mapped[date]
     effective_to: Mapped[date | None]
     created_at: Mapped[utc_datetime]
@@ -87,6 +89,9 @@ class ProcedureDocument(Base):
     originals: Mapped[int] = mapped_column(default=0)
     certified_copies: Mapped[int] = mapped_column(default=0)
     photocopies: Mapped[int] = mapped_column(default=0)
+    # required; optional; alternative: one of the documents sharing ``alt_group`` ("hoặc") is enough.
+    requirement: Mapped[str] = mapped_column(String(16), default="required", server_default="required")
+    alt_group: Mapped[str_100] = mapped_column(default="", server_default="")
 
     procedure: Mapped[Procedure] = relationship(back_populates="documents")
 
@@ -95,6 +100,7 @@ class ProcedureDocument(Base):
         CheckConstraint(
             "originals >= 0 AND certified_copies >= 0 AND photocopies >= 0", name="counts_positive"
         ),
+        CheckConstraint("requirement IN ('required', 'optional', 'alternative')", name="requirement_known"),
     )
 
 

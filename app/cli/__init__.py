@@ -12,6 +12,7 @@ def register_cli(app: Flask) -> None:
     from app.cli.accounts import create_admin_command
     from app.cli.api_tokens import api_token_group
     from app.cli.backup import backup_command, restore_command
+    from app.cli.catalogue import catalogue_group
     from app.cli.db import db_group
     from app.cli.demo import demo_command
     from app.cli.iso import iso_pack_command
@@ -30,3 +31,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(portal_group)
+    app.cli.add_command(catalogue_group)

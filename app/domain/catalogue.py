@@ -108,8 +108,11 @@ class DocumentSpec:
     originals: int = 0
     certified_copies: int = 0
     photocopies: int = 0
+    requirement: str = "required"  # one of REQUIREMENTS
+    group: str = ""  # "alternative": the documents sharing a group name, one of which is enough ("hoặc")
 
 
+REQUIREMENTS = {"required": "Bắt buộc", "optional": "Không bắt buộc", "alternative": "Một trong nhóm"}
 DOCUMENT_NAME_MAX = 500  # the column's length: a longer name was refused by PostgreSQL with a 500
 
 
@@ -131,6 +134,14 @@ def validate_documents(documents: Sequence[DocumentSpec]) -> None:
                 f"Giấy tờ {index}: nhập số bản chính, bản sao hoặc bản photo (ít nhất 1).",
                 field="documents",
             )
+        if doc.requirement not in REQUIREMENTS:
+            raise DomainError(f"Giấy tờ {index}: yêu cầu phải là một trong: {', '.join(REQUIREMENTS.values())}.",
+                              field="documents")
+        if (doc.requirement == "alternative") != bool(doc.group.strip()):
+            raise DomainError(f"Giấy tờ {index}: giấy tờ “một trong nhóm” cần tên nhóm (và chỉ chúng).",
+                              field="documents")
+        if len(doc.group) > 100:
+            raise DomainError(f"Giấy tờ {index}: tên nhóm tối đa 100 ký tự.", field="documents")
         key = name.casefold()
         if key in seen:
             raise DomainError(f"Giấy tờ “{name}” bị lặp lại.", field="documents")

@@ -44,6 +44,8 @@ class ProcedureInput:
     fee_text: str = ""
     result_text: str = ""
     documents: tuple[DocumentSpec, ...] = field(default_factory=tuple)
+    legal_basis: str = ""
+    published_by: str = ""  # the decision that published this version
     steps: tuple[StepSpec, ...] = field(default_factory=tuple)
 
 
@@ -184,6 +186,8 @@ def apply_procedure_input(
     field_name = text_field(errors, "field_name", data.field_name, 255)
     fee_text = text_field(errors, "fee_text", data.fee_text, 2000, required=False, multiline=True)
     result_text = text_field(errors, "result_text", data.result_text, 500, required=False)
+    legal_basis = text_field(errors, "legal_basis", data.legal_basis, 4000, required=False, multiline=True)
+    published_by = text_field(errors, "published_by", data.published_by, 255, required=False)
     duration = errors.check("duration_value", Duration.of, data.duration_kind, data.duration_value)
     if data.effective_from is None:
         errors.add("effective_from", "Vui lòng nhập ngày có hiệu lực.")
@@ -191,7 +195,8 @@ def apply_procedure_input(
     else:
         validity = errors.check("effective_to", Validity, data.effective_from, data.effective_to)
     documents = tuple(
-        DocumentSpec(" ".join(d.name.split()), d.originals, d.certified_copies, d.photocopies)
+        DocumentSpec(" ".join(d.name.split()), d.originals, d.certified_copies, d.photocopies, d.requirement,
+                     " ".join(d.group.split()))
         for d in data.documents
     )
     errors.check("documents", validate_documents, documents)
@@ -223,6 +228,8 @@ def apply_procedure_input(
     procedure.supplement_policy = SupplementPolicy(data.supplement_policy)
     procedure.fee_text = fee_text
     procedure.result_text = result_text
+    procedure.legal_basis = legal_basis
+    procedure.published_by = published_by
     procedure.effective_from = validity.start
     procedure.effective_to = validity.end
     procedure.updated_at = now
@@ -278,6 +285,8 @@ def _fill_document(row: ProcedureDocument, spec: DocumentSpec) -> None:
     row.originals = spec.originals
     row.certified_copies = spec.certified_copies
     row.photocopies = spec.photocopies
+    row.requirement = spec.requirement
+    row.alt_group = spec.group
 
 
 def _fill_step(row: ProcedureStep, spec: StepSpec) -> None:

@@ -17,6 +17,7 @@ from wtforms.validators import NumberRange, Optional
 
 from app.domain.catalogue import ProcedureLevel
 from app.domain.durations import DurationKind, SupplementPolicy
+from app.domain.catalogue import REQUIREMENTS
 from app.domain.roles import Role
 from app.web.forms import Form, RowForm, choices, optional_int
 
@@ -29,6 +30,8 @@ class DocumentRow(RowForm):
     originals = IntegerField("Bản chính", validators=_COUNT)
     certified_copies = IntegerField("Bản sao chứng thực", validators=_COUNT)
     photocopies = IntegerField("Bản photo", validators=_COUNT)
+    requirement = SelectField("Yêu cầu", choices=choices(list(REQUIREMENTS.items())), default="required")
+    group = StringField("Nhóm (hoặc)")
 
     def is_blank(self) -> bool:
         return not (self.name.data or "").strip() and not any(
@@ -78,6 +81,9 @@ class ProcedureForm(Form):
     )
     fee_text = TextAreaField("Phí, lệ phí", render_kw={"rows": 2})
     result_text = StringField("Kết quả giải quyết")
+    legal_basis = TextAreaField("Căn cứ pháp lý", render_kw={"rows": 3})
+    published_by = StringField("Quyết định công bố", description="Ví dụ: Quyết định số 1096/QĐ-UBND ngày 20/6/2024 "
+                                                                  "của Chủ tịch UBND tỉnh.")
     effective_from = DateField("Có hiệu lực từ ngày", validators=[Optional()])
     effective_to = DateField("Áp dụng đến hết ngày", validators=[Optional()])
     documents = FieldList(FormField(DocumentRow), min_entries=1, max_entries=60)

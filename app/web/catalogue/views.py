@@ -83,6 +83,8 @@ def _input(form: ProcedureForm) -> service.ProcedureInput:
             row.form.originals.data or 0,
             row.form.certified_copies.data or 0,
             row.form.photocopies.data or 0,
+            row.form.requirement.data or "required",
+            row.form.group.data or "",
         )
         for row in form.documents
         if not row.form.is_blank()
@@ -110,6 +112,8 @@ def _input(form: ProcedureForm) -> service.ProcedureInput:
         supplement_policy=SupplementPolicy(form.supplement_policy.data),
         fee_text=form.fee_text.data or "",
         result_text=form.result_text.data or "",
+        legal_basis=form.legal_basis.data or "",
+        published_by=form.published_by.data or "",
         documents=documents,
         steps=tuple(steps),
     )
@@ -128,6 +132,8 @@ def _fill_from(form: ProcedureForm, procedure) -> None:  # type: ignore[no-untyp
     form.supplement_policy.data = procedure.supplement_policy.value
     form.fee_text.data = procedure.fee_text
     form.result_text.data = procedure.result_text
+    form.legal_basis.data = procedure.legal_basis
+    form.published_by.data = procedure.published_by
     form.effective_from.data = procedure.effective_from
     form.effective_to.data = procedure.effective_to
     while form.documents.entries:
@@ -141,6 +147,8 @@ def _fill_from(form: ProcedureForm, procedure) -> None:  # type: ignore[no-untyp
                 "originals": doc.originals,
                 "certified_copies": doc.certified_copies,
                 "photocopies": doc.photocopies,
+                "requirement": doc.requirement,
+                "group": doc.alt_group,
             }
         )
     for step in procedure.steps:
