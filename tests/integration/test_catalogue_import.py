@@ -160,3 +160,32 @@ def test_the_command_prints_the_difference_and_applies(app, db_session, world, t
     assert "0 thay đổi" in again.output
     bad = runner.invoke(args=["catalogue", "import", str(path), "--unit", "000.99.99.H99"])
     assert bad.exit_code == 2 and "Không có đơn vị mã" in bad.output
+
+
+def test_the_admin_page_previews_then_applies_what_was_previewed(client, login, db_session, world):
+    import io
+
+    tables = tables_of(db_session, world.a.unit)
+    tables[PROCEDURES][0]["Kết quả"] = "Giấy xác nhận (bản điện tử)"
+    tables[PROCEDURES][0]["Ngày hiệu lực"] = "01/12/2026"
+    content = catalogue_workbook({n: (COLUMNS[n], rows) for n, rows in tables.items()})
+    db_session.commit()
+    login("a.clerk")
+    assert client.get("/thu-tuc/nhap").status_code == 403
+    login("a.admin")
+    assert "Nhập danh mục thủ tục từ tệp" in client.get("/thu-tuc/nhap").get_data(as_text=True)
+    empty = client.post("/thu-tuc/nhap", data={"scope": "unit"})
+    assert empty.status_code == 400
+    shown = client.post("/thu-tuc/nhap", data={"scope": "unit", "file": (io.BytesIO(content), "danh-muc.xlsx")},
+                        content_type="multipart/form-data")
+    page = shown.get_data(as_text=True)
+    assert shown.status_code == 200 and "SỬA ĐỔI" in page and "Kết quả" in page and "Nhập 1 thay đổi" in page
+    key = page.split('name="key" value="')[1].split('"')[0]
+    assert client.post("/thu-tuc/nhap/ap-dung", data={"key": "0" * 64, "scope": "unit"}).status_code == 400
+    done = client.post("/thu-tuc/nhap/ap-dung", data={"key": key, "scope": "unit", "unit": world.a.unit.id})
+    assert done.status_code == 302
+    versions = db_session.scalars(select(Procedure).where(Procedure.unit_id == world.a.unit.id)).all()
+    assert sorted(v.result_text for v in versions) == ["", "Giấy xác nhận (bản điện tử)"]
+    bad = client.post("/thu-tuc/nhap", data={"scope": "unit", "file": (io.BytesIO(b"xyz"), "x.xlsx")},
+                      content_type="multipart/form-data")
+    assert bad.status_code == 400 and "không phải tệp XLSX hay JSON" in bad.get_data(as_text=True)
