@@ -13,6 +13,7 @@ def register_cli(app: Flask) -> None:
     from app.cli.api_tokens import api_token_group
     from app.cli.backup import backup_command, restore_command
     from app.cli.catalogue import catalogue_group
+    from app.cli.org import units_group, users_group
     from app.cli.db import db_group
     from app.cli.demo import demo_command
     from app.cli.iso import iso_pack_command
@@ -32,3 +33,5 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(restore_command)
     app.cli.add_command(portal_group)
     app.cli.add_command(catalogue_group)
+    app.cli.add_command(units_group)
+    app.cli.add_command(users_group)

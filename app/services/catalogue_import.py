@@ -12,8 +12,6 @@ twice changes no row.
 
 from __future__ import annotations
 
-import io
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -28,51 +26,12 @@ from app.domain.localtime import local_date
 from app.services import audit
 from app.services.catalogue import ProcedureInput, apply_procedure_input
 from app.services.errors import ValidationFailed
+from app.services.table_files import read_tables
 from models import Department, Dossier, Procedure, ProcedureStep, Unit, User
-
-MAX_BYTES = 20 * 1024 * 1024
-MAX_ROWS = 20_000
-
 
 def read_file(name: str, content: bytes) -> dict[str, list[dict[str, Any]]]:
     """The tables of a catalogue file: an XLSX workbook (one sheet per table) or a JSON object of them."""
-    if len(content) > MAX_BYTES:
-        raise ValidationFailed({"file": "Tệp quá 20 MB."})
-    if content[:4] == b"PK\x03\x04":
-        return _read_xlsx(content)
-    try:
-        data = json.loads(content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError):
-        raise ValidationFailed({"file": f"“{name}” không phải tệp XLSX hay JSON đọc được."}) from None
-    if not isinstance(data, dict) or not all(isinstance(v, list) and all(isinstance(r, dict) for r in v)
-                                             for v in data.values()):
-        raise ValidationFailed({"file": "JSON phải là một đối tượng: tên bảng → danh sách dòng (tên cột → giá trị)."})
-    return data
-
-
-def _read_xlsx(content: bytes) -> dict[str, list[dict[str, Any]]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any unreadable workbook is the user's file, not our error
-        raise ValidationFailed({"file": "Không đọc được tệp XLSX."}) from None
-    tables: dict[str, list[dict[str, Any]]] = {}
-    try:
-        for sheet in book.worksheets:
-            if sheet.title not in COLUMNS:
-                continue
-            rows = sheet.iter_rows(values_only=True)
-            headings = [str(h).strip() if h is not None else None for h in next(rows, ())]
-            table = []
-            for row in rows:
-                if len(table) >= MAX_ROWS:
-                    raise ValidationFailed({"file": f"Bảng “{sheet.title}” quá {MAX_ROWS} dòng."})
-                table.append({h: v for h, v in zip(headings, row) if h})
-            tables[sheet.title] = table
-    finally:
-        book.close()
-    return tables
+    return read_tables(name, content, COLUMNS)
 
 
 @dataclass(frozen=True)

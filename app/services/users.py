@@ -348,6 +348,7 @@ def change_own_password(
     errors.raise_if_any()
     _set_password(session, user, new)
     user.updated_at = now
+    user.must_change_password = False
     audit.record(session, user, "user.password_change", object_type="user_account", object_id=user.id,
                  unit_id=user.unit_id, now=now)
 

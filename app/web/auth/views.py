@@ -111,7 +111,8 @@ def login():  # type: ignore[no-untyped-def]
             # planted in it) survives into the logged-in one.
             flask_session.clear()
             login_user(attempt.user, remember=form.remember.data)
-            response = redirect(_safe_next(request.args.get("next")))
+            response = redirect(url_for("auth.change_password") if attempt.user.must_change_password
+                                else _safe_next(request.args.get("next")))
             _remember_device(response, attempt.user.id)
             return response
         _throttle().hit("login", _client())
@@ -137,6 +138,19 @@ def logout():  # type: ignore[no-untyped-def]
     flask_session.clear()
     flash("Bạn đã đăng xuất.", "info")
     return redirect(url_for("auth.login"))
+
+
+FIRST_LOGIN_OPEN = frozenset({"auth.change_password", "auth.logout", "auth.login", "static"})
+
+
+@bp.before_app_request
+def first_password():  # type: ignore[no-untyped-def]
+    """An account made with a first password (flask users import) changes it before anything else."""
+    if (current_user.is_authenticated and getattr(current_user, "must_change_password", False)
+            and request.endpoint not in FIRST_LOGIN_OPEN and request.blueprint not in ("public", "api")):
+        flash("Đây là lần đăng nhập đầu: vui lòng đổi mật khẩu được cấp trước khi làm việc.", "info")
+        return redirect(url_for("auth.change_password"))
+    return None
 
 
 @bp.route("/tai-khoan/mat-khau", methods=["GET", "POST"])
