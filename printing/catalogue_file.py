@@ -24,18 +24,19 @@ GUIDE = (
     " hiệu lực ghi trong tệp; hồ sơ đang giải quyết giữ phiên bản khi tiếp nhận. Thủ tục không còn trong tệp bị bãi"
     " bỏ từ ngày nhập.",
 )
-WIDTHS = {"Mã TTHC": 12, "Tên thủ tục": 48, "Lĩnh vực": 18, "Tên giấy tờ": 48, "Tên bước": 36, "Căn cứ pháp lý": 48,
+WIDTHS = {"Mã định danh": 16, "Cơ quan": 40, "Tên đơn vị": 36, "Họ và tên": 24, "Vai trò": 30, "Mã TTHC": 12, "Tên thủ tục": 48, "Lĩnh vực": 18, "Tên giấy tờ": 48, "Tên bước": 36, "Căn cứ pháp lý": 48,
           "Phí, lệ phí": 30, "Kết quả": 28, "Quyết định công bố": 36, "Bộ phận": 22}
 
 
-def catalogue_workbook(tables: Mapping[str, tuple[Sequence[str], Sequence[Mapping[str, Any]]]]) -> bytes:
+def catalogue_workbook(tables: Mapping[str, tuple[Sequence[str], Sequence[Mapping[str, Any]]]], *,
+                       guide: Sequence[str] = GUIDE) -> bytes:
     """The workbook of ``tables`` (name → (column headings, rows keyed by heading)), a guide sheet first."""
     book = Workbook()
-    guide = book.active
-    guide.title = "Hướng dẫn"
-    guide.column_dimensions["A"].width = 120
-    for number, line in enumerate(GUIDE, start=1):
-        put(guide, number, 1, line).alignment = Alignment(wrap_text=True, vertical="top")
+    first = book.active
+    first.title = "Hướng dẫn"
+    first.column_dimensions["A"].width = 120
+    for number, line in enumerate(guide, start=1):
+        put(first, number, 1, line).alignment = Alignment(wrap_text=True, vertical="top")
     for name, (columns, rows) in tables.items():
         sheet = book.create_sheet(name)
         for index, heading in enumerate(columns, start=1):

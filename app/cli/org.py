@@ -17,6 +17,35 @@ units_group = AppGroup("units", help="Đơn vị (xã, phường, cơ quan cấp
 users_group = AppGroup("users", help="Tài khoản cán bộ.")
 
 
+def _export(path: Path, tables) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from printing.catalogue_file import catalogue_workbook
+
+    if path.suffix.lower() == ".json":
+        path.write_text(json.dumps(tables, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    else:
+        path.write_bytes(catalogue_workbook({name: (org_import.COLUMNS[name], rows) for name, rows in tables.items()},
+                                            guide=org_import.GUIDE))
+    click.echo(f"Đã xuất {', '.join(f'{len(rows)} dòng {name}' for name, rows in tables.items())} vào {path}.")
+
+
+@units_group.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def units_export(path: Path) -> None:
+    """Xuất mọi đơn vị và bộ phận ra tệp .xlsx hoặc .json theo mẫu nhập."""
+    with current_app.extensions["motcua.session_factory"]() as session:
+        _export(path, org_import.export_units(session))
+
+
+@users_group.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def users_export(path: Path) -> None:
+    """Xuất mọi tài khoản (không có mật khẩu) ra tệp .xlsx hoặc .json theo mẫu nhập."""
+    with current_app.extensions["motcua.session_factory"]() as session:
+        _export(path, org_import.export_users(session))
+
+
 def _run(path: Path, apply_: bool, work):  # type: ignore[no-untyped-def]
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     now = app.extensions["motcua.clock"].now()

@@ -7,12 +7,12 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from werkzeug.serving import make_server
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
 from app.domain.localtime import local_date
-from app.integrations.portal.client import lister, poster
+from app.integrations.portal.client import configured_listing, poster
 from app.integrations.portal.simulator import create_simulator
 from app.services import portal_sync, reconciliation
 from models import Unit
@@ -43,9 +43,7 @@ def sync_command() -> None:
 
 def platform_listing(app: Flask):  # type: ignore[no-untyped-def]
     """The function that asks the configured platform for a unit's dossiers, or None when none is configured."""
-    url = app.config.get("PORTAL_SYNC_URL")
-    return lister(url, app.config.get("PORTAL_SYNC_TOKEN") or "", timeout=float(app.config["PORTAL_SYNC_TIMEOUT"]) * 3
-                  ) if url else None
+    return configured_listing(app.config)
 
 
 def reconcile_nightly(app: Flask) -> str:

@@ -37,6 +37,15 @@ UNIT_COLUMNS = ("Mã định danh", "Cơ quan", "Tên đơn vị", "Địa danh"
 DEPARTMENT_COLUMNS = ("Mã định danh", "Tên bộ phận")
 STAFF_COLUMNS = ("Tên đăng nhập", "Họ và tên", "Mã đơn vị", "Bộ phận", "Chức vụ", "Email", "Vai trò", "Hoạt động")
 COLUMNS = {UNITS: UNIT_COLUMNS, DEPARTMENTS: DEPARTMENT_COLUMNS, STAFF: STAFF_COLUMNS}
+GUIDE = (
+    "Đơn vị và cán bộ để nhập vào Một Cửa: flask units import TỆP [--apply], flask users import TỆP [--apply]"
+    " [--passwords TỆP]. Không có --apply: chỉ in những gì sẽ thay đổi.",
+    "Trang “Đơn vị”: mã định danh điện tử theo QĐ 20/2020/QĐ-TTg; “Thay cho”: mã các đơn vị sáp nhập vào đơn vị này"
+    " hoặc mã cũ của nó (cách nhau bởi dấu ;): các đơn vị đó ngừng hoạt động, hồ sơ và sổ sách giữ nguyên.",
+    "Trang “Bộ phận”: bộ phận của từng đơn vị (chỉ thêm, không xoá).",
+    "Trang “Cán bộ”: vai trò là Tiếp nhận và trả kết quả, Công chức chuyên môn, Lãnh đạo, Quản trị, Thanh tra, kiểm"
+    " tra (cấp tỉnh), cách nhau bởi dấu ;. Tài khoản mới nhận mật khẩu lần đầu và phải đổi khi đăng nhập.",
+)
 YES, NO = ("có", "x", "1", "true", "hoạt động", ""), ("không", "0", "false", "ngừng")
 
 
@@ -220,7 +229,7 @@ def import_users(session: Session, tables: dict[str, Any], *, apply: bool, now: 
             if unit is None:
                 raise DomainError(f"không có đơn vị mã {row.get('Mã đơn vị', '')}.")
             roles = set()
-            for text in _codes(row.get("Vai trò", "")):
+            for text in [t.strip() for t in row.get("Vai trò", "").split(";") if t.strip()]:  # labels hold commas
                 role = labels.get(text.casefold())
                 if role is None:
                     raise DomainError(f"vai trò “{text}” không có; dùng: {', '.join(r.label for r in Role)}.")
@@ -278,3 +287,30 @@ def import_users(session: Session, tables: dict[str, Any], *, apply: bool, now: 
 def _user_state(user: User) -> dict[str, Any]:
     return {"họ tên": user.full_name, "đơn vị": user.unit_id, "bộ phận": user.department_id, "chức vụ": user.position,
             "email": user.email, "vai trò": sorted(user.roles), "hoạt động": user.is_active}
+
+
+def export_units(session: Session) -> dict[str, list[dict[str, Any]]]:
+    """Every unit and department as the import file's tables (edit, then import back)."""
+    units = session.scalars(select(Unit).order_by(Unit.parent_id.is_not(None), Unit.code)).all()
+    by_id = {u.id: u for u in units}
+    replaced: dict[int, list[str]] = {}
+    for unit in units:
+        if unit.successor_id:
+            replaced.setdefault(unit.successor_id, []).append(unit.code)
+    return {
+        UNITS: [{"Mã định danh": u.code, "Cơ quan": u.governing_body_name, "Tên đơn vị": u.name, "Địa danh": u.place_name,
+                 "Địa chỉ": u.address, "Điện thoại": u.phone, "Email": u.email,
+                 "Mã đơn vị cấp trên": by_id[u.parent_id].code if u.parent_id else "",
+                 "Thay cho": "; ".join(replaced.get(u.id, [])), "Hoạt động": "Có" if u.is_active else "Không"}
+                for u in units],
+        DEPARTMENTS: [{"Mã định danh": by_id[d.unit_id].code, "Tên bộ phận": d.name}
+                      for d in session.scalars(select(Department).order_by(Department.unit_id, Department.name))],
+    }
+
+
+def export_users(session: Session) -> dict[str, list[dict[str, Any]]]:
+    """Every account as the import file's table (never a password)."""
+    return {STAFF: [{"Tên đăng nhập": u.username, "Họ và tên": u.full_name, "Mã đơn vị": u.unit.code,
+                     "Bộ phận": u.department.name if u.department else "", "Chức vụ": u.position, "Email": u.email,
+                     "Vai trò": "; ".join(r.label for r in sorted(u.roles)), "Hoạt động": "Có" if u.is_active else "Không"}
+                    for u in session.scalars(select(User).order_by(User.unit_id, User.username))]}

@@ -10,8 +10,7 @@ from sqlalchemy import func, select
 
 from app.domain.roles import Role
 from app.services import org_import, reception
-from models import AuditEntry, Department, Dossier, Unit, User
-from tests.builders import PASSWORD
+from models import AuditEntry, Department, Unit, User
 from tests.integration.test_processing import vn
 from tests.integration.test_reception import reception_input
 
@@ -134,3 +133,17 @@ def test_the_commands_dry_run_first(app, db_session, world, tmp_path):
     units.write_text(json.dumps({"Đơn vị": [unit_row("bad code", "xã X")]}, ensure_ascii=False), encoding="utf-8")
     refused = runner.invoke(args=["units", "import", str(units), "--apply"])
     assert refused.exit_code == 2 and "Đơn vị, dòng 2" in refused.output
+
+
+def test_the_exports_read_back_as_no_change(db_session, world):
+    from app.services.table_files import read_tables
+    from printing.catalogue_file import catalogue_workbook
+
+    world.inspector  # the inspector's role label holds a comma: roles are split on ';' only
+    for export, work in ((org_import.export_units, org_import.import_units),
+                         (org_import.export_users, org_import.import_users)):
+        tables = export(db_session)
+        content = catalogue_workbook({n: (org_import.COLUMNS[n], rows) for n, rows in tables.items()},
+                                     guide=org_import.GUIDE)
+        outcome = work(db_session, read_tables("x.xlsx", content, org_import.COLUMNS), apply=True, now=vn(25, 11, 10))
+        assert (outcome.problems, outcome.lines) == ([], [])

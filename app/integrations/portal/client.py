@@ -80,3 +80,11 @@ def hand_over(motcua_url: str, token: str, filing: dict[str, Any], *, timeout: f
     url = motcua_url.rstrip("/") + "/api/v1/online-dossiers"
     return _call(urllib.request.Request(url, data=data, headers=headers, method="POST"), timeout)
 
+
+def configured_listing(config: Any) -> Callable[[str, str, str], Answer] | None:
+    """The listing of the platform a configuration names (PORTAL_SYNC_URL, …), or None when none is."""
+    url = config.get("PORTAL_SYNC_URL")
+    if not url:
+        return None
+    return lister(url, config.get("PORTAL_SYNC_TOKEN") or "", timeout=float(config.get("PORTAL_SYNC_TIMEOUT", 10)) * 3)
+

@@ -8,6 +8,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 
 from app.domain.localtime import local_date
 from app.domain.reconcile import Gap
+from app.integrations.portal.client import configured_listing
 from app.services import dashboard, reconciliation
 from app.services.errors import StateConflict, ValidationFailed
 from app.web.context import actor, get_session, now, role_required
@@ -40,11 +41,9 @@ def reconcile():  # type: ignore[no-untyped-def]
 @bp.post("/doi-chieu")
 @role_required(*READERS)
 def run_reconcile():  # type: ignore[no-untyped-def]
-    from app.cli.portal import platform_listing
-
     session, user = get_session(), actor()
     unit = reconciliation.check_leader(session, user, _unit_id())
-    listing = platform_listing(current_app._get_current_object())  # type: ignore[attr-defined]
+    listing = configured_listing(current_app.config)
     if listing is None:
         raise StateConflict({"portal": "Chưa cấu hình hệ thống của tỉnh (PORTAL_SYNC_URL)."})
     try:
