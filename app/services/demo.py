@@ -352,6 +352,16 @@ def _ensure_users(session, unit, users, *, now, summary, departments=None):  # t
         summary.users += 1
 
 
+# The laws the demo's durations come from (the module's docstring), by field.
+LEGAL_BASES = {
+    "Hộ tịch": "Luật Hộ tịch số 60/2014/QH13; Nghị định số 123/2015/NĐ-CP quy định chi tiết một số điều và biện pháp "
+               "thi hành Luật Hộ tịch.",
+    "Chứng thực": "Nghị định số 23/2015/NĐ-CP về cấp bản sao từ sổ gốc, chứng thực bản sao từ bản chính, chứng thực "
+                  "chữ ký và chứng thực hợp đồng, giao dịch.",
+    "Thành lập và hoạt động của hộ kinh doanh": "Nghị định số 01/2021/NĐ-CP về đăng ký doanh nghiệp.",
+}
+
+
 def _ensure_procedure(session, unit, demo, departments, *, now, summary):  # type: ignore[no-untyped-def]
     exists = session.scalar(
         select(Procedure).where(
@@ -372,6 +382,7 @@ def _ensure_procedure(session, unit, demo, departments, *, now, summary):  # typ
         effective_from=CATALOGUE_START,
         fee_text=demo.fee_text,
         result_text=demo.result_text,
+        legal_basis=LEGAL_BASES.get(demo.field_name, ""),
         documents=demo.documents,
         steps=tuple(
             StepSpec(name, share, departments[dept].id if dept else None, role)

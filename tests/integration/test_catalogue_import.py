@@ -189,3 +189,18 @@ def test_the_admin_page_previews_then_applies_what_was_previewed(client, login, 
     bad = client.post("/thu-tuc/nhap", data={"scope": "unit", "file": (io.BytesIO(b"xyz"), "x.xlsx")},
                       content_type="multipart/form-data")
     assert bad.status_code == 400 and "không phải tệp XLSX hay JSON" in bad.get_data(as_text=True)
+
+
+def test_the_sample_files_import_into_the_demo_as_no_change(scratch_app):
+    """docs/samples are written by the app's own exports (docs/samples/regenerate.py): they must read back."""
+    from pathlib import Path
+
+    samples = Path(__file__).resolve().parents[2] / "docs" / "samples"
+    runner = scratch_app.test_cli_runner()
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    for name in ("catalogue.xlsx", "catalogue.json"):
+        result = runner.invoke(args=["catalogue", "import", str(samples / name), "--unit", "000.00.31.H99"])
+        assert result.exit_code == 0 and "15 thủ tục trong tệp, 1 đơn vị, 0 thay đổi" in result.output, result.output
+    for command, name in (("units", "units.xlsx"), ("users", "users.xlsx")):
+        result = runner.invoke(args=[command, "import", str(samples / name)])
+        assert result.exit_code == 0 and ": 0 thay đổi" in result.output, result.output
