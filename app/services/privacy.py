@@ -43,6 +43,7 @@ from models import (
     AuditEntry,
     Dossier,
     NonReception,
+    OnlineDossier,
     OutboxMessage,
     PrintedDocument,
     Procedure,
@@ -323,6 +324,7 @@ def erase_expired(session: Session, *, now: datetime) -> Counter[str]:
                 erased[holding.value] += len(ids)
             if holding is Holding.SYSTEM_LOG:
                 erased[holding.value] += _erase_sent_addresses(session, unit_id, rule)
+        erased.update(_erase_online_followers(session, unit_id, now))
         erased = +erased  # drop the kinds with nothing erased
         if erased:
             audit.record(session, None, "retention.erase", object_type="unit", object_id=unit_id, unit_id=unit_id,
@@ -348,6 +350,21 @@ def _erase(session: Session, holding: Holding, ids: list[int], now: datetime) ->
             session.execute(delete(AuditEntry).where(AuditEntry.id.in_(chunk))
                             .execution_options(synchronize_session=False))
     session.flush()
+
+
+def _erase_online_followers(session: Session, unit_id: int, now: datetime) -> Counter[str]:
+    """A dossier filed online holds the same person's data as what it became: erased with its dossier (accepted)
+    or its Mẫu 02 / Mẫu 03 (not received), counted under the same kind."""
+    counted: Counter[str] = Counter()
+    for holding, column, model in ((Holding.DOSSIER, OnlineDossier.dossier_id, Dossier),
+                                   (Holding.NON_RECEPTION, OnlineDossier.non_reception_id, NonReception)):
+        gone = select(model.id).where(model.unit_id == unit_id, model.personal_data_erased_at.is_not(None))
+        result = session.execute(update(OnlineDossier).where(
+            OnlineDossier.unit_id == unit_id, OnlineDossier.personal_data_erased_at.is_(None), column.in_(gone))
+            .values(**_ERASED_TURNED_AWAY, owner_name="", owner_id_number="", delivery_address="", note="",
+                    documents=[], personal_data_erased_at=now).execution_options(synchronize_session=False))
+        counted[holding.value] += int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return counted
 
 
 def _erase_sent_addresses(session: Session, unit_id: int, rule: Cutoff) -> int:

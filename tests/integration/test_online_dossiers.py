@@ -167,3 +167,24 @@ def test_names_arrive_in_nfc(db_session, world, token):
     document = filing(world, NguoiNop={"HoTen": decomposed, "LoaiGiayTo": 1, "SoGiayTo": "001190012345"})
     row = online_dossiers.hand_over(db_session, token, document, now=vn(25, 11, 8)).online
     assert row.applicant_name == "Trần Thị Mai"
+
+
+def test_its_personal_data_goes_with_what_it_became(db_session, world, token):
+    from app.services import privacy
+
+    accepted = online_dossiers.hand_over(db_session, token, filing(world), now=vn(25, 11, 8)).online
+    dossier = online_dossiers.accept(db_session, world.a.clerk, accepted.id, version=accepted.version,
+                                     now=vn(25, 11, 9))
+    refused_row = online_dossiers.hand_over(db_session, token, filing(world, MaHoSo="G22.99-261125-0043"),
+                                            now=vn(25, 11, 8)).online
+    letter = online_dossiers.refuse(db_session, world.a.clerk, refused_row.id, version=refused_row.version,
+                                    reason="Không thuộc thẩm quyền.", now=vn(25, 11, 9))
+    assert +privacy._erase_online_followers(db_session, world.a.unit.id, vn(25, 11, 10)) == {}
+    dossier.personal_data_erased_at = letter.personal_data_erased_at = vn(1, 12, 1)  # by the retention job
+    db_session.flush()
+    erased = privacy._erase_online_followers(db_session, world.a.unit.id, vn(2, 12, 1))
+    assert erased == {"dossier": 1, "non_reception": 1}
+    for row in (accepted, refused_row):
+        db_session.refresh(row)
+        assert (row.applicant_id_number, row.applicant_phone, row.documents) == ("", "", [])
+        assert row.personal_data_erased_at is not None

@@ -196,6 +196,7 @@ def test_the_leaders_page_shows_the_gaps_and_resends_a_dossier(app, client, logi
     assert ran.status_code == 302
     page = client.get("/thong-ke/doi-chieu").get_data(as_text=True)
     assert "Trạng thái khác" in page and dossier.code in page and "Gửi lại" in page
+    assert "10 — Đã trả kết quả" in page and "9 — " in page  # statuses in words, not bare codes
     resent = client.post(f"/ho-so/{dossier.id}/gui-lai-cong", data={"next": "/thong-ke/doi-chieu"})
     assert resent.status_code == 302 and resent.headers["Location"].endswith("/thong-ke/doi-chieu")
     deliver_until_done(db_session, post_to(platform.port), vn(28, 11, 10))

@@ -8,6 +8,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 
 from app.domain.localtime import local_date
 from app.domain.reconcile import Gap
+from app.domain.workflow import DossierStatus
 from app.integrations.portal.client import configured_listing
 from app.services import dashboard, reconciliation
 from app.services.errors import StateConflict, ValidationFailed
@@ -35,6 +36,7 @@ def reconcile():  # type: ignore[no-untyped-def]
     return render_template(
         "reports/reconcile.html", unit=unit, units=units if len(units) > 1 else [], latest=latest, here=here,
         history=reconciliation.runs(session, unit.id), gaps={g.value: g.label for g in Gap},
+        statuses={str(s.national_code): f"{s.national_code} — {s.label}" for s in DossierStatus},
         first=yesterday - timedelta(days=29), last=yesterday, configured=bool(current_app.config.get("PORTAL_SYNC_URL")))
 
 
