@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from app.domain.nonconformity import Source
@@ -17,21 +16,16 @@ from app.services import api_tokens, online_dossiers, portal_sync, reception, re
 from models import Nonconformity, PortalMessage, ReconciliationRun
 from tests.gunicorn import free_port
 from tests.integration.test_online_dossiers import filing
-from tests.integration.test_portal_sync import Platform, act, deliver_until_done, drive, post_to
+from tests.integration.test_portal_sync import (  # noqa: F401  (platform, sync_on: the fixtures, shared)
+    act,
+    deliver_until_done,
+    drive,
+    platform,
+    post_to,
+    sync_on,
+)
 from tests.integration.test_processing import vn
 from tests.integration.test_reception import reception_input
-
-
-@pytest.fixture(autouse=True)
-def sync_on(db_session):
-    db_session.info[portal_sync.SYNC] = True
-
-
-@pytest.fixture
-def platform():
-    started = Platform()
-    yield started
-    started.stop()
 
 
 def list_from(port: int):  # type: ignore[no-untyped-def]
