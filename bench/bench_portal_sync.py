@@ -68,8 +68,10 @@ def main() -> None:
     timings = {True: 0.0, False: 0.0}
     done = 0
     at = NOW
+    rounds = 0
     while done < receptions:
-        for with_outbox in (True, False):
+        rounds += 1
+        for with_outbox in ((True, False) if rounds % 2 else (False, True)):  # neither always goes first
             portal_sync.enqueue = real_enqueue if with_outbox else (lambda *a, **k: None)  # type: ignore[assignment]
             # As the app's sessions when PORTAL_SYNC_URL is set (app.db): the events write their messages.
             with Session(engine, expire_on_commit=False, info={portal_sync.SYNC: True}) as session:
