@@ -126,13 +126,14 @@ class PersonRecords:
     id_number: str
     dossiers: list[Dossier] = field(default_factory=list)
     turned_away: list[NonReception] = field(default_factory=list)
+    online: list[OnlineDossier] = field(default_factory=list)  # filed on the portal, as handed over
     ratings: dict[int, SatisfactionRating] = field(default_factory=dict)
     accesses: list[AuditEntry] = field(default_factory=list)  # who saw, printed or exported these rows
     units: dict[int, Unit] = field(default_factory=dict)
 
     @property
     def found(self) -> int:
-        return len(self.dossiers) + len(self.turned_away)
+        return len(self.dossiers) + len(self.turned_away) + len(self.online)
 
 
 def find_person(session: Session, actor: User, id_number: str, *, now: datetime,
@@ -150,13 +151,18 @@ def find_person(session: Session, actor: User, id_number: str, *, now: datetime,
     result.turned_away = list(session.scalars(
         select(NonReception).where(NonReception.unit_id.in_(unit_ids), NonReception.applicant_id_number == value)
         .options(joinedload(NonReception.procedure)).order_by(NonReception.at)))
+    result.online = list(session.scalars(
+        select(OnlineDossier).where(OnlineDossier.unit_id.in_(unit_ids),
+                                    or_(OnlineDossier.applicant_id_number == value,
+                                        OnlineDossier.owner_id_number == value))
+        .order_by(OnlineDossier.submitted_at)))
     dossier_ids = [d.id for d in result.dossiers]
     if dossier_ids:
         result.ratings = {r.dossier_id: r for r in session.scalars(
             select(SatisfactionRating).where(SatisfactionRating.dossier_id.in_(dossier_ids)))}
     result.accesses = _accesses(session, dossier_ids, [r.id for r in result.turned_away])
     result.units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
-    for row in [*result.dossiers, *result.turned_away]:
+    for row in [*result.dossiers, *result.turned_away, *result.online]:
         audit.record(session, actor, purpose, object_type=row.__tablename__, object_id=row.id, unit_id=row.unit_id,
                      now=now)
     if not result.found:
@@ -190,7 +196,8 @@ def _person_report(found: PersonRecords, printed: list[PrintedDocument], actor: 
                           d.applicant_email, d.applicant_address) for d in found.dossiers
                          if d.applicant_id_number == found.id_number}
                         | {(r.applicant_name, r.applicant_id_kind.label, r.applicant_id_number, r.applicant_phone,
-                            r.applicant_email, r.applicant_address) for r in found.turned_away})
+                            r.applicant_email, r.applicant_address)
+                           for r in [*found.turned_away, *found.online] if r.applicant_id_number == found.id_number})
     owned = [d for d in found.dossiers if d.owner_id_number == found.id_number]
     tables = [
         ReportTable("Thông tin nhận dạng, liên hệ đã khai", [
@@ -210,6 +217,11 @@ def _person_report(found: PersonRecords, printed: list[PrintedDocument], actor: 
             Column("Số phiếu", 10), Column("Thủ tục", 40), Column("Thời điểm", 16), Column("Lý do", 50)],
             [[f"{r.number}/{r.year}", r.procedure.name, r.at, r.reason] for r in found.turned_away],
             sheet_name="Không tiếp nhận"),
+        ReportTable("Hồ sơ nộp trực tuyến (hệ thống của tỉnh chuyển đến)", [
+            Column("Mã trên cổng", 24), Column("Thủ tục", 40), Column("Nộp lúc", 16), Column("Tình trạng", 18),
+            Column("Mã hồ sơ", 26)],
+            [[o.portal_code, o.procedure_name or o.procedure_code, o.submitted_at, o.state.label,
+              o.dossier.code if o.dossier else ""] for o in found.online], sheet_name="Trực tuyến"),
         ReportTable("Ý kiến đánh giá sự hài lòng", [
             Column("Mã hồ sơ", 26), Column("Thời điểm", 16), Column("Điểm (0–18)", 10), Column("Ý kiến", 60)],
             [[d.code, found.ratings[d.id].at, found.ratings[d.id].score, found.ratings[d.id].comment]

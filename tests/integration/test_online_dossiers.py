@@ -188,3 +188,17 @@ def test_its_personal_data_goes_with_what_it_became(db_session, world, token):
         db_session.refresh(row)
         assert (row.applicant_id_number, row.applicant_phone, row.documents) == ("", "", [])
         assert row.personal_data_erased_at is not None
+
+
+def test_an_access_request_finds_the_dossiers_filed_online(db_session, world, token):
+    from app.services import privacy
+
+    online_dossiers.hand_over(db_session, token, filing(world), now=vn(25, 11, 8))
+    found = privacy.find_person(db_session, world.a.leader, "001190012345", now=vn(25, 11, 9))
+    assert [o.portal_code for o in found.online] == ["G22.99-261125-0042"] and found.found == 1
+    content, _ = privacy.person_export(db_session, world.a.leader, "001190012345", now=vn(25, 11, 9), fmt="xlsx")
+    from openpyxl import load_workbook
+    import io
+
+    sheet = load_workbook(io.BytesIO(content))["Trực tuyến"]
+    assert "G22.99-261125-0042" in [c.value for row in sheet.iter_rows() for c in row]

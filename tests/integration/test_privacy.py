@@ -79,7 +79,8 @@ def test_the_export_holds_the_persons_data_and_who_saw_it(db_session, world, fmt
     assert name == f"du-lieu-ca-nhan-20261124.{fmt}"
     if fmt == "xlsx":
         book = load_workbook(io.BytesIO(content))
-        assert book.sheetnames == ["Thông tin cá nhân", "Hồ sơ", "Không tiếp nhận", "Đánh giá", "Lịch sử truy cập"]
+        assert book.sheetnames == ["Thông tin cá nhân", "Hồ sơ", "Không tiếp nhận", "Trực tuyến", "Đánh giá",
+                                   "Lịch sử truy cập"]
         cells = {str(c.value) for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None}
         assert {"Nguyễn Văn Bình", ID, "0912345678", "Thôn Trung Hoà, xã An Bình", dossier.code} <= cells
         assert world.a.officer.full_name in cells and "Xem hồ sơ có dữ liệu cá nhân" in cells
