@@ -222,3 +222,34 @@ def test_the_simulator_hands_a_dossier_filed_online_to_mot_cua(scratch_app):
     finally:
         simulator.shutdown()
         desk.shutdown()
+
+
+@pytest.mark.parametrize("name", ["goi-tin", "ho-so", "ho-so-truc-tuyen", "phan-hoi"])
+def test_each_schema_is_valid_and_its_examples_fit_the_demo_commune(name):
+    from jsonschema import Draft202012Validator
+
+    schema = messages.schema(name)
+    Draft202012Validator.check_schema(schema)
+    examples = schema.get("examples") or []
+    assert examples, f"{name} has no example"
+    for example in examples:
+        assert messages.problems(name, example) == []
+        text = json.dumps(example, ensure_ascii=False)
+        assert "000.00.31.H99" in text  # An Bình, the demo commune
+
+
+def test_the_demo_commune_accepts_the_online_example(scratch_app):
+    """The example of ho-so-truc-tuyen.schema.json names a unit and a procedure the demo has."""
+    from app.db import new_session
+    from app.services import online_dossiers
+
+    assert scratch_app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    session = new_session(scratch_app)
+    try:
+        example = messages.schema(messages.ONLINE)["examples"][0]
+        clock_now = datetime(2026, 12, 7, 2, 0, tzinfo=VN_TZ)
+        handed = online_dossiers.hand_over(session, None, example, now=clock_now)
+        assert handed.created and handed.online.unit.code == "000.00.31.H99"
+    finally:
+        session.rollback()
+        session.close()
