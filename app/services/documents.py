@@ -49,6 +49,7 @@ from printing import (
     form07_logbook,
 )
 from printing.base import Applicant, Header, Tracking
+from printing.combine import combine
 
 STATUS_PATH = "/tra-cuu/"
 MAX_LOGBOOK_DAYS = 366
@@ -140,6 +141,19 @@ def print_control_slip(
     content = control_slip_pdf(session, dossier, base_url=base_url, paper=paper)
     record = _record(session, actor, dossier.unit, "06", paper, now, dossier=dossier)
     return Printed(content, control_slip_filename(dossier), record)
+
+
+def print_desk_pair(
+    session: Session, actor: User, dossier_id: int, *, base_url: str, now: datetime, paper: PaperSize | None = None
+) -> Printed:
+    """Mẫu 01 (both liên) and Mẫu 06 in one PDF, so the clerk meets one print dialog; both prints recorded.
+
+    Each keeps its paper (the unit's settings: A5 receipt, A4 slip by default) unless ``paper`` says otherwise.
+    """
+    receipt = print_receipt(session, actor, dossier_id, base_url=base_url, now=now, paper=paper)
+    slip = print_control_slip(session, actor, dossier_id, base_url=base_url, now=now, paper=paper)
+    dossier = get_dossier(session, actor, dossier_id)
+    return Printed(combine(receipt.content, slip.content), f"tiep-nhan-{dossier.code}.pdf", receipt.record)
 
 
 def control_slip_filename(dossier: Dossier) -> str:

@@ -25,7 +25,7 @@ def test_receive_scan_hand_over_approve_return(live_server, page, tmp_path):
         page.get_by_role("button", name="Tiếp nhận và cấp mã hồ sơ").click()
     code = page.locator("h1").inner_text().removeprefix("Hồ sơ ").strip()
     with page.context.expect_event("response", lambda r: "/in/06" in r.url) as printed:
-        page.get_by_role("button", name="In phiếu kiểm soát").click()
+        page.get_by_role("button", name="In phiếu kiểm soát", exact=True).click()
     assert printed.value.status == 200 and printed.value.headers["content-type"] == "application/pdf"
     page.screenshot(path=str(shots / "1-received.png"), full_page=True)
     _log_out(page)

@@ -27,10 +27,16 @@ def test_a_clerk_receives_a_dossier_and_prints_the_receipt(live_server, page, tm
     assert heading.startswith("Hồ sơ 000.00.31.H99-")
     assert "giờ" in page.locator(".due").inner_text() and "ngày" in page.locator(".due").inner_text()
     page.screenshot(path=str(shots / "3-dossier.png"), full_page=True)
-    with page.context.expect_event("response", lambda r: "/in/01" in r.url) as response_info:  # in a new tab
-        page.get_by_role("button", name="In giấy tiếp nhận").click()
+    # One print for the desk: both liên of Mẫu 01 and Mẫu 06 in one PDF, one print dialog.
+    with page.context.expect_event("response", lambda r: "/in/01-06" in r.url) as response_info:  # in a new tab
+        page.get_by_role("button", name="In giấy tiếp nhận và phiếu kiểm soát").click()
     response = response_info.value
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    assert 'filename="tiep-nhan-000.00.31.H99-' in response.headers.get("content-disposition", "")
     page.reload()
     assert "Mẫu 01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả" in page.content()
+    with page.context.expect_event("response", lambda r: r.url.endswith("/in/01")) as alone:
+        page.get_by_role("button", name="In giấy tiếp nhận", exact=True).click()
+    assert alone.value.status == 200
     page.screenshot(path=str(shots / "4-printed.png"), full_page=True)
+

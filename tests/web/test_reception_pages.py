@@ -200,3 +200,29 @@ def test_a_missing_font_gives_a_clear_503_not_boxes_or_a_crash(client, world, lo
     assert response.status_code == 503
     assert "thiếu phông chữ" in response.get_data(as_text=True)
     assert db_session.scalar(select(func.count(PrintedDocument.id))) == 0
+
+
+def test_one_print_for_the_desk_holds_both_liên_of_mau_01_and_mau_06(client, world, login, db_session):
+    import io
+
+    from pypdf import PdfReader
+
+    from models import PrintedDocument
+
+    login("a.clerk")
+    _receive(client, world.a.procedure)
+    dossier = db_session.scalars(select(Dossier)).one()
+    page = client.get(f"/ho-so/{dossier.id}").get_data(as_text=True)
+    assert f"/ho-so/{dossier.id}/in/01-06" in page and "In giấy tiếp nhận và phiếu kiểm soát" in page
+    response = client.post(f"/ho-so/{dossier.id}/in/01-06", data={"paper": ""})
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert f'filename=tiep-nhan-{dossier.code}.pdf' in response.headers["Content-Disposition"]
+    pdf = response.get_data()
+    assert page_sizes_mm(pdf) == [(148, 210), (148, 210), (210, 297)]  # Mẫu 01 twice on A5, Mẫu 06 on A4
+    texts = [p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages]
+    assert all("GIẤY TIẾP NHẬN HỒ SƠ" in t for t in texts[:2]) and "PHIẾU KIỂM SOÁT" in texts[2]
+    assert sorted(db_session.scalars(select(PrintedDocument.form)).all()) == ["01", "06"]
+    one_paper = client.post(f"/ho-so/{dossier.id}/in/01-06", data={"paper": "A4"})
+    assert set(page_sizes_mm(one_paper.get_data())) == {(210, 297)}
+    login("a.officer")  # the officer prints the control slip, not the receipt
+    assert client.post(f"/ho-so/{dossier.id}/in/01-06", data={"paper": ""}).status_code == 403

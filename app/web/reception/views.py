@@ -45,7 +45,8 @@ from models import Dossier, NonReception
 
 bp = Blueprint("reception", __name__)
 
-PRINTABLE = {"01": documents.print_receipt, "06": documents.print_control_slip}
+PRINTABLE = {"01": documents.print_receipt, "06": documents.print_control_slip,
+             "01-06": documents.print_desk_pair}  # both in one PDF: one print dialog at the desk
 
 
 def base_url() -> str:
@@ -265,7 +266,7 @@ def _local_path(target: str | None) -> bool:
 @bp.post("/ho-so/<int:dossier_id>/in/<form_code>")
 @login_required
 def print_dossier_form(dossier_id: int, form_code: str):  # type: ignore[no-untyped-def]
-    """The PDF of Mẫu 01 or 06, inline for the browser's print dialog; the print is recorded."""
+    """The PDF of Mẫu 01, 06 or both (01-06), inline for the browser's print dialog; the prints are recorded."""
     render = PRINTABLE.get(form_code)
     if render is None:
         raise NotFound("Không có mẫu này.")
