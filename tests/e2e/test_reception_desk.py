@@ -32,7 +32,7 @@ def test_a_clerk_receives_a_dossier_and_prints_the_receipt(live_server, page, tm
         page.get_by_role("button", name="In giấy tiếp nhận và phiếu kiểm soát").click()
     response = response_info.value
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
-    assert 'filename="tiep-nhan-000.00.31.H99-' in response.headers.get("content-disposition", "")
+    assert "filename=tiep-nhan-000.00.31.H99-" in response.headers.get("content-disposition", "")
     page.reload()
     assert "Mẫu 01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả" in page.content()
     with page.context.expect_event("response", lambda r: r.url.endswith("/in/01")) as alone:
