@@ -37,6 +37,7 @@ class QueueKind(StrEnum):
     MINE = "mine"
     APPROVAL = "approval"
     RETURN = "return"
+    SUPPLEMENT = "supplement"  # the unit's dossiers waiting on the citizen (Mẫu 02), the longest waiting first
 
     @property
     def label(self) -> str:
@@ -44,6 +45,7 @@ class QueueKind(StrEnum):
             QueueKind.MINE: "Hồ sơ của tôi",
             QueueKind.APPROVAL: "Hồ sơ chờ phê duyệt",
             QueueKind.RETURN: "Hồ sơ chờ trả kết quả",
+            QueueKind.SUPPLEMENT: "Hồ sơ chờ bổ sung",
         }[self]
 
 
@@ -69,8 +71,8 @@ class QueueFilter:
 @dataclass(frozen=True)
 class QueueRow:
     dossier: Dossier
-    deadline: datetime  # the step's deadline (the appointment for the return queue)
-    left: timedelta  # working time until the deadline; negative when overdue
+    deadline: datetime  # the step's deadline (the appointment for the return queue; the pause's start for supplement)
+    left: timedelta  # working time until the deadline, negative when overdue; for supplement: working time waited
     urgency: Urgency
 
 
@@ -91,6 +93,7 @@ ALLOWED = {
     QueueKind.MINE: frozenset({Role.CLERK, Role.OFFICER, Role.LEADER}),
     QueueKind.APPROVAL: frozenset({Role.LEADER}),
     QueueKind.RETURN: frozenset({Role.CLERK}),
+    QueueKind.SUPPLEMENT: frozenset({Role.CLERK, Role.LEADER}),
 }
 
 
@@ -122,7 +125,8 @@ def queue(
         like = f"%{text}%"
         statement = statement.where(or_(Dossier.code.ilike(like), Dossier.applicant_name.ilike(like)))
     order = {
-        Sort.DUE: (Dossier.step_due_at if kind is not QueueKind.RETURN else Dossier.due_at).asc(),
+        Sort.DUE: (Dossier.paused_at if kind is QueueKind.SUPPLEMENT else
+                   Dossier.step_due_at if kind is not QueueKind.RETURN else Dossier.due_at).asc(),
         Sort.RECEIVED: Dossier.received_at.desc(),
         Sort.CODE: Dossier.code.asc(),
     }[filters.sort]
@@ -139,6 +143,11 @@ def queue(
     calendar = unit_calendar(session, actor.unit) if found else None
     rows = []
     for dossier, _total in found:
+        if kind is QueueKind.SUPPLEMENT:  # how long the citizen has had it, in working time
+            since = dossier.paused_at or dossier.step_started_at
+            rows.append(QueueRow(dossier, since, calendar.elapsed(since, now) if calendar and now > since
+                                 else timedelta(0), Urgency.PAUSED))
+            continue
         deadline = dossier.due_at if kind is QueueKind.RETURN else dossier.step_due_at
         left = calendar.elapsed(now, deadline) if calendar else timedelta(0)
         urgency = urgency_of(left, paused=dossier.status is DossierStatus.SUPPLEMENT_REQUESTED)
@@ -150,6 +159,8 @@ def queue_condition(actor: User, kind: QueueKind):  # type: ignore[no-untyped-de
     """The SQL condition of the dossiers in ``actor``'s queue ``kind`` (within their unit)."""
     if kind is QueueKind.RETURN:
         return Dossier.status == DossierStatus.DONE
+    if kind is QueueKind.SUPPLEMENT:
+        return Dossier.status == DossierStatus.SUPPLEMENT_REQUESTED
     if kind is QueueKind.APPROVAL:
         return and_(
             Dossier.status == DossierStatus.IN_PROGRESS,

@@ -142,3 +142,25 @@ def test_a_late_apology_is_warned_about(client, world, login, db_session, clock)
     assert "ít nhất 1 ngày làm việc" in page and "còn 4 giờ" in page
     clock.at = vn(25, 11, 15)
     assert "ít nhất 1 ngày làm việc" not in client.get(f"/ho-so/{dossier.id}/xu-ly/reschedule").get_data(as_text=True)
+
+
+def test_the_waiting_on_the_citizen_queue_shows_how_long_each_has_waited(client, world, login, db_session, clock):
+    from app.domain.workflow import Action
+    from app.services import processing
+
+    dossier = received(client, world, login, db_session, clock)
+    a = world.a
+    processing.apply_action(db_session, a.clerk, dossier.id, processing.ActionInput(
+        Action.HAND_OVER, None, to_user_id=a.officer.id), now=vn(25, 11, 10))
+    processing.apply_action(db_session, a.officer, dossier.id, processing.ActionInput(
+        Action.REQUEST_SUPPLEMENT, None, reason="Thiếu", missing=("Tờ khai",)), now=vn(25, 11, 14))
+    db_session.commit()
+    clock.at = vn(26, 11, 9)  # 14:00–17:30 and 07:30–09:00: 5 working hours
+    login("a.clerk")
+    page = client.get("/xu-ly/cho-bo-sung").get_data(as_text=True)
+    assert dossier.code in page and "Chờ bổ sung từ" in page and "5 giờ" in page
+    assert "Hồ sơ chờ bổ sung" in client.get("/xu-ly/cua-toi").get_data(as_text=True)  # the queue's button
+    login("a.officer")
+    assert client.get("/xu-ly/cho-bo-sung").status_code == 403
+    login("b.clerk")
+    assert dossier.code not in client.get("/xu-ly/cho-bo-sung").get_data(as_text=True)

@@ -25,7 +25,7 @@ bp = Blueprint("processing", __name__)
 
 ANYONE_WHO_PROCESSES = (Role.CLERK, Role.OFFICER, Role.LEADER)
 QUEUE_SLUGS = {"cua-toi": queues.QueueKind.MINE, "cho-phe-duyet": queues.QueueKind.APPROVAL,
-               "cho-tra-ket-qua": queues.QueueKind.RETURN}
+               "cho-tra-ket-qua": queues.QueueKind.RETURN, "cho-bo-sung": queues.QueueKind.SUPPLEMENT}
 SLUG_OF = {kind: slug for slug, kind in QUEUE_SLUGS.items()}
 
 
@@ -154,6 +154,7 @@ _QUEUE_STATUSES = {
                             DossierStatus.FINANCIAL_OBLIGATION},
     queues.QueueKind.APPROVAL: set(),
     queues.QueueKind.RETURN: set(),
+    queues.QueueKind.SUPPLEMENT: set(),
 }
 
 
