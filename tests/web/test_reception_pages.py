@@ -226,3 +226,20 @@ def test_one_print_for_the_desk_holds_both_liên_of_mau_01_and_mau_06(client, wo
     assert set(page_sizes_mm(one_paper.get_data())) == {(210, 297)}
     login("a.officer")  # the officer prints the control slip, not the receipt
     assert client.post(f"/ho-so/{dossier.id}/in/01-06", data={"paper": ""}).status_code == 403
+
+
+def test_the_card_reader_answers_what_the_qr_holds_and_stores_nothing(client, world, login, db_session):
+    from models import AuditEntry
+
+    login("a.clerk")
+    before = db_session.scalar(select(func.count()).select_from(AuditEntry))
+    card = "001190012345||Lê Thị Thu Hà|02091990|Nữ|Thôn Đông, xã An Bình|15082021\r\n"
+    answer = client.post("/tiep-nhan/the-can-cuoc", data={"text": card})
+    assert answer.status_code == 200 and answer.get_json() == {
+        "name": "Lê Thị Thu Hà", "id_kind": "cccd", "id_number": "001190012345", "address": "Thôn Đông, xã An Bình",
+        "sex": "Nữ", "birth_date": "02/09/1990", "issued_on": "15/08/2021"}
+    cut = client.post("/tiep-nhan/the-can-cuoc", data={"text": "001190012345||Lê"})
+    assert cut.status_code == 400 and "chưa được đọc hết" in cut.get_json()["error"]
+    assert db_session.scalar(select(func.count()).select_from(AuditEntry)) == before
+    login("a.officer")
+    assert client.post("/tiep-nhan/the-can-cuoc", data={"text": card}).status_code == 403

@@ -35,7 +35,9 @@ class ReceivedDocumentRow(RowForm):
 
 
 class ApplicantFields(Form):
-    applicant_name = StringField("Họ và tên người nộp (hoặc tên tổ chức)")
+    applicant_name = StringField("Họ và tên người nộp (hoặc tên tổ chức)",
+                                 description="Quét mã QR trên thẻ căn cước vào ô này để điền sẵn họ tên, số thẻ, địa chỉ.",
+                                 render_kw={"autofocus": True, "autocomplete": "off", "data-card": "applicant"})
     applicant_id_kind = SelectField(
         "Loại giấy tờ", choices=choices([(k.value, k.label) for k in IdKind]), default=IdKind.CITIZEN_ID.value
     )
@@ -48,7 +50,8 @@ class ApplicantFields(Form):
 
 class ReceptionForm(ApplicantFields):
     version = HiddenField()
-    owner_name = StringField("Chủ hồ sơ (nếu khác người nộp)")
+    owner_name = StringField("Chủ hồ sơ (nếu khác người nộp)", description="Quét được thẻ căn cước của chủ hồ sơ.",
+                             render_kw={"autocomplete": "off", "data-card": "owner"})
     owner_id_number = StringField("Số giấy tờ của chủ hồ sơ")
     channel = SelectField("Hình thức nộp", choices=choices([(c.value, c.label) for c in Channel]),
                           default=Channel.DIRECT.value)

@@ -8,6 +8,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -19,6 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.domain.catalogue import DocumentSpec
+from app.domain.citizen_card import read_card
+from app.domain.errors import DomainError
 from app.domain.localtime import local_date
 from app.domain.paper import PaperSize
 from app.domain.roles import Role
@@ -128,6 +131,18 @@ def receive():  # type: ignore[no-untyped-def]
         return response
     return render_template("reception/receive.html", form=form, procedure=procedure,
                            calendar_preview=reception.preview_due(session, user, procedure, now=now())), form_status(form)
+
+
+@bp.post("/tiep-nhan/the-can-cuoc")
+@role_required(Role.CLERK)
+def read_citizen_card():  # type: ignore[no-untyped-def]
+    """What a scanned Căn cước / CCCD QR holds (the reception form fills itself from it); nothing is stored."""
+    try:
+        card = read_card(request.form.get("text", "")[:2000])
+    except DomainError as error:
+        return jsonify(error=error.message), 400
+    return jsonify(name=card.name, id_kind="cccd", id_number=card.id_number, address=card.address, sex=card.sex,
+                   birth_date=f"{card.birth_date:%d/%m/%Y}", issued_on=f"{card.issued_on:%d/%m/%Y}")
 
 
 @bp.route("/tiep-nhan/khong-tiep-nhan", methods=["GET", "POST"])
