@@ -61,8 +61,8 @@ def _applicant() -> reception.ApplicantInput:
 
 
 def _receive(session: Session, people: People, procedure: Procedure, at: datetime) -> Dossier:
-    data = reception.ReceptionInput(procedure_id=procedure.id, applicant=_applicant(),
-                                    documents=(DocumentSpec("Tờ khai theo mẫu", 1),))
+    data = reception.ReceptionInput(procedure_id=procedure.id, applicant=_applicant(), documents=tuple(
+        DocumentSpec(d.name, max(d.originals, 1), d.certified_copies, d.photocopies) for d in procedure.documents))
     return reception.receive_dossier(session, people.clerk, data, now=at)
 
 

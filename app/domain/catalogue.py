@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from typing import Sequence
+from collections.abc import Iterable, Sequence
 
 from app.domain.durations import Duration, validate_step_shares
 from app.domain.errors import DomainError
@@ -146,3 +146,20 @@ def validate_documents(documents: Sequence[DocumentSpec]) -> None:
         if key in seen:
             raise DomainError(f"Giấy tờ “{name}” bị lặp lại.", field="documents")
         seen.add(key)
+
+
+def missing_required(checklist: Sequence[DocumentSpec], received: Iterable[str]) -> list[str]:
+    """What of ``checklist`` a dossier cannot be received without, given the names ``received``: each required
+    document not received, and each group ("hoặc") none of whose documents was, as "A hoặc B"."""
+    got = {" ".join(name.split()).casefold() for name in received}
+    missing: list[str] = []
+    groups: dict[str, list[str]] = {}
+    for document in checklist:
+        if document.requirement == "required" and document.name.casefold() not in got:
+            missing.append(document.name)
+        elif document.requirement == "alternative":
+            groups.setdefault(document.group.casefold(), []).append(document.name)
+    for names in groups.values():
+        if not any(name.casefold() in got for name in names):
+            missing.append(" hoặc ".join(names))
+    return missing

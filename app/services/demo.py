@@ -170,8 +170,16 @@ class DemoProcedure:
     level: ProcedureLevel = ProcedureLevel.COMMUNE
 
 
+# Always required: the declaration or application form; for certifications, the paper to certify.
+FORMS = ("Tờ khai", "Đơn", "Giấy đề nghị", "Văn bản đề nghị", "Bản chính giấy tờ", "Bản sao cần chứng thực",
+         "Giấy tờ, văn bản cần chứng thực")
+
+
 def _doc(name: str, originals: int = 0, certified: int = 0, photocopies: int = 0) -> DocumentSpec:
-    return DocumentSpec(name, originals, certified, photocopies)
+    """A document of the demo catalogue: the declaration or application form is required, the rest optional
+    (the desk checks what applies to the case: "nếu có", "nếu nộp thay" …)."""
+    required = name.startswith(FORMS) and "(nếu" not in name
+    return DocumentSpec(name, originals, certified, photocopies, "required" if required else "optional")
 
 
 _SAME = DurationKind.SAME_DAY

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from app.domain.catalogue import DocumentSpec, validate_documents
+from app.domain.catalogue import DocumentSpec, missing_required, validate_documents
 from app.domain.codes import format_dossier_code, normalize_id_number, normalize_phone
 from app.domain.localtime import local_date, to_local
 from app.domain.roles import Role
@@ -37,6 +37,14 @@ STATUS_TOKEN_BYTES = 24  # 192 bits: 32 URL-safe characters in the QR's link
 def new_status_token() -> str:
     """A fresh, unguessable token for a citizen's status link (design.md: at least 128 bits)."""
     return secrets.token_urlsafe(STATUS_TOKEN_BYTES)
+
+
+class MissingDocuments(ValidationFailed):
+    """A reception refused for want of required documents: ``missing`` is what Mẫu 02 should ask for."""
+
+    def __init__(self, errors: dict[str, str], missing: tuple[str, ...]) -> None:
+        super().__init__(errors)
+        self.missing = missing
 
 
 @dataclass(frozen=True)
@@ -100,7 +108,12 @@ def preview_due(session: Session, actor: User, procedure: Procedure, *, now: dat
 def receive_dossier(session: Session, actor: User, data: ReceptionInput, *, now: datetime,
                     portal_code: str | None = None) -> Dossier:
     """Receive a complete dossier: allocate its code, compute its due instant, log the event; ``portal_code``: a
-    dossier filed online (app.services.online_dossiers.accept), the portal's code kept on it."""
+    dossier filed online (app.services.online_dossiers.accept), the portal's code kept on it (its documents were
+    checked by the portal, under the names it gave them).
+
+    Without a document the catalogue marks required (or any of a "hoặc" group) it is refused: the message
+    names what is missing, for Mẫu 02 (``MissingDocuments``).
+    """
     _require_clerk(actor)
     procedure = _procedure_for_desk(session, actor, data.procedure_id, now)
     errors = Errors()
@@ -114,6 +127,13 @@ def receive_dossier(session: Session, actor: User, data: ReceptionInput, *, now:
         errors.add("documents", "Chưa đánh dấu giấy tờ nào đã nhận. Nếu hồ sơ chưa đủ, hãy lập Phiếu yêu cầu bổ sung (Mẫu 02).")
     else:
         errors.check("documents", validate_documents, documents)
+    missing = [] if portal_code else missing_required(
+        [DocumentSpec(d.name, requirement=d.requirement, group=d.alt_group) for d in procedure.documents],
+        [d.name for d in documents])
+    if missing and "documents" not in errors.by_field:
+        errors.add("documents", f"Thiếu giấy tờ bắt buộc: {'; '.join(missing)}. Chưa tiếp nhận được; lập Phiếu "
+                                "hướng dẫn bổ sung, hoàn thiện hồ sơ (Mẫu 02) với các giấy tờ còn thiếu.")
+        raise MissingDocuments(errors.by_field, tuple(missing))
     if not 1 <= data.sets_count <= 99:
         errors.add("sets_count", "Số bộ hồ sơ từ 1 đến 99.")
     if not 0 <= data.fee_amount <= 1_000_000_000:

@@ -243,3 +243,43 @@ def test_the_card_reader_answers_what_the_qr_holds_and_stores_nothing(client, wo
     assert db_session.scalar(select(func.count()).select_from(AuditEntry)) == before
     login("a.officer")
     assert client.post("/tiep-nhan/the-can-cuoc", data={"text": card}).status_code == 403
+
+
+def test_a_missing_required_document_offers_mau_02_and_nothing_typed_is_lost(client, world, login, db_session):
+    from app.domain.catalogue import DocumentSpec
+    from app.services.catalogue import ProcedureInput, update_procedure
+    from tests.builders import procedure_input
+    from tests.integration.test_processing import vn
+
+    procedure = world.a.procedure
+    update_procedure(db_session, world.a.admin, procedure.id, procedure_input(documents=(
+        DocumentSpec("Tờ khai theo mẫu", 1),
+        DocumentSpec("Giấy tờ chứng minh nơi cư trú", 0, 1, requirement="alternative", group="Cư trú"),
+        DocumentSpec("Xác nhận thông tin về cư trú", 1, requirement="alternative", group="Cư trú"),
+        DocumentSpec("Văn bản ủy quyền (nếu nộp thay)", 1, requirement="optional"))),
+        expected_version=None, now=vn(24, 11, 8))
+    db_session.commit()
+    login("a.clerk")
+    typed = _form(procedure, **{"applicant_name": "Trần Thị Cúc", "documents-1-received": "",
+                                "documents-2-received": "", "documents-3-received": ""})
+    refused = client.post(f"/tiep-nhan?procedure={procedure.id}", data=typed)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and db_session.query(Dossier).count() == 0
+    assert "Thiếu giấy tờ bắt buộc: Giấy tờ chứng minh nơi cư trú hoặc Xác nhận thông tin về cư trú" in page
+    assert "Lập Mẫu 02 với các giấy tờ còn thiếu" in page and 'value="Trần Thị Cúc"' in page
+
+    carried = {**typed, "carry": "1",
+               "missing_prefill": "Giấy tờ chứng minh nơi cư trú hoặc Xác nhận thông tin về cư trú"}
+    letter = client.post(f"/tiep-nhan/khong-tiep-nhan?procedure={procedure.id}&kind=incomplete", data=carried)
+    page = letter.get_data(as_text=True)
+    assert letter.status_code == 200 and 'value="Trần Thị Cúc"' in page and 'value="001203004567"' in page
+    assert "Giấy tờ chứng minh nơi cư trú hoặc Xác nhận thông tin về cư trú</textarea>" in page
+    assert db_session.query(NonReception).count() == 0  # switching saves nothing
+    back = client.post(f"/tiep-nhan?procedure={procedure.id}",
+                       data={"carry": "1", "applicant_name": "Trần Thị Cúc", "applicant_id_kind": "cccd",
+                             "applicant_id_number": "001203004567", "applicant_phone": "0912 345 678"})
+    page = back.get_data(as_text=True)
+    assert back.status_code == 200 and 'value="Trần Thị Cúc"' in page and "Tờ khai theo mẫu" in page
+    assert db_session.query(Dossier).count() == 0
+    received = client.post(f"/tiep-nhan?procedure={procedure.id}", data={**typed, "documents-2-received": "y"})
+    assert received.status_code == 302  # one of the group is enough; the optional one is not needed

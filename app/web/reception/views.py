@@ -93,15 +93,19 @@ def receive():  # type: ignore[no-untyped-def]
             "reception/pick.html", query=query,
             procedures=reception.search_procedures(session, user, query, now=now()),
         )
-    form = ReceptionForm()
-    if not form.is_submitted():
+    carried = request.method == "POST" and request.form.get("carry") == "1"  # back from Mẫu 02/03: typing kept
+    form = ReceptionForm(formdata=request.form) if carried else ReceptionForm()
+    if not form.is_submitted() or (carried and not form.documents.entries):
+        while form.documents.entries:
+            form.documents.pop_entry()
         for document in procedure.documents:
             form.documents.append_entry({
                 "received": True, "name": document.name, "originals": document.originals,
                 "certified_copies": document.certified_copies, "photocopies": document.photocopies,
             })
-    for _ in range(SPARE_ROWS if not form.is_submitted() else 0):
+    for _ in range(SPARE_ROWS if not form.is_submitted() or carried else 0):
         form.documents.append_entry()
+    missing: tuple[str, ...] = ()
 
     def action() -> Dossier:
         rows = [row.form for row in form.documents]
@@ -120,17 +124,23 @@ def receive():  # type: ignore[no-untyped-def]
             delivery_address=form.delivery_address.data or "",
             note=form.note.data or "",
         )
-        return reception.receive_dossier(session, user, data, now=now())
+        try:
+            return reception.receive_dossier(session, user, data, now=now())
+        except reception.MissingDocuments as refused:
+            nonlocal missing
+            missing = refused.missing
+            raise
 
-    response = submit(
+    response = None if carried else submit(
         form, action,
         message=lambda d: f"Đã tiếp nhận hồ sơ {d.code}. Hẹn trả kết quả: {instant_in_words(d.due_at)}.",
         then=lambda d: url_for("reception.dossier", dossier_id=d.id, printed="new"),
     )
     if response is not None:
         return response
-    return render_template("reception/receive.html", form=form, procedure=procedure,
-                           calendar_preview=reception.preview_due(session, user, procedure, now=now())), form_status(form)
+    return render_template("reception/receive.html", form=form, procedure=procedure, missing=missing,
+                           calendar_preview=reception.preview_due(session, user, procedure, now=now())), \
+        200 if carried else form_status(form)
 
 
 @bp.post("/tiep-nhan/the-can-cuoc")
@@ -157,9 +167,12 @@ def turn_away():  # type: ignore[no-untyped-def]
         kind = None
     if procedure is None or kind is None:
         return redirect(url_for("reception.receive"))
-    form = TurnAwayForm()
-    if not form.is_submitted() and kind is NonReceptionKind.INCOMPLETE:
-        form.missing.data = "\n".join(d.name for d in procedure.documents)
+    carried = request.form.get("carry") == "1"  # from the reception form: what the clerk typed comes along
+    form = TurnAwayForm(formdata=request.form) if carried else TurnAwayForm()
+    if (carried or not form.is_submitted()) and kind is NonReceptionKind.INCOMPLETE:
+        form.missing.data = request.form.get("missing_prefill") or "\n".join(d.name for d in procedure.documents)
+    if carried:
+        return render_template("reception/turn_away.html", form=form, procedure=procedure, kind=kind)
 
     def action() -> NonReception:
         data = reception.NonReceptionInput(
