@@ -39,7 +39,7 @@
       })
       .then(function (answer) {
         var d = answer.data;
-        if (!answer.ok) { say(d.error || "Không đọc được thẻ; vui lòng quét lại hoặc nhập tay.", true); box.focus(); return; }
+        if (!answer.ok) { box.focus(); say(d.error || "Không đọc được thẻ; vui lòng quét lại hoặc nhập tay.", true); return; }
         if (kind === "owner") {
           set("owner_name", d.name); set("owner_id_number", d.id_number);
           next(form.elements.owner_id_number);
@@ -50,7 +50,7 @@
         }
         say("Đã đọc thẻ căn cước: " + d.name + ", số " + d.id_number + ", sinh ngày " + d.birth_date + ".", false);
       })
-      .catch(function () { say("Không đọc được thẻ; vui lòng quét lại hoặc nhập tay.", true); box.focus(); });
+      .catch(function () { box.focus(); say("Không đọc được thẻ; vui lòng quét lại hoặc nhập tay.", true); });
   }
   form.addEventListener("keydown", function (event) {
     var el = event.target;
