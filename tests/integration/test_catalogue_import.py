@@ -181,8 +181,11 @@ def test_the_admin_page_previews_then_applies_what_was_previewed(client, login, 
     page = shown.get_data(as_text=True)
     assert shown.status_code == 200 and "SỬA ĐỔI" in page and "Kết quả" in page and "Nhập 1 thay đổi" in page
     key = page.split('name="key" value="')[1].split('"')[0]
-    assert client.post("/thu-tuc/nhap/ap-dung", data={"key": "0" * 64, "scope": "unit"}).status_code == 400
-    done = client.post("/thu-tuc/nhap/ap-dung", data={"key": key, "scope": "unit", "unit": world.a.unit.id})
+    carried = page.split('name="content" value="')[1].split('"')[0]
+    assert client.post("/thu-tuc/nhap/ap-dung", data={"key": "0" * 64, "content": carried,
+                                                      "scope": "unit"}).status_code == 400  # not what was previewed
+    done = client.post("/thu-tuc/nhap/ap-dung", data={"key": key, "content": carried, "scope": "unit",
+                                                      "unit": world.a.unit.id})
     assert done.status_code == 302
     versions = db_session.scalars(select(Procedure).where(Procedure.unit_id == world.a.unit.id)).all()
     assert sorted(v.result_text for v in versions) == ["", "Giấy xác nhận (bản điện tử)"]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
-from pathlib import Path
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from app.domain.localtime import local_date
 from app.domain.roles import Role
@@ -19,12 +19,9 @@ from app.web.forms import query_int
 from models import Unit
 
 _KEY = re.compile(r"^[0-9a-f]{64}$")
-
-
-def _store() -> Path:
-    folder = Path(current_app.instance_path) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+# The previewed file travels back with the apply form (base64), not in one server's folder: with several app
+# servers the apply may reach another one. It must fit that request (MAX_CONTENT_LENGTH, base64 adds a third).
+PAGE_LIMIT = 1_400_000
 
 
 def _targets(scope: str, unit_id: int | None) -> tuple[Unit, list[Unit]]:
@@ -51,29 +48,30 @@ def import_file():  # type: ignore[no-untyped-def]
     content = upload.read() if upload else b""
     if not content:
         raise ValidationFailed({"file": "Chọn tệp danh mục (.xlsx hoặc .json)."})
+    if len(content) > PAGE_LIMIT:
+        raise ValidationFailed({"file": "Tệp lớn hơn 1,4 MB: hãy nhập bằng lệnh flask catalogue import trên máy chủ."})
     tables = catalogue_import.read_file(upload.filename or "tệp", content)
-    key = hashlib.sha256(content).hexdigest()
-    (_store() / key).write_bytes(content)  # applied by its digest: what was previewed is what is imported
+    key = hashlib.sha256(content).hexdigest()  # applied only if the same bytes come back: what was previewed
     preview = catalogue_import.plan(get_session(), tables, targets, today=local_date(now()))
     return render_template("catalogue/import.html", unit=unit, preview=preview, key=key, scope=scope,
-                           filename=upload.filename), 400 if preview.problems else 200
+                           content=base64.b64encode(content).decode(), filename=upload.filename), \
+        400 if preview.problems else 200
 
 
 @bp.post("/nhap/ap-dung")
 @role_required(Role.ADMIN)
 def apply_import():  # type: ignore[no-untyped-def]
     key = request.form.get("key", "")
-    path = _store() / key if _KEY.match(key) else None
-    if path is None or not path.exists():
-        raise ValidationFailed({"file": "Không còn tệp đã xem trước; vui lòng tải lên lại."})
-    content = path.read_bytes()
-    if hashlib.sha256(content).hexdigest() != key:
+    try:
+        content = base64.b64decode(request.form.get("content", ""), validate=True)
+    except ValueError:
+        content = b""
+    if not _KEY.match(key) or not content or hashlib.sha256(content).hexdigest() != key:
         raise ValidationFailed({"file": "Tệp đã xem trước bị thay đổi; vui lòng tải lên lại."})
     unit, targets = _targets(request.form.get("scope", "unit"), request.form.get("unit", type=query_int))
     session = get_session()
     result = catalogue_import.apply(session, catalogue_import.read_file("tệp", content), targets, actor=actor(),
                                     now=now())
     session.commit()
-    path.unlink(missing_ok=True)
     flash(f"Đã nhập danh mục: {result.changes} thay đổi ở {len(result.units)} đơn vị.", "success")
     return redirect(url_for("catalogue.index", unit=unit.id))
