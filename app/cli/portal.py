@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from app.domain.localtime import local_date
+from app.domain.reconcile import Rate
 from app.integrations.portal.client import configured_listing, poster
 from app.integrations.portal.simulator import create_simulator
 from app.services import portal_sync, reconciliation
@@ -41,14 +42,9 @@ def sync_command() -> None:
     click.echo(sync_portal(current_app._get_current_object()))  # type: ignore[attr-defined]
 
 
-def platform_listing(app: Flask):  # type: ignore[no-untyped-def]
-    """The function that asks the configured platform for a unit's dossiers, or None when none is configured."""
-    return configured_listing(app.config)
-
-
 def reconcile_nightly(app: Flask) -> str:
     """The nightly reconciliation of the last 30 days, every unit; nonconformities for trễ hạn ảo."""
-    listing = platform_listing(app)
+    listing = configured_listing(app.config)
     if listing is None:
         return "Chưa cấu hình PORTAL_SYNC_URL: không đối chiếu."
     with app.app_context():
@@ -76,7 +72,7 @@ def _summary(run) -> str:  # type: ignore[no-untyped-def]
 def reconcile_command(day: datetime | None, unit_code: str | None, open_nonconformities: bool) -> None:
     """Đối chiếu hồ sơ với hệ thống của tỉnh: trạng thái, hạn, thời điểm kết thúc, hồ sơ thiếu, tỷ lệ đúng hạn."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    listing = platform_listing(app)
+    listing = configured_listing(app.config)
     if listing is None:
         raise click.ClickException("Chưa cấu hình PORTAL_SYNC_URL.")
     now = app.extensions["motcua.clock"].now()
@@ -106,7 +102,10 @@ def _print_run(unit: Unit, run, opened: int) -> None:  # type: ignore[no-untyped
     if run.error:
         click.echo(f"{unit.code} ({period}): không đối chiếu được: {run.error}")
         return
-    rate = lambda done, on_time: f"{on_time}/{done}" + (f" ({on_time * 100 / done:.1f} %)" if done else "")  # noqa: E731
+    def rate(done: int, on_time: int) -> str:
+        percent = Rate(done, on_time).percent
+        return f"{on_time}/{done}" + (f" ({percent} %)" if percent is not None else "")
+
     click.echo(f"{unit.code} ({period}): {run.ours} hồ sơ ở Một Cửa, {run.theirs} trên cổng; đúng hạn "
                f"Một Cửa {rate(run.our_finished, run.our_on_time)}, cổng {rate(run.their_finished, run.their_on_time)}")
     for difference in run.differences:

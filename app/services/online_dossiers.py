@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.catalogue import DocumentSpec
 from app.domain.localtime import local_date
+from app.domain.worktime import WorkCalendar
 from app.domain.online import OnlineState, after_handover
 from app.domain.roles import Role
 from app.domain.workflow import Channel, NonReceptionKind
@@ -178,12 +179,13 @@ def queue(session: Session, actor: User, *, now: datetime, states: tuple[OnlineS
     rows = session.scalars(select(OnlineDossier).where(OnlineDossier.unit_id == actor.unit_id,
                                                        OnlineDossier.state.in_(states))
                            .order_by(OnlineDossier.updated_at, OnlineDossier.id)).all()
-    return [Waiting(row, calendar.elapsed(row.updated_at, now) if now > row.updated_at else timedelta(0))
-            for row in rows]
+    return [queue_row(session, row, now=now, calendar=calendar) for row in rows]
 
 
-def queue_row(session: Session, row: OnlineDossier, *, now: datetime) -> Waiting:
-    calendar = unit_calendar(session, row.unit)
+def queue_row(session: Session, row: OnlineDossier, *, now: datetime, calendar: WorkCalendar | None = None
+              ) -> Waiting:
+    """How long ``row`` has waited since its last hand-over, in its unit's working time."""
+    calendar = calendar or unit_calendar(session, row.unit)
     return Waiting(row, calendar.elapsed(row.updated_at, now) if now > row.updated_at else timedelta(0))
 
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from flask import current_app, flash, redirect, render_template, request, url_for
 
 from app.domain.localtime import local_date
-from app.domain.reconcile import Gap
+from app.domain.reconcile import Gap, Rate
 from app.domain.workflow import DossierStatus
 from app.integrations.portal.client import configured_listing
 from app.services import dashboard, reconciliation
@@ -36,6 +36,8 @@ def reconcile():  # type: ignore[no-untyped-def]
     return render_template(
         "reports/reconcile.html", unit=unit, units=units if len(units) > 1 else [], latest=latest, here=here,
         history=reconciliation.runs(session, unit.id), gaps={g.value: g.label for g in Gap},
+        rates=(Rate(latest.our_finished, latest.our_on_time), Rate(latest.their_finished, latest.their_on_time))
+        if latest else None,
         statuses={str(s.national_code): f"{s.national_code} — {s.label}" for s in DossierStatus},
         first=yesterday - timedelta(days=29), last=yesterday, configured=bool(current_app.config.get("PORTAL_SYNC_URL")))
 
