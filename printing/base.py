@@ -440,13 +440,20 @@ def grid_table(
     header_rows: int = 1,
     center_columns: Sequence[int] = (),
     extra_style: Sequence[tuple] = (),  # type: ignore[type-arg]
+    size: float | None = None,
+    padding: float = 2.5,
 ) -> Table:
     """A ruled table whose header rows repeat on every page it flows onto.
 
     A text cell longer than ``CELL_LINES`` lines shows its start and a mark;
-    ``render`` prints the full text after the table (``LongTexts``).
+    ``render`` prints the full text after the table (``LongTexts``). ``size``:
+    the cells' type size if not the page's (a register packs more rows);
+    ``padding``: left and right of each cell, in points.
     """
-    s = styles(page)
+    s = dict(styles(page))
+    if size is not None:
+        for name in ("cell", "cell_center", "cell_head"):
+            s[name] = _sized(s[name], size)
     body: list[list[object]] = []
     plain: list[tuple] = []  # type: ignore[type-arg]
     long_texts = LongTexts()
@@ -464,7 +471,7 @@ def grid_table(
                 cells.append(Paragraph(text(cell), s["cell_head"]))
             else:
                 style = s["cell_center"] if column in center_columns else s["cell"]
-                room = widths[column] - 5  # less the cell padding
+                room = widths[column] - 2 * padding
                 value = str(cell)
                 if "\n" not in value and pdfmetrics.stringWidth(value, FONT, style.fontSize) <= room:
                     cells.append(value)  # one line: a plain string is drawn without a Paragraph
@@ -483,8 +490,8 @@ def grid_table(
         *plain,
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), padding),
+        ("RIGHTPADDING", (0, 0), (-1, -1), padding),
         ("TOPPADDING", (0, 0), (-1, -1), 1.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
         *extra_style,

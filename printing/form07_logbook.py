@@ -36,22 +36,26 @@ from printing.workbook import put, put_row
 TITLE = "SỔ THEO DÕI HỒ SƠ"
 DATE_GROUP = "Ngày, tháng, năm"
 COLUMNS = (
-    # (heading, width in mm on A4 landscape, XLSX width in characters, under DATE_GROUP)
-    ("Số thứ tự", 10, 7, False),
-    ("Mã hồ sơ", 27, 26, False),
-    ("Tên thủ tục hành chính", 33, 40, False),
-    ("Số lượng hồ sơ (bộ)", 12, 8, False),
-    ("Tên cá nhân, tổ chức", 24, 24, False),
-    ("Địa chỉ, số điện thoại", 30, 30, False),
-    ("Cơ quan chủ trì giải quyết", 20, 24, False),
-    ("Nhận hồ sơ", 19, 16, True),
-    ("Hẹn trả kết quả", 19, 16, True),
-    ("Chuyển hồ sơ đến cơ quan giải quyết", 19, 16, True),
-    ("Nhận kết quả từ cơ quan giải quyết", 19, 16, True),
-    ("Trả kết quả cho cá nhân, tổ chức", 19, 16, True),
-    ("Ký nhận", 14, 12, False),
-    ("Ghi chú", 0, 24, False),  # takes the rest of the page width
+    # (heading, width in mm on A4 landscape, XLSX width in characters, under DATE_GROUP). The widths are
+    # those of the longest token each column holds at CELL_SIZE (a code up to its dash, a date, a phone
+    # number, "Tư pháp - Hộ tịch"), so a token never breaks; names and addresses take the room left.
+    ("Số thứ tự", 7.5, 7, False),
+    ("Mã hồ sơ", 20, 26, False),
+    ("Tên thủ tục hành chính", 42, 40, False),
+    ("Số lượng hồ sơ (bộ)", 9.5, 8, False),
+    ("Tên cá nhân, tổ chức", 26, 24, False),
+    ("Địa chỉ, số điện thoại", 39, 30, False),
+    ("Cơ quan chủ trì giải quyết", 22, 24, False),
+    ("Nhận hồ sơ", 14.5, 16, True),
+    ("Hẹn trả kết quả", 14.5, 16, True),
+    ("Chuyển hồ sơ đến cơ quan giải quyết", 14.5, 16, True),
+    ("Nhận kết quả từ cơ quan giải quyết", 14.5, 16, True),
+    ("Trả kết quả cho cá nhân, tổ chức", 14.5, 16, True),
+    ("Ký nhận", 10, 12, False),
+    ("Ghi chú", 0, 24, False),  # takes the rest of the page width (about 22 mm)
 )
+CELL_SIZE = 8  # points: a register, not a letter (ND 30/2020's 13–14 pt is for the text of documents)
+CELL_PADDING = 2  # points each side
 
 
 @dataclass(frozen=True)
@@ -101,7 +105,7 @@ def render(data: LogbookData, *, paper: PaperSize = PaperSize.A4) -> bytes:
     """Mẫu 07 as an A4 (or A5) landscape PDF."""
     page = Page(paper, Orientation.LANDSCAPE)
     s = styles(page)
-    scale = page.width / (277 * mm)
+    scale = page.width / (270 * mm)
     fixed = sum(width for _, width, _, _ in COLUMNS) * mm * scale
     flexible = [i for i, column in enumerate(COLUMNS) if column[1] == 0]
     widths = [(width * mm * scale if width else (page.width - fixed) / len(flexible)) for _, width, _, _ in COLUMNS]
@@ -115,10 +119,12 @@ def render(data: LogbookData, *, paper: PaperSize = PaperSize.A4) -> bytes:
     for entry in data.entries:
         cells = [_two_lines(v) if isinstance(v, datetime) else ("" if v is None else v) for v in _cells(entry)]
         cells[1] = entry.code.replace("-", "-\n", 1)  # break after the unit id, never inside a number
+        cells[2] = _short_procedure(entry.procedure)
         rows.append(cells)
     spans: list[tuple] = [("SPAN", (first_date, 0), (last_date, 0))]  # type: ignore[type-arg]
     spans += [("SPAN", (i, 0), (i, 1)) for i, c in enumerate(COLUMNS) if not c[3]]
-    table = grid_table(rows, widths, page, header_rows=3, center_columns=(0, 3, 7, 8, 9, 10, 11), extra_style=spans)
+    table = grid_table(rows, widths, page, header_rows=3, center_columns=(0, 3, 7, 8, 9, 10, 11), extra_style=spans,
+                       size=CELL_SIZE, padding=CELL_PADDING)
     story: list[Flowable] = [
         *header_block(data.header, page),
         line([(TITLE, f"{FONT}-Bold")], s["title"], page.width),
@@ -129,6 +135,13 @@ def render(data: LogbookData, *, paper: PaperSize = PaperSize.A4) -> bytes:
     if not data.entries:
         story.append(Paragraph("<i>Không có hồ sơ nào được tiếp nhận trong kỳ này.</i>", s["center"]))
     return render_pdf(story, page, title=f"{TITLE} {data.book}", author=data.unit_name, footer=f"{TITLE} — {data.unit_name}")
+
+
+def _short_procedure(name: str) -> str:
+    """"Thủ tục đăng ký khai sinh" as "Đăng ký khai sinh": the column's heading already says it is a procedure."""
+    if name[:8].lower() == "thủ tục " and len(name) > 8:
+        return name[8:9].upper() + name[9:]
+    return name
 
 
 def _two_lines(instant: datetime) -> str:

@@ -348,9 +348,9 @@ def logbook_data(unit: Unit, first: date, last: date, dossiers: Sequence[Dossier
             code=d.code,
             procedure=d.procedure.name,
             sets_count=d.sets_count,
-            applicant=d.owner_name or d.applicant_name,
+            applicant=d.applicant_name + (f" (chủ hồ sơ: {d.owner_name})" if d.owner_name else ""),
             contact="; ".join(x for x in (d.applicant_address, d.applicant_phone) if x),
-            processing_body=processing_body(d.procedure, unit),
+            processing_body=_processing_department(d.procedure),
             received_at=d.received_at,
             due_at=d.due_at,
             sent_at=_first(h.at for h in d.handovers if h.kind == "hand_over" and h.step_position == 1),
@@ -498,7 +498,11 @@ def _logbook_note(dossier: Dossier) -> str:
 
 
 def processing_body(procedure: Procedure, unit: Unit) -> str:
-    """The body that processes the dossier, as Mẫu 06 and 07 and the portal name it."""
+    """The body that processes the dossier, as Mẫu 06 and the portal name it."""
+    return f"{_processing_department(procedure)}, {_running_case(unit.governing_body_name, unit)}"
+
+
+def _processing_department(procedure: Procedure) -> str:
+    """The department that processes the dossier: what Mẫu 07 prints on each row (its header names the unit)."""
     departments = [s.department.name for s in procedure.steps if s.department is not None]
-    body = departments[0] if departments else "Công chức chuyên môn"
-    return f"{body}, {_running_case(unit.governing_body_name, unit)}"
+    return departments[0] if departments else "Công chức chuyên môn"
