@@ -38,7 +38,7 @@ def bare_page() -> bytes:
     """One A5 page: the QR and a few lines of Vietnamese in the same embedded font."""
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A5, invariant=1)
-    qr = QrFlowable(samples.URL, 16 * mm)
+    qr = QrFlowable(samples.URL, 20 * mm)
     qr.drawOn(canvas, 14 * mm, A5[1] - 25 * mm)
     # One line in each face the forms embed (regular, bold, italic): the same fonts.
     for face, line, y in ((f"{FONT}-Bold", "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", 40),
@@ -61,7 +61,7 @@ def bare_receipt_factory(pdf: bytes):  # type: ignore[no-untyped-def]
         buffer = io.BytesIO()
         canvas = Canvas(buffer, pagesize=A5, invariant=1)
         for lines in pages:
-            QrFlowable(samples.URL, 16 * mm).drawOn(canvas, 14 * mm, A5[1] - 25 * mm)
+            QrFlowable(samples.URL, 20 * mm).drawOn(canvas, 14 * mm, A5[1] - 25 * mm)
             y = A5[1] - 30 * mm
             for index, line in enumerate(lines):
                 canvas.setFont(FONT + ("-Bold", "", "-Italic", "", "")[index % 5], 10)

@@ -40,6 +40,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from app.domain.addressing import dear, you
 from app.domain.paper import PaperSize
 from app.domain.vn_words import place_and_date
 from printing.qr import QrFlowable
@@ -120,12 +121,18 @@ class Page:
 
     @property
     def margins(self) -> tuple[float, float, float, float]:
-        """Left, right, top, bottom."""
+        """Left, right, top, bottom. The bottom one leaves room for the footer, FOOTER_BASELINE above the edge."""
         if self.small:
-            return 14 * mm, 10 * mm, 9 * mm, 10 * mm
-        if self.orientation is Orientation.LANDSCAPE:
-            return 15 * mm, 12 * mm, 12 * mm, 12 * mm
-        return 25 * mm, 15 * mm, 12 * mm, 13 * mm  # ND 30/2020 left and right margins
+            return 14 * mm, 10 * mm, 9 * mm, 15 * mm
+        if self.orientation is Orientation.LANDSCAPE:  # registers and reports, not letters: ND 30 does not apply
+            return 15 * mm, 12 * mm, 12 * mm, 16 * mm
+        return 30 * mm, 15 * mm, 20 * mm, 20 * mm  # ND 30/2020 Phụ lục I: 30–35 / 15–20 / 20–25 / 20–25 mm
+
+    @property
+    def bottom_without_footer(self) -> float:
+        """The bottom margin of a one-page form, which prints no footer: 10 mm on A5 (no rule of ND 30/2020
+        for A5; printers print there)."""
+        return 10 * mm if self.small else self.margins[3]
 
     @property
     def width(self) -> float:
@@ -140,7 +147,9 @@ class Page:
 
     @property
     def qr_size(self) -> float:
-        return 16 * mm if self.small else 21 * mm
+        """The side of the QR code itself, its quiet zone not counted: at least 20 mm, so that a phone reads it
+        from a photocopy (tests/unit/printing/test_qr_scans.py)."""
+        return 20 * mm if self.small else 22 * mm
 
 
 @lru_cache(maxsize=8)
@@ -194,8 +203,8 @@ def text(value: object) -> str:
 class Header:
     """The two-column header of every form (ND 30/2020 layout)."""
 
-    governing_body: str  # tên cơ quan chủ quản: "ỦY BAN NHÂN DÂN XÃ AN BÌNH"
-    unit_name: str  # tên đơn vị: "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG"
+    governing_body: str  # tên cơ quan chủ quản: "ỦY BAN NHÂN DÂN XÃ AN BÌNH"; "" when the body named next issues
+    unit_name: str  # tên đơn vị: "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG" (lines split by "\n")
     place: str  # địa danh of the date line
     issued_on: date
     number: str = ""  # "Số: …" of letter-type forms (02–05)
@@ -218,9 +227,10 @@ def top_strip(tracking: Tracking | None, page: Page, caption: str = "") -> list[
     lines = [f"{tracking.code_label}: <b>{text(tracking.code)}</b>"]
     lines.append(text(caption or "Quét mã QR để tra cứu tình trạng hồ sơ."))
     qr = QrFlowable(tracking.url, page.qr_size)
+    gap = qr.quiet_zone + 1 * mm  # the quiet zone on the right; above and on the left lie the page's margins
     table = Table(
         [[qr, Paragraph("<br/>".join(lines), s["qr_text"])]],
-        colWidths=[page.qr_size + 3 * mm, page.width - page.qr_size - 3 * mm],
+        colWidths=[page.qr_size + gap, page.width - page.qr_size - gap],
         style=TableStyle([
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -230,7 +240,7 @@ def top_strip(tracking: Tracking | None, page: Page, caption: str = "") -> list[
         ]),
         hAlign="LEFT",
     )
-    return [table, Spacer(1, 2 * mm)]
+    return [table, Spacer(1, qr.quiet_zone + 0.3 * mm)]
 
 
 def _rule(length: float) -> HRFlowable:
@@ -251,7 +261,10 @@ def header_block(header: Header, page: Page) -> list[Flowable]:
         line([(header.governing_body.upper(), FONT)], _sized(s["head_left"], left_size), left_width),
         line([(header.unit_name.upper(), f"{FONT}-Bold")], _sized(s["head_left"], unit_size), left_width),
         _rule(min(left_width * 0.4, 30 * mm)),
-    ]
+    ] if header.governing_body else [  # the issuer has no governing body above it on the page (ND 30/2020)
+        line([(name_line, f"{FONT}-Bold")], s["head_right"], left_width)
+        for name_line in header.unit_name.upper().split("\n")
+    ] + [_rule(min(left_width * 0.4, 30 * mm))]
     if header.number:
         left.append(line([(header.number, FONT)], s["head_left"], left_width))
     motto_width = pdfmetrics.stringWidth(MOTTO, f"{FONT}-Bold", motto_size)
@@ -499,29 +512,77 @@ def grid_table(
     return table
 
 
-def signatures(page: Page, *blocks: tuple[str, ...]) -> Flowable:
-    """Signature blocks side by side: (TITLE, name under the space to sign[, hint]); an empty title leaves a gap."""
+Block = tuple[str | tuple[str, ...], str] | tuple[str | tuple[str, ...], str, str] | list[Flowable]
+
+
+def signatures(page: Page, *blocks: Block) -> Flowable:
+    """Signature blocks side by side, kept on one page with what precedes them (never alone on a page).
+
+    A block is (TITLE, name under the space to sign[, hint]): TITLE one line or a tuple of lines ("TM. ỦY BAN
+    NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"); the hint "(Ký và ghi rõ họ tên)" unless given, none if "".
+    An empty title leaves a gap; a list of flowables (``recipients``) fills its column as it is.
+    """
     s = styles(page)
     width = page.width / len(blocks)
     cells: list[list[Flowable]] = []
     for block in blocks:
+        if isinstance(block, list):
+            cells.append(block)
+            continue
         title, name = block[0], block[1]
         hint = block[2] if len(block) > 2 else SIGN_HINT
-        if not title:
+        titles = (title,) if isinstance(title, str) else title
+        if not any(titles):
             cells.append([])
             continue
-        cells.append([
-            line([(title, f"{FONT}-Bold")], s["sign_title"], width),
-            line([(hint, f"{FONT}-Italic")], s["sign_hint"], width),
-            Spacer(1, (12 if page.small else 20) * mm),
-            line([(name, f"{FONT}-Bold")], s["center"], width),
-        ])
-    table = Table([cells], colWidths=[width] * len(blocks), style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return KeepTogether([Spacer(1, 1.5 * mm), table])
+        cell: list[Flowable] = [line([(t, f"{FONT}-Bold")], s["sign_title"], width) for t in titles]
+        if hint:
+            cell.append(line([(hint, f"{FONT}-Italic")], s["sign_hint"], width))
+        cell += [Spacer(1, (12 if page.small else 20) * mm), line([(name, f"{FONT}-Bold")], s["center"], width)]
+        cells.append(cell)
+    table = Table([cells], colWidths=[width] * len(blocks), style=TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2)]))
+    return SignatureBlock([Spacer(1, 1.5 * mm), table])
+
+
+class SignatureBlock(KeepTogether):
+    """The signatures: ``render`` keeps them on the page of the flowable before them (ND 30/2020 forbids a
+    page with only the signature)."""
+
+
+def recipients(page: Page, names: Sequence[str]) -> list[Flowable]:
+    """The "Nơi nhận:" of an administrative letter (ND 30/2020): "- Như trên;" …, the last ending in "."."""
+    s = styles(page)
+    small = _sized(s["left"], s["note"].fontSize)
+    items = [f"- {name.rstrip('.;')}{'.' if index == len(names) - 1 else ';'}" for index, name in enumerate(names)]
+    return [Paragraph("<b><i>Nơi nhận:</i></b>", small), *(Paragraph(text(item), small) for item in items)]
+
+
+def keep_signatures_with_text(story: Sequence[Flowable]) -> list[Flowable]:
+    """``story`` with each signature block joined to the flowable before it (and that one's own run of
+    spacers), so a page break never falls between the text and the signatures."""
+    out: list[Flowable] = []
+    for flowable in story:
+        if isinstance(flowable, SignatureBlock) and out:
+            joined: list[Flowable] = []
+            while out and isinstance(out[-1], Spacer):
+                joined.insert(0, out.pop())
+            if out:
+                joined.insert(0, out.pop())
+            out.append(KeepTogether([*joined, *flowable._content]))  # nested, a KeepTogether would never fit
+            continue
+        out.append(flowable)
+    return out
+
+
+# The footer's baseline: its lowest stroke stays more than 10 mm from the edge, where every printer prints.
+FOOTER_BASELINE = 11 * mm
 
 
 def _numbered_canvas(footer: str, font_size: float) -> type[Canvas]:
-    """A canvas that writes "<footer> · Trang x/y" at the bottom once the page count is known."""
+    """A canvas that writes "<footer> · Trang x/y" at the bottom once the page count is known (a form of more
+    than one page: each page then names the form and the dossier)."""
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
@@ -537,10 +598,17 @@ def _numbered_canvas(footer: str, font_size: float) -> type[Canvas]:
             for state in self._pages:
                 self.__dict__.update(state)
                 if total > 1:
-                    self.setFont(FONT, font_size)
                     width, _ = self._pagesize
-                    label = f"{footer} · Trang {self._pageNumber}/{total}" if footer else f"Trang {self._pageNumber}/{total}"
-                    self.drawCentredString(width / 2, 5 * mm, label)
+                    number = f"Trang {self._pageNumber}/{total}"
+                    shown = footer
+                    label = f"{shown} · {number}" if shown else number
+                    room = width - 30 * mm
+                    size = fit_size(label, FONT, font_size, room, smallest=5)
+                    while shown and pdfmetrics.stringWidth(label, FONT, size) > room:  # a name longer than a line
+                        shown = shown[:-2].rstrip() + "…"
+                        label = f"{shown} · {number}"
+                    self.setFont(FONT, size)
+                    self.drawCentredString(width / 2, FOOTER_BASELINE, label)
                 super().showPage()
             super().save()
 
@@ -578,7 +646,7 @@ def render(
     frame = Frame(left, bottom, page.width, page.size[1] - top - bottom, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page or (lambda c, d: None))])
-    doc.build(with_continuations(story), canvasmaker=_numbered_canvas(footer, styles(page)["note"].fontSize - 1))
+    doc.build(keep_signatures_with_text(with_continuations(story)), canvasmaker=_numbered_canvas(footer, styles(page)["note"].fontSize - 1))
     return buffer.getvalue()
 
 
@@ -590,13 +658,20 @@ class Applicant:
     address: str = ""
     phone: str = ""
     email: str = ""
+    organisation: bool = False  # named as such, never "Ông/Bà"
+
+    @property
+    def you(self) -> str:
+        return you(self.organisation)
 
 
-def applicant_lines(applicant: Applicant, page: Page, label: str = "Tiếp nhận hồ sơ của (Ông/Bà/tổ chức)") -> list[Flowable]:
-    """Name, address and contacts, with dotted lines where the desk knows nothing."""
+def applicant_lines(applicant: Applicant, page: Page, label: str = "Tiếp nhận hồ sơ của") -> list[Flowable]:
+    """"Ông/Bà <name>" (or the organisation's name), address and contacts; dotted lines where the desk knows
+    nothing."""
     s = styles(page)
     return [
-        field(label, applicant.name, page, bold_value=True),
+        field(label, dear(applicant.name, applicant.organisation) if applicant.name.strip() else "", page,
+              bold_value=True),
         field("Địa chỉ", applicant.address, page),
         Paragraph(
             f"Số điện thoại: {text(applicant.phone) or '.' * 20}&nbsp;&nbsp;&nbsp;Email: {text(applicant.email) or '.' * 20}",
@@ -637,11 +712,12 @@ def render_copies(
     canvas.setTitle(title)
     canvas.setAuthor(author)
     canvas.setCreator("Một Cửa")
-    left, _right, top, bottom = page.margins
+    left, _right, top, _bottom = page.margins
+    bottom = page.bottom_without_footer  # one page per copy: no footer
     frame = Frame(left, bottom, page.width, page.size[1] - top - bottom, leftPadding=0, rightPadding=0,
                   topPadding=0, bottomPadding=0)
     canvas.beginForm("copy")
-    fits = _fill(frame, with_continuations(story), canvas)
+    fits = _fill(frame, keep_signatures_with_text(with_continuations(story)), canvas)
     canvas.endForm()
     if not fits or slot.position is None:
         return None

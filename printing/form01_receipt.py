@@ -99,7 +99,7 @@ def render(data: ReceiptData, *, paper: PaperSize = PaperSize.A5) -> bytes:
         if index:
             story.append(PageBreak())
         story.extend(_copy(data, page, Paragraph(f"<i>({text(copy)})</i>", styles(page)["subtitle"])))
-    return render_pdf(story, page, title=title, author=data.receiving_unit, footer=data.code)
+    return render_pdf(story, page, title=title, author=data.receiving_unit, footer=f"Mẫu 01 · Mã hồ sơ {data.code}")
 
 
 def _copy(data: ReceiptData, page: Page, copy_label: Flowable) -> list[Flowable]:

@@ -60,14 +60,14 @@ def render(data: SupplementRequestData, *, paper: PaperSize = PaperSize.A5) -> b
         line([(TITLE, f"{FONT}-Bold")], s["title"], page.width),
         Spacer(1, 2 * mm),
         field("Bộ phận tiếp nhận và trả kết quả", data.receiving_unit, page),
-        *applicant_lines(data.applicant, page, "Tiếp nhận hồ sơ/yêu cầu của (Ông/Bà/tổ chức)"),
+        *applicant_lines(data.applicant, page, "Tiếp nhận hồ sơ/yêu cầu của"),
         field("Nội dung yêu cầu giải quyết", data.procedure, page, bold_value=True),
         Paragraph("Yêu cầu hoàn thiện hồ sơ gồm những nội dung sau:", s["body"]),
         grid_table(rows, [9 * mm, page.width - 9 * mm], page, center_columns=(0,)),
         Spacer(1, 1.5 * mm),
         Paragraph(f"<b>Lý do:</b> {text(data.reason)}", s["body"]),
         Paragraph(
-            "Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, Ông/Bà liên hệ "
+            f"Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, {data.applicant.you} liên hệ "
             f"{text(data.guide_name)}{' (điện thoại ' + text(data.guide_phone) + ')' if data.guide_phone else ''} "
             "để được hướng dẫn. Thông tin về thủ tục hành chính được công khai tại Bộ phận tiếp nhận và "
             "trả kết quả và trên Cổng Dịch vụ công quốc gia (dichvucong.gov.vn).",
@@ -75,4 +75,4 @@ def render(data: SupplementRequestData, *, paper: PaperSize = PaperSize.A5) -> b
         ),
         signatures(page, ("", ""), ("NGƯỜI HƯỚNG DẪN", data.guide_name)),
     ]
-    return render_pdf(story, page, title=TITLE, author=data.receiving_unit)
+    return render_pdf(story, page, title=TITLE, author=data.receiving_unit, footer=f"Mẫu 02 · {data.header.number}")

@@ -64,7 +64,7 @@ def render(data: RefusalData, *, paper: PaperSize = PaperSize.A5) -> bytes:
             s["body"],
         ),
         Paragraph(f"<b>{text(data.reason)}</b>", s["body"]),
-        Paragraph("Xin thông báo cho Ông/Bà được biết và thực hiện./.", s["body"]),
+        Paragraph(f"Xin thông báo cho {data.applicant.you} được biết và thực hiện./.", s["body"]),
         signatures(page, ("NGƯỜI NỘP HỒ SƠ", data.applicant.name), ("NGƯỜI TIẾP NHẬN HỒ SƠ", data.clerk_name)),
     ]
-    return render_pdf(story, page, title=TITLE, author=data.receiving_unit)
+    return render_pdf(story, page, title=TITLE, author=data.receiving_unit, footer=f"Mẫu 03 · {data.header.number}")

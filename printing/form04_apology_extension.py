@@ -1,7 +1,10 @@
-"""Mẫu 04 — Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (domain.md §2).
+"""Mẫu 04 — Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (domain.md §2, TT 03/2025).
 
-Signed by the head of the agency responsible for the delay, sent to the
-citizen through the desk (or electronically for online dossiers).
+Issued by the authority that decides the dossier at least one working day before the appointment, when it
+sees it cannot keep it: it apologises and proposes a new date. It states why the dossier cannot be finished in
+time; it never says a delay has already happened (issued on time, none has). Header, body and signature name
+the same authority, the signature in the thể thức of Nghị định 30/2020/NĐ-CP (TM./KT./Q./TL., position,
+name), with the "Nơi nhận" of an administrative letter.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from datetime import datetime
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
+from app.domain.addressing import dear, you
 from app.domain.paper import PaperSize
 from app.domain.vn_words import form_instant
 from printing.base import (
@@ -21,6 +25,7 @@ from printing.base import (
     Tracking,
     header_block,
     line,
+    recipients,
     signatures,
     styles,
     text,
@@ -28,16 +33,17 @@ from printing.base import (
 )
 from printing.base import render as render_pdf
 
-TITLE = "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT HỒ SƠ"
+TITLE = "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT"
+FORM = "Mẫu 04"
 
 
 @dataclass(frozen=True)
 class ApologyData:
     """Everything Mẫu 04 shows."""
 
-    header: Header  # header.number: "Số: 5/XL"
+    header: Header  # the authority as issuer (no governing-body line), header.number: "Số: 5/XL-UBND"
     tracking: Tracking
-    agency: str  # the agency responsible for the delay: "Ủy ban nhân dân xã An Bình"
+    agency: str  # the same authority in running text: "Ủy ban nhân dân xã An Bình"
     applicant_name: str
     code: str
     procedure: str
@@ -45,8 +51,10 @@ class ApologyData:
     due_at: datetime
     reason: str
     new_due_at: datetime
-    signer_title: str  # "CHỦ TỊCH" / "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"
+    signer_lines: tuple[str, ...]  # app.domain.addressing.signature_lines: ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH")
     signer_name: str
+    organisation: bool = False  # the applicant is an organisation: named, "Quý tổ chức"
+    desk: str = "Bộ phận tiếp nhận và trả kết quả"  # where the copy is filed (Nơi nhận)
 
 
 def render(data: ApologyData, *, paper: PaperSize = PaperSize.A5) -> bytes:
@@ -54,31 +62,33 @@ def render(data: ApologyData, *, paper: PaperSize = PaperSize.A5) -> bytes:
     page = Page(paper)
     s = styles(page)
     agency = text(data.agency)
+    addressee = you(data.organisation)
     story: list[Flowable] = [
         *top_strip(data.tracking, page),
         *header_block(data.header, page),
-        line([(TITLE, f"{FONT}-Bold")], s["title"], page.width),
+        line([(TITLE.replace(" THỜI GIAN", "\nTHỜI GIAN"), f"{FONT}-Bold")], s["title"], page.width),
         Spacer(1, 2 * mm),
-        Paragraph(f"Kính gửi: Ông/Bà <b>{text(data.applicant_name)}</b>", s["center"]),
+        Paragraph(f"Kính gửi: <b>{text(dear(data.applicant_name, data.organisation))}</b>", s["center"]),
         Spacer(1, 1.5 * mm),
         Paragraph(
-            f"Vào lúc {form_instant(data.received_at)}, {agency} tiếp nhận hồ sơ của Ông/Bà về việc "
-            f"<b>{text(data.procedure)}</b>, mã hồ sơ <b>{text(data.code)}</b>; thời gian hẹn trả kết quả "
-            f"là {form_instant(data.due_at)}.",
+            f"Vào lúc {form_instant(data.received_at)}, {agency} tiếp nhận hồ sơ của {addressee} đề nghị giải quyết "
+            f"thủ tục hành chính <b>{text(data.procedure)}</b>, mã hồ sơ <b>{text(data.code)}</b>. Thời gian hẹn "
+            f"trả kết quả ghi trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả là {form_instant(data.due_at)}.",
             s["body"],
         ),
         Paragraph(
-            f"Tuy nhiên, đến nay {agency} chưa trả kết quả giải quyết hồ sơ cho Ông/Bà đúng hạn "
-            "ghi trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả.",
+            f"Trong quá trình giải quyết, {agency} nhận thấy hồ sơ của {addressee} không thể hoàn thành trong "
+            f"thời gian đã hẹn vì lý do: {text(data.reason)}",
             s["body"],
         ),
-        Paragraph(f"<b>Lý do:</b> {text(data.reason)}", s["body"]),
         Paragraph(
-            f"Sự chậm trễ này đã gây phiền hà cho Ông/Bà. {agency} xin lỗi Ông/Bà và đề nghị gia hạn thời gian "
-            f"trả kết quả đến <b>{form_instant(data.new_due_at)}</b>.",
+            f"{agency} thành thật xin lỗi {addressee} và đề nghị {addressee} đồng ý gia hạn thời gian giải quyết "
+            f"hồ sơ; thời gian trả kết quả mới là <b>{form_instant(data.new_due_at)}</b>.",
             s["body"],
         ),
-        Paragraph(f"{agency} mong nhận được sự thông cảm của Ông/Bà./.", s["body"]),
-        signatures(page, ("", ""), (data.signer_title, data.signer_name, "(Ký, ghi rõ họ tên và đóng dấu)")),
+        Paragraph(f"{agency} mong nhận được sự thông cảm của {addressee}./.", s["body"]),
+        signatures(page, recipients(page, ("Như trên", data.desk, "Lưu: VT")),
+                   (data.signer_lines, data.signer_name, "")),
     ]
-    return render_pdf(story, page, title=f"Văn bản xin lỗi {data.code}", author=data.agency, footer=data.code)
+    return render_pdf(story, page, title=f"Văn bản xin lỗi {data.code}", author=data.agency,
+                      footer=f"{FORM} · Mã hồ sơ {data.code}")

@@ -13,6 +13,7 @@ from datetime import datetime
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
+from app.domain.addressing import dear, you
 from app.domain.paper import PaperSize
 from app.domain.vn_words import form_instant
 from printing.base import (
@@ -49,35 +50,37 @@ class SuspensionNoticeData:
     reason: str  # the citizen's stated reason
     fee_handling: str  # what happens to fees paid
     clerk_name: str
+    organisation: bool = False  # the applicant is an organisation: named, "Quý tổ chức"
 
 
 def render(data: SuspensionNoticeData, *, paper: PaperSize = PaperSize.A5) -> bytes:
     """Mẫu 05 as PDF bytes."""
     page = Page(paper)
     s = styles(page)
+    addressee = you(data.organisation)
     story: list[Flowable] = [
         *top_strip(data.tracking, page),
         *header_block(data.header, page),
         line([(TITLE, f"{FONT}-Bold")], s["title"], page.width),
         Spacer(1, 2 * mm),
-        Paragraph(f"Kính gửi: Ông/Bà <b>{text(data.applicant_name)}</b>", s["center"]),
+        Paragraph(f"Kính gửi: <b>{text(dear(data.applicant_name, data.organisation))}</b>", s["center"]),
         Spacer(1, 1.5 * mm),
         field("Mã hồ sơ", data.code, page, bold_value=True),
         field("Nội dung yêu cầu giải quyết", data.procedure, page),
         Paragraph(f"Ngày tiếp nhận hồ sơ: {form_instant(data.received_at)}", s["body"]),
         Paragraph(
             f"Vào lúc {form_instant(data.requested_at)}, {text(data.receiving_unit)} nhận được đề nghị dừng "
-            f"giải quyết hồ sơ của Ông/Bà. Lý do: {text(data.reason)}",
+            f"giải quyết hồ sơ của {addressee}. Lý do: {text(data.reason)}",
             s["body"],
         ),
         Paragraph(
             "Do hồ sơ chưa có kết quả giải quyết, " + text(data.receiving_unit)
             + f" thông báo dừng giải quyết hồ sơ nêu trên kể từ <b>{form_instant(data.stopped_at)}</b>. "
-            "Hồ sơ được trả lại cho Ông/Bà tại Bộ phận tiếp nhận và trả kết quả.",
+            f"Hồ sơ được trả lại cho {addressee} tại Bộ phận tiếp nhận và trả kết quả.",
             s["body"],
         ),
         Paragraph(f"Phí, lệ phí: {text(data.fee_handling)}", s["body"]),
-        Paragraph("Xin thông báo để Ông/Bà được biết./.", s["body"]),
+        Paragraph(f"Xin thông báo để {addressee} được biết./.", s["body"]),
         signatures(page, ("NGƯỜI NỘP HỒ SƠ", data.applicant_name), ("NGƯỜI TIẾP NHẬN HỒ SƠ", data.clerk_name)),
     ]
-    return render_pdf(story, page, title=f"{TITLE} {data.code}", author=data.receiving_unit, footer=data.code)
+    return render_pdf(story, page, title=f"{TITLE} {data.code}", author=data.receiving_unit, footer=f"Mẫu 05 · Mã hồ sơ {data.code}")

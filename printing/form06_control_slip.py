@@ -100,15 +100,15 @@ def render(data: ControlSlipData, *, paper: PaperSize = PaperSize.A4) -> bytes:
         Spacer(1, 2 * mm),
         KeepTogether([Paragraph(f"<b>Ghi chú:</b> <i>{NOTE}</i>", s["note"])]),  # never split over two pages
     ]
-    return render_pdf(story, page, title=f"{TITLE} {data.code}", author=data.header.unit_name, footer=data.code)
+    return render_pdf(story, page, title=f"{TITLE} {data.code}", author=data.header.unit_name, footer=f"Mẫu 06 · Mã hồ sơ {data.code}")
 
 
 def _handover_table(rows: tuple[HandoverRow, ...], page: Page) -> Flowable:
     s = styles(page)
     width = page.width
-    name_w = width * 0.29
-    sign_w = width * 0.16
-    result_w = width * 0.19
+    name_w = width * 0.26
+    sign_w = width * 0.185  # "Người nhận (Ký)" on one line
+    result_w = width * 0.18
     note_w = width - name_w - 2 * sign_w - result_w
     table_rows: list[list[object]] = [[
         "TÊN CƠ QUAN", "THỜI GIAN GIAO, NHẬN HỒ SƠ", "",
@@ -140,7 +140,7 @@ def _handover_table(rows: tuple[HandoverRow, ...], page: Page) -> Flowable:
 
 def _signer(role: str, person: str, page: Page, space: Spacer) -> list[Flowable]:
     s = styles(page)
-    cell: list[Flowable] = [Paragraph(f"{role}<br/><i>(Ký)</i>", s["cell_center"])]
+    cell: list[Flowable] = [Paragraph(f"{role} <i>(Ký)</i>", s["cell_center"])]
     if person:
         cell += [Spacer(1, 2 * mm), Paragraph(f"<b>{text(person)}</b>", s["cell_center"])]
     else:

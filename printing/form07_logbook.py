@@ -134,7 +134,7 @@ def render(data: LogbookData, *, paper: PaperSize = PaperSize.A4) -> bytes:
     ]
     if not data.entries:
         story.append(Paragraph("<i>Không có hồ sơ nào được tiếp nhận trong kỳ này.</i>", s["center"]))
-    return render_pdf(story, page, title=f"{TITLE} {data.book}", author=data.unit_name, footer=f"{TITLE} — {data.unit_name}")
+    return render_pdf(story, page, title=f"{TITLE} {data.book}", author=data.unit_name, footer=f"Mẫu 07 · Sổ theo dõi hồ sơ, quyển số {data.book} — {data.unit_name}")
 
 
 def _short_procedure(name: str) -> str:

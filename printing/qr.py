@@ -46,21 +46,23 @@ def _runs(row: tuple[bool, ...]) -> list[tuple[int, int]]:
 
 
 class QrFlowable(Flowable):
-    """A square QR code of side ``size`` points, its quiet zone inside the box."""
+    """A square QR code whose modules cover ``size`` points; its quiet zone (``quiet_zone`` points each side)
+    lies outside the box, where the caller keeps white: a page margin, a gap, a spacer."""
 
     def __init__(self, payload: str, size: float) -> None:
         super().__init__()
         self.payload = payload
         self.matrix = qr_matrix(payload)
         self.width = self.height = size
+        self.quiet_zone = QUIET_MODULES * size / len(self.matrix)
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return self.width, self.height
 
     def draw(self) -> None:
         count = len(self.matrix)
-        module = self.width / (count + 2 * QUIET_MODULES)
-        offset = QUIET_MODULES * module
+        module = self.width / count
+        offset = 0.0
         canvas = self.canv
         canvas.saveState()
         canvas.setFillColor(colors.black)

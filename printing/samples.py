@@ -90,12 +90,13 @@ def refusal() -> RefusalData:
 
 def apology() -> ApologyData:
     return ApologyData(
-        header=header("Số: 5/XL-UBND", date(2026, 11, 27)), tracking=Tracking(URL, CODE),
+        header=Header("", "ỦY BAN NHÂN DÂN\nXÃ AN BÌNH", "An Bình", date(2026, 11, 27), "Số: 5/XL-UBND"),
+        tracking=Tracking(URL, CODE),
         agency="Ủy ban nhân dân xã An Bình", applicant_name=APPLICANT.name, code=CODE, procedure=PROCEDURE,
         received_at=RECEIVED, due_at=datetime(2026, 11, 30, 2, 5, tzinfo=UTC),
         reason="Cần xác minh thông tin nơi sinh với cơ sở y tế ngoài tỉnh.",
-        new_due_at=datetime(2026, 12, 3, 9, 0, tzinfo=UTC), signer_title="KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
-        signer_name="Lê Văn Hùng",
+        new_due_at=datetime(2026, 12, 3, 9, 0, tzinfo=UTC),
+        signer_lines=("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"), signer_name="Lê Văn Hùng",
     )
 
 

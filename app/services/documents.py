@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from app.domain.addressing import Authority, is_organisation, signature_lines
 from app.domain.localtime import VN_TZ, local_date
 from app.domain.paper import PaperSize
 from app.domain.roles import Role
@@ -244,13 +245,15 @@ def print_notice(
         slug = "phieu-yeu-cau-bo-sung"
     elif notice.form == "04":
         leader = notice.by.has_role(Role.LEADER)
+        authority = authority_of(unit)
         content = form04_apology_extension.render(form04_apology_extension.ApologyData(
-            header=header, tracking=tracking, agency=_running_case(unit.governing_body_name, unit),
-            applicant_name=dossier.applicant_name, code=dossier.code, procedure=_procedure(dossier.procedure),
-            received_at=dossier.received_at, due_at=dossier.due_at, reason=notice.reason,
-            new_due_at=notice.new_due_at or dossier.due_at,
-            signer_title=(notice.by.position if leader and notice.by.position else "THỦ TRƯỞNG CƠ QUAN").upper(),
-            signer_name=notice.by.full_name if leader else "",
+            header=_issuer_header(unit, local_date(notice.at), f"Số: {number}"), tracking=tracking,
+            agency=authority.name, applicant_name=dossier.applicant_name, code=dossier.code,
+            procedure=_procedure(dossier.procedure), received_at=dossier.received_at, due_at=dossier.due_at,
+            reason=notice.reason, new_due_at=notice.new_due_at or dossier.due_at,
+            signer_lines=signature_lines(authority, notice.by.position if leader else ""),
+            signer_name=notice.by.full_name if leader else "", organisation=applicant_is_organisation(dossier),
+            desk=receiving_unit_name(unit),
         ), paper=paper)
         slug = "van-ban-xin-loi"
     else:
@@ -259,7 +262,7 @@ def print_notice(
             applicant_name=dossier.applicant_name, code=dossier.code, procedure=_procedure(dossier.procedure),
             received_at=dossier.received_at, requested_at=notice.requested_at or notice.at, stopped_at=notice.at,
             reason=notice.reason, fee_handling=notice.fee_handling or "Không phát sinh.",
-            clerk_name=notice.by.full_name,
+            clerk_name=notice.by.full_name, organisation=applicant_is_organisation(dossier),
         ), paper=paper)
         slug = "thong-bao-dung"
     record = _record(session, actor, unit, notice.form, paper, now, dossier=dossier, description=f"Số {number}")
@@ -434,11 +437,38 @@ def _supplement_request(
 
 def _applicant(row: Dossier | NonReception) -> Applicant:
     """The applicant block of the desk's forms (Mẫu 01, 02, 03)."""
-    return Applicant(row.applicant_name, row.applicant_address, row.applicant_phone, row.applicant_email)
+    return Applicant(row.applicant_name, row.applicant_address, row.applicant_phone, row.applicant_email,
+                     organisation=applicant_is_organisation(row))
 
 
 def _header(unit: Unit, day: date, number: str = "") -> Header:
     return Header(unit.governing_body_name, unit.name, unit.place_name, day, number)
+
+
+_PEOPLES_COMMITTEE = "ỦY BAN NHÂN DÂN"
+
+
+def authority_of(unit: Unit) -> Authority:
+    """The authority above the desk that issues letters such as Mẫu 04: the commune's Ủy ban nhân dân."""
+    name = unit.governing_body_name.upper().replace("UỶ", "ỦY")
+    if name.startswith(_PEOPLES_COMMITTEE):
+        return Authority(_running_case(unit.governing_body_name, unit), "Ủy ban nhân dân", "Chủ tịch")
+    return Authority(_running_case(unit.governing_body_name, unit), unit.governing_body_name, "Thủ trưởng cơ quan",
+                     collective=False)
+
+
+def _issuer_header(unit: Unit, day: date, number: str) -> Header:
+    """The header of a letter the authority itself issues: its name alone, bold ("ỦY BAN NHÂN DÂN" over
+    "XÃ AN BÌNH"), no governing body above it (ND 30/2020, Phụ lục I)."""
+    name = unit.governing_body_name.upper().replace("UỶ", "ỦY")
+    if name.startswith(_PEOPLES_COMMITTEE) and name != _PEOPLES_COMMITTEE:
+        name = f"{_PEOPLES_COMMITTEE}\n{name[len(_PEOPLES_COMMITTEE):].strip()}"
+    return Header("", name, unit.place_name, day, number)
+
+
+def applicant_is_organisation(row: Dossier | NonReception) -> bool:
+    """Whether the applicant is an organisation (a tax code, or a name such as "Công ty …"): never "Ông/Bà"."""
+    return is_organisation(row.applicant_name, tax_code=row.applicant_id_kind is IdKind.TAX_CODE)
 
 
 def receiving_unit_name(unit: Unit) -> str:

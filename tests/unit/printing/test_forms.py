@@ -18,6 +18,7 @@ from printing import (
     form07_logbook,
     samples,
 )
+from printing.base import Applicant
 from printing.form06_control_slip import HandoverRow
 from tests.pdfcheck import decoded_codes, page_sizes_mm, pdf_text
 
@@ -146,14 +147,31 @@ def test_refusal_states_its_reason_and_requires_one():
 def test_apology_gives_the_reason_and_the_new_date():
     pdf = form04_apology_extension.render(samples.apology())
     assert page_sizes_mm(pdf) == [A5]
+    page = pdf_text(pdf)[0]
     assert_contains(
-        pdf_text(pdf)[0], *HEADER, "Số: 5/XL-UBND", "An Bình, ngày 27 tháng 11 năm 2026",
-        "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT HỒ SƠ", "Kính gửi: Ông/Bà Nguyễn Văn Bình",
+        page, "ỦY BAN NHÂN DÂN XÃ AN BÌNH", *HEADER[2:], "Số: 5/XL-UBND", "An Bình, ngày 27 tháng 11 năm 2026",
+        "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT", "Kính gửi: Ông/Bà Nguyễn Văn Bình",
         samples.CODE, "09 giờ 05 phút, ngày 30 tháng 11 năm 2026",
-        "Lý do: Cần xác minh thông tin nơi sinh", "16 giờ 00 phút, ngày 03 tháng 12 năm 2026",
-        "xin lỗi Ông/Bà", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Lê Văn Hùng",
+        "không thể hoàn thành trong thời gian đã hẹn vì lý do: Cần xác minh thông tin nơi sinh",
+        "16 giờ 00 phút, ngày 03 tháng 12 năm 2026", "Ủy ban nhân dân xã An Bình thành thật xin lỗi Ông/Bà",
+        "Nơi nhận:", "- Như trên;", "- Lưu: VT.", "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH",
+        "Lê Văn Hùng",
     )
+    # Issued before the appointment: it claims no delay that has not happened, and names one authority.
+    assert "chưa trả kết quả" not in page and "chậm trễ" not in page
+    assert "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG" not in page
     assert ("QRCode", samples.URL) in decoded_codes(pdf)
+
+
+def test_an_organisation_is_named_never_called_ong_ba():
+    company = "Công ty TNHH Xây dựng và Thương mại Hoà Bình"
+    apology = form04_apology_extension.render(replace(samples.apology(), applicant_name=company, organisation=True))
+    refusal = form03_refusal.render(replace(samples.refusal(), applicant=Applicant(company, organisation=True)))
+    for pdf in (apology, refusal):
+        page = " ".join(pdf_text(pdf))
+        assert "Ông/Bà" not in page and company in page
+    assert_contains(pdf_text(apology)[0], f"Kính gửi: {company}", "xin lỗi Quý tổ chức")
+    assert_contains(pdf_text(refusal)[0], f"Tiếp nhận hồ sơ của: {company}", "cho Quý tổ chức được biết")
 
 
 def test_suspension_notice_confirms_the_stop_and_the_fee_handling():
