@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -42,7 +42,7 @@ from reportlab.platypus import (
 
 from app.domain.addressing import dear, you
 from app.domain.paper import PaperSize
-from app.domain.vn_words import place_and_date
+from app.domain.vn_words import form_instant, place_and_date
 from printing.qr import QrFlowable
 
 FONT = "MotCuaSerif"
@@ -678,6 +678,39 @@ def applicant_lines(applicant: Applicant, page: Page, label: str = "Tiếp nhậ
             s["body"],
         ),
     ]
+
+
+@dataclass(frozen=True)
+class Pause:
+    """A time the clock stood still waiting for the citizen's supplement (Mẫu 02 during processing)."""
+
+    since: datetime
+    until: datetime | None  # None: still waiting
+    reason: str
+    sheet: str  # "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ số 3/PYCBS"
+
+
+def pause_lines(pauses: Sequence[Pause], original_due: datetime | None, due: datetime, page: Page) -> list[Flowable]:
+    """Each supplement pause with its reason, and the appointment it moved: what Mẫu 01 reprinted and Mẫu 06
+    show once the clock has stopped for a supplement."""
+    if not pauses:
+        return []
+    s = styles(page)
+    story: list[Flowable] = []
+    for pause in pauses:
+        until = (f"đến {form_instant(pause.until)}" if pause.until is not None
+                 else "đến nay, chờ tổ chức, cá nhân bổ sung")
+        story.append(Paragraph(
+            f"<i>Tạm dừng tính thời gian giải quyết từ {form_instant(pause.since)} {until}; "
+            f"lý do: {text(pause.reason)} ({text(pause.sheet)}).</i>", s["body"]))
+    if pauses[-1].until is None:
+        story.append(Paragraph("<i>Thời gian trả kết quả được tính lại khi nhận đủ hồ sơ bổ sung, hoàn thiện.</i>",
+                               s["body"]))
+    elif original_due is not None and original_due != due:
+        story.append(Paragraph(
+            f"<i>Thời gian trả kết quả dời từ {form_instant(original_due)} sang <b>{form_instant(due)}</b> "
+            "(thời gian chờ bổ sung không tính vào thời hạn giải quyết).</i>", s["body"]))
+    return story
 
 
 class Slot(Flowable):

@@ -15,22 +15,24 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
 from app.domain.paper import PaperSize
 from app.domain.vn_words import form_instant
 from printing.base import (
-    FONT,
     Applicant,
-    Header,
-    Page,
-    Slot,
-    Tracking,
     applicant_lines,
     field,
+    FONT,
     grid_table,
+    Header,
     header_block,
     line,
+    Page,
+    Pause,
+    pause_lines,
     render_copies,
     signatures,
+    Slot,
     styles,
     text,
     top_strip,
+    Tracking,
 )
 from printing.base import render as render_pdf
 
@@ -81,6 +83,8 @@ class ReceiptData:
     logbook_number: int  # số thứ tự
     clerk_name: str
     unit_phone: str = ""
+    pauses: tuple[Pause, ...] = ()  # a reprint after a supplement was requested
+    original_due_at: datetime | None = None  # the appointment before the pauses moved it
 
 
 def render(data: ReceiptData, *, paper: PaperSize = PaperSize.A5) -> bytes:
@@ -127,6 +131,7 @@ def _copy(data: ReceiptData, page: Page, copy_label: Flowable) -> list[Flowable]
         Paragraph(f"3. Thời gian giải quyết hồ sơ theo quy định là: {text(data.duration)}", s["body"]),
         Paragraph(f"4. Thời gian nhận hồ sơ: {form_instant(data.received_at)}", s["body"]),
         Paragraph(f"5. Thời gian trả kết quả giải quyết hồ sơ: <b>{form_instant(data.due_at)}</b>", s["body"]),
+        *pause_lines(data.pauses, data.original_due_at, data.due_at, page),
         Paragraph(f"6. Đăng ký nhận kết quả tại: {text(data.delivery)}", s["body"]),
         Paragraph(f"7. Phí, lệ phí: {text(data.fee)}", s["body"]),
         Paragraph(

@@ -18,17 +18,19 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 from app.domain.paper import PaperSize
 from app.domain.vn_words import form_instant, short_instant
 from printing.base import (
-    FONT,
-    Header,
-    Page,
-    Tracking,
     field,
+    FONT,
     grid_table,
+    Header,
     header_block,
     line,
+    Page,
+    Pause,
+    pause_lines,
     styles,
     text,
     top_strip,
+    Tracking,
 )
 from printing.base import render as render_pdf
 
@@ -71,6 +73,8 @@ class ControlSlipData:
     coordinating_body: str  # cơ quan phối hợp giải quyết hồ sơ ("" → dotted line)
     rows: tuple[HandoverRow, ...]
     rescheduled_due_at: datetime | None = None
+    pauses: tuple[Pause, ...] = ()  # supplement pauses, with their reasons
+    original_due_at: datetime | None = None  # the appointment before the pauses moved it
 
 
 def render(data: ControlSlipData, *, paper: PaperSize = PaperSize.A4) -> bytes:
@@ -89,6 +93,7 @@ def render(data: ControlSlipData, *, paper: PaperSize = PaperSize.A4) -> bytes:
         Paragraph(f"Ngày nhận hồ sơ: {form_instant(data.received_at)}", s["body"]),
         Paragraph(f"Ngày, giờ hẹn trả kết quả: <b>{form_instant(data.due_at)}</b>", s["body"]),
     ]
+    story += pause_lines(data.pauses, data.original_due_at, data.due_at, page)
     if data.rescheduled_due_at is not None:
         story.append(Paragraph(f"Ngày, giờ hẹn trả kết quả mới (gia hạn): <b>{form_instant(data.rescheduled_due_at)}</b>",
                                s["body"]))

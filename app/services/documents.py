@@ -49,7 +49,7 @@ from printing import (
     form06_control_slip,
     form07_logbook,
 )
-from printing.base import Applicant, Header, Tracking
+from printing.base import Applicant, Header, Pause, Tracking
 from printing.combine import combine
 
 STATUS_PATH = "/tra-cuu/"
@@ -125,6 +125,7 @@ def print_receipt(
         logbook_number=dossier.logbook_number,
         clerk_name=dossier.received_by.full_name,
         unit_phone=unit.phone,
+        **_pauses(session, dossier),
     )
     content = form01_receipt.render(data, paper=paper)
     record = _record(session, actor, unit, "01", paper, now, dossier=dossier)
@@ -180,8 +181,23 @@ def control_slip_pdf(session: Session, dossier: Dossier, *, base_url: str, paper
         processing_body=processing_body(dossier.procedure, unit),
         coordinating_body="",
         rows=planned_handovers(session, dossier, calendar),
+        **_pauses(session, dossier, calendar),
     )
     return form06_control_slip.render(data, paper=paper or unit.control_slip_paper)
+
+
+def _pauses(session: Session, dossier: Dossier, calendar: WorkCalendar | None = None) -> dict[str, object]:
+    """The supplement pauses of ``dossier`` (Mẫu 02 during processing) and the appointment before them."""
+    notices = [n for n in dossier.notices if n.form == "02"]
+    if not notices:
+        return {}
+    calendar = calendar or unit_calendar(session, dossier.unit)
+    pauses = tuple(
+        Pause(n.at, n.resolved_at, n.reason,
+              f"Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ số {n.number}/{NOTICE_SUFFIX['02']}")
+        for n in sorted(notices, key=lambda n: (n.at, n.id))
+    )
+    return {"pauses": pauses, "original_due_at": calendar.add(dossier.received_at, dossier.procedure.duration)}
 
 
 def planned_handovers(session: Session, dossier: Dossier, calendar: WorkCalendar | None = None

@@ -73,3 +73,43 @@ def test_the_logbook_has_the_handover_and_return_instants(db_session, world, des
     # Sent to processing, result back at the desk, returned to the citizen.
     for instant in ("25/11/2026 10:00", "27/11/2026 09:00", "27/11/2026 14:00"):
         assert instant in text
+
+
+def test_a_supplement_pause_and_the_moved_appointment_print_on_the_slip_and_a_reprinted_receipt(
+        db_session, world, desk):
+    a = world.a
+    act(db_session, a.clerk, desk, Action.HAND_OVER, vn(25, 11, 10))
+    act(db_session, a.officer, desk, Action.REQUEST_SUPPLEMENT, vn(25, 11, 11), reason="Tờ khai thiếu chữ ký",
+        missing=("Tờ khai có chữ ký của người yêu cầu",))
+    waiting, _ = slip_text(db_session, a.officer, desk, vn(26, 11, 9))
+    assert ("Tạm dừng tính thời gian giải quyết từ 11 giờ 00 phút, ngày 25 tháng 11 năm 2026 đến nay, chờ tổ chức, "
+            "cá nhân bổ sung; lý do: Tờ khai thiếu chữ ký (Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ số 1/PYCBS)"
+            ) in waiting
+    assert "Thời gian trả kết quả được tính lại khi nhận đủ hồ sơ bổ sung" in waiting
+
+    act(db_session, a.clerk, desk, Action.RECEIVE_SUPPLEMENT, vn(27, 11, 9))
+    slip, _ = slip_text(db_session, a.officer, desk, vn(27, 11, 10))
+    receipt = " ".join(pdf_text(documents.print_receipt(db_session, a.clerk, desk.id, base_url=BASE,
+                                                        now=vn(27, 11, 10)).content))
+    for text in (slip, receipt):
+        assert "từ 11 giờ 00 phút, ngày 25 tháng 11 năm 2026 đến 09 giờ 00 phút, ngày 27 tháng 11 năm 2026" in text
+        assert "lý do: Tờ khai thiếu chữ ký" in text
+        assert ("Thời gian trả kết quả dời từ 09 giờ 00 phút, ngày 30 tháng 11 năm 2026 sang 17 giờ 00 phút, "
+                "ngày 01 tháng 12 năm 2026") in text
+    assert "Thời gian trả kết quả giải quyết hồ sơ: 17 giờ 00 phút, ngày 01 tháng 12 năm 2026" in receipt
+
+
+def test_the_apology_is_signed_in_the_form_of_decree_30(db_session, world, desk):
+    a = world.a
+    a.leader.position = "Phó Chủ tịch UBND xã"
+    act(db_session, a.clerk, desk, Action.HAND_OVER, vn(25, 11, 10))
+    act(db_session, a.leader, desk, Action.RESCHEDULE, vn(26, 11, 10), reason="Chờ kết quả xác minh",
+        new_due_at=vn(4, 12, 16, 30))
+    (apology,) = desk.notices
+    text = " ".join(pdf_text(documents.print_notice(db_session, a.clerk, apology.id, base_url=BASE,
+                                                    now=vn(26, 11, 11)).content))
+    governing = a.unit.governing_body_name
+    assert f"TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH {a.leader.full_name}" in text
+    assert a.unit.name.upper() not in text  # the desk does not issue it: the authority does
+    assert "Nơi nhận: - Như trên;" in text and "- Lưu: VT." in text
+    assert governing.upper().split()[-1] in text
