@@ -10,20 +10,24 @@ under the space for the signature and the seal.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from app.domain.text import fold
 
 # The first words of the names of organisations met at a commune desk (Luật Doanh nghiệp, Luật Hợp tác xã,
-# household businesses, associations, public bodies, religious establishments).
-_ORGANISATION_WORDS = tuple(fold(w) for w in (
-    "công ty", "tổng công ty", "tập đoàn", "doanh nghiệp", "doanh nghiệp tư nhân", "hợp tác xã",
-    "liên hiệp hợp tác xã", "tổ hợp tác", "hộ kinh doanh", "chi nhánh", "văn phòng đại diện", "địa điểm kinh doanh",
-    "ngân hàng", "quỹ", "hội", "hiệp hội", "liên đoàn", "câu lạc bộ", "tổ chức", "cơ quan", "ủy ban", "uỷ ban",
-    "ban quản lý", "ban quản trị", "ban đại diện", "trường", "bệnh viện", "trạm y tế", "trung tâm", "viện",
-    "nhà máy", "xí nghiệp", "cửa hàng", "đoàn thanh niên", "chùa", "giáo xứ", "giáo họ", "nhà thờ", "tu viện", "thánh thất",
-    "niệm phật đường", "nhà văn hóa", "thôn", "tổ dân phố", "văn phòng", "phòng", "sở", "chi cục", "cục",
+# household businesses, associations, public bodies, religious establishments), compared with their
+# diacritics: "Trường" (a school) is not "Trương" (a family name).
+_ORGANISATION_WORDS = tuple(" ".join(w.split()) for w in (
+    "công ty", "tổng công ty", "tập đoàn", "doanh nghiệp", "hợp tác xã", "liên hiệp hợp tác xã", "tổ hợp tác",
+    "hộ kinh doanh", "chi nhánh", "văn phòng đại diện", "địa điểm kinh doanh", "ngân hàng", "quỹ", "hội",
+    "hiệp hội", "liên đoàn", "câu lạc bộ", "tổ chức", "cơ quan", "ủy ban", "ban quản lý", "ban quản trị",
+    "ban đại diện", "trường", "bệnh viện", "trạm y tế", "trung tâm", "viện", "nhà máy", "xí nghiệp", "cửa hàng",
+    "đoàn thanh niên", "chùa", "giáo xứ", "giáo họ", "nhà thờ", "tu viện", "thánh thất", "niệm phật đường",
+    "nhà văn hóa", "nhà văn hoá", "thôn", "tổ dân phố", "văn phòng", "phòng", "sở", "chi cục", "cục",
 ))
+# Typed without diacritics, only the names of two words or more are unambiguous ("truong" may be Trương).
+_ORGANISATION_WORDS_ASCII = tuple(sorted({fold(w) for w in _ORGANISATION_WORDS if len(w.split()) >= 2}))
 PERSON_YOU = "Ông/Bà"
 ORGANISATION_YOU = "Quý tổ chức"
 
@@ -32,8 +36,10 @@ def is_organisation(name: str, *, tax_code: bool = False) -> bool:
     """Whether ``name`` is an organisation's: identified by a tax or enterprise code, or named as one."""
     if tax_code:
         return True
-    folded = fold(name)
-    return any(folded == w or folded.startswith(w + " ") for w in _ORGANISATION_WORDS)
+    written = " ".join(unicodedata.normalize("NFC", name).lower().replace("uỷ", "ủy").split())
+    if written.isascii():
+        return any(_starts(written, w) for w in _ORGANISATION_WORDS_ASCII)
+    return any(_starts(written, w) for w in _ORGANISATION_WORDS)
 
 
 def you(organisation: bool) -> str:

@@ -56,6 +56,13 @@ def mask_name(name: str) -> str:
     return " ".join([words[0], *(w[0].upper() + "." for w in words[1:])])
 
 
+def public_holder(name: str, *, organisation: bool) -> str:
+    """The holder as the public page shows them: a person masked ("Nguyễn V. A."), an organisation by its
+    name (a company's or cooperative's name is public in its register; masking it as a person's makes
+    "Công ty TNHH Hoà Bình" into "Công T. H. B.")."""
+    return " ".join(name.split()) if organisation else mask_name(name)
+
+
 def _folded_char(c: str) -> str:
     """One character as ``fold`` sees it (lower case, no diacritics), still one character."""
     if c in "đĐ":

@@ -28,10 +28,12 @@ from app.domain.citizen import (
     is_lookup_digits,
     last_digits_match,
     mask_name,
+    public_holder,
     opening_hours,
     redact,
     timeline,
 )
+from app.domain.addressing import is_organisation
 from app.domain.durations import Duration
 from app.domain.process import Process, planned_deadlines
 from app.domain.worktime import WorkCalendar
@@ -39,7 +41,7 @@ from app.domain.roles import Role
 from app.domain.satisfaction import COMMENT_MAX, KEYS, automatic_scores, read_answers
 from app.domain.timeliness import Timeliness, classify_finished
 from app.domain.working_hours import parse_windows
-from app.domain.workflow import OPEN_STATUSES, Action, DossierStatus, NonReceptionKind, ResultDelivery
+from app.domain.workflow import OPEN_STATUSES, Action, DossierStatus, IdKind, NonReceptionKind, ResultDelivery
 from app.services import audit
 from app.services.calendar import calendar_of
 from app.services.documents import non_reception_number, receiving_unit_name
@@ -104,13 +106,17 @@ class RatingSummary:
     score: int
 
 
+HOLDER_LABEL = "Người nộp hồ sơ"
+
+
 @dataclass(frozen=True)
 class DossierPage:
     """Everything the status page of a received dossier says."""
 
     code: str
     procedure: str
-    holder: str  # masked
+    holder: str  # masked (a person), or an organisation's name
+    holder_label: str  # "Người nộp hồ sơ", or "Chủ hồ sơ" when the dossier is someone else's
     office: Office
     status: DossierStatus
     received_at: datetime
@@ -202,7 +208,8 @@ def office_of(unit: Unit | Row) -> Office:
 _PAGE = (
     select(
         Dossier.id.label("dossier_id"), Dossier.code, Dossier.status, Dossier.unit_id, Dossier.procedure_id,
-        Dossier.applicant_name, Dossier.owner_name, Dossier.applicant_address, Dossier.delivery_address,
+        Dossier.applicant_name, Dossier.owner_name, Dossier.applicant_id_kind, Dossier.applicant_address,
+        Dossier.delivery_address,
         Dossier.received_at, Dossier.due_at, Dossier.due_rescheduled_at,
         Dossier.finished_at, Dossier.returned_at, Dossier.result_delivery, Dossier.return_method,
         Dossier.step_position, Dossier.step_started_at, Dossier.step_due_at,
@@ -314,7 +321,10 @@ def _dossier_page(session: Session, row: Row, now: datetime) -> DossierPage:
                                          (h.step_result for h in slip))
     finished = status in (DossierStatus.DONE, DossierStatus.RETURNED) and row.finished_at is not None
     return DossierPage(
-        code=row.code, procedure=row.procedure_name, holder=mask_name(row.owner_name or row.applicant_name),
+        code=row.code, procedure=row.procedure_name, holder_label="Chủ hồ sơ" if row.owner_name else HOLDER_LABEL,
+        holder=public_holder(row.owner_name, organisation=is_organisation(row.owner_name)) if row.owner_name
+        else public_holder(row.applicant_name, organisation=is_organisation(
+            row.applicant_name, tax_code=row.applicant_id_kind is IdKind.TAX_CODE)),
         office=office_of(row), status=status, received_at=row.received_at, due_at=row.due_at,
         rescheduled_at=row.due_rescheduled_at, now=now,
         timeline=timeline(
@@ -336,7 +346,8 @@ def _dossier_page(session: Session, row: Row, now: datetime) -> DossierPage:
 def _turned_away_page(record: NonReception) -> TurnedAwayPage:
     return TurnedAwayPage(
         kind=record.kind, number=non_reception_number(record), at=record.at, procedure=record.procedure.name,
-        holder=mask_name(record.applicant_name), office=office_of(record.unit),
+        holder=public_holder(record.applicant_name, organisation=is_organisation(
+            record.applicant_name, tax_code=record.applicant_id_kind is IdKind.TAX_CODE)), office=office_of(record.unit),
         message=redact(record.citizen_message, names=(record.applicant_name,), places=(record.applicant_address,)),
     )
 

@@ -198,3 +198,22 @@ def test_only_a_returned_dossier_can_be_rated_and_every_answer_is_needed(db_sess
     rating = citizen.rate(db_session, states["returned"], {**GOOD, "total_time": "0", "step_time": "2"}, "",
                           now=LOOK_AT)
     assert (rating.total_time, rating.step_time) == (2, 1)
+
+
+def test_an_organisation_is_shown_by_its_name_and_an_owner_under_the_law_s_label(db_session, world):
+    from tests.integration.test_reception import reception_input
+    from app.domain.workflow import IdKind
+    from app.services import reception
+
+    a = world.a
+    company = "Công ty TNHH Xây dựng Hoà Bình"
+    filed = reception.receive_dossier(db_session, a.clerk, reception_input(a.procedure.id, applicant=reception.ApplicantInput(
+        name=company, id_kind=IdKind.TAX_CODE, id_number="0101234567")), now=vn(1, 12, 9))
+    shown = citizen.status_page(db_session, filed.token, now=LOOK_AT)
+    assert shown.holder == company and shown.holder_label == "Người nộp hồ sơ"
+
+    for_someone = reception.receive_dossier(db_session, a.clerk, reception_input(a.procedure.id, applicant=reception.ApplicantInput(
+        name="Trần Thị Cúc", id_kind=IdKind.CITIZEN_ID, id_number="001203004568", owner_name="Lê Văn Dũng")),
+        now=vn(1, 12, 10))
+    shown = citizen.status_page(db_session, for_someone.token, now=LOOK_AT)
+    assert shown.holder == "Lê V. D." and shown.holder_label == "Chủ hồ sơ"
