@@ -245,7 +245,7 @@ def top_strip(tracking: Tracking | None, page: Page, caption: str = "") -> list[
 
 def _rule(length: float) -> HRFlowable:
     """A short centred rule under a header column (the "gạch chân" of ND 30/2020)."""
-    return HRFlowable(width=length, thickness=0.6, color=colors.black, spaceBefore=2.5, spaceAfter=1.5, hAlign="CENTER")
+    return HRFlowable(width=length, thickness=0.6, color=colors.black, spaceBefore=3.5, spaceAfter=1.5, hAlign="CENTER")
 
 
 def header_block(header: Header, page: Page) -> list[Flowable]:
