@@ -346,12 +346,13 @@ def indicators_766(figures: Figures, *, unhappy: int) -> list[Indicator766]:
             "hồ sơ tiếp nhận trực tuyến trong kỳ / hồ sơ tiếp nhận trong kỳ × tỷ lệ đồng bộ × 100 %",
             figures.received_online, figures.received, _percent(figures.received_online, figures.received), "%",
             threshold=Decimal(50),
-            note="Tỷ lệ đồng bộ với Cổng Dịch vụ công quốc gia lấy bằng 1: hệ thống chưa đồng bộ hồ sơ lên Cổng; "
+            note="Tỷ lệ đồng bộ với Cổng Dịch vụ công quốc gia lấy bằng 1 (hồ sơ lệch với Cổng: trang Đối chiếu); "
                  "chưa xét điều kiện trả kết quả điện tử."),
         Indicator766(
             "5.4", "Mức độ hài lòng trong giải quyết thủ tục hành chính",
             "100 % − (tỷ lệ hồ sơ quá hạn + tỷ lệ hồ sơ có phản ánh, kiến nghị hoặc đánh giá không hài lòng)",
-            figures.late + unhappy, figures.population, satisfied, "%", threshold=Decimal(90),
-            note=f"Quá hạn: {figures.late}; có phản ánh hoặc không hài lòng: {unhappy}; trên {figures.population} "
-                 "hồ sơ của kỳ."),
+            max(0, figures.population - figures.late - unhappy), figures.population, satisfied, "%",
+            threshold=Decimal(90),
+            note=f"Tử số: hồ sơ không quá hạn và không có phản ánh, không hài lòng. Quá hạn: {figures.late}; có phản "
+                 f"ánh hoặc không hài lòng: {unhappy}; trên {figures.population} hồ sơ của kỳ."),
     ]

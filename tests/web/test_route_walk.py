@@ -17,6 +17,9 @@ listed as public on purpose.
 
 from __future__ import annotations
 
+import re
+from html.parser import HTMLParser
+
 from app.web.api.views import INTEGRATION_ENDPOINTS
 from tests.web.url_map import PUBLIC, ROW_ARGUMENTS, path_arguments, routes, url_of
 
@@ -96,3 +99,50 @@ def test_pages_asked_for_another_units_data_show_none_of_it(app, client, world, 
             else:
                 assert response.status_code in (302, 400, *REFUSED), (username, rule.rule, response.status_code)
 
+
+
+class _VisibleText(HTMLParser):
+    """The text a reader sees: no tags, scripts or styles; attributes a screen reader speaks included."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+        if tag in ("script", "style", "template"):
+            self._hidden += 1
+        for name, value in attrs:
+            if name in ("title", "aria-label", "placeholder", "alt") and value:
+                self.parts.append(value)
+
+    def handle_endtag(self, tag):  # type: ignore[no-untyped-def]
+        if tag in ("script", "style", "template") and self._hidden:
+            self._hidden -= 1
+
+    def handle_data(self, data):  # type: ignore[no-untyped-def]
+        if not self._hidden:
+            self.parts.append(data)
+
+
+# Python's and the code's own words where Vietnamese should be: "True", "None", "Loại: form", "received".
+RAW = re.compile(r"\b(True|False|None|null|undefined)\b|(?<![\w/.-])(form|procedure|record|plan|manual|"
+                 r"supplement_requested|in_progress|tax_code|cccd|passport|hand_over|request_supplement)(?![\w/.-])")
+
+
+def test_no_page_shows_a_raw_value(app, client, world, login, rows):
+    seen = 0
+    for username in ("a.clerk", "a.officer", "a.leader", "a.admin", "tinh.inspector"):
+        _as(client, login, username)
+        for rule, method in routes(app):
+            if method != "GET" or rule.rule.startswith("/api/") or rule.endpoint in PUBLIC:
+                continue
+            response = client.get(url_of(rule, rows))
+            if response.status_code != 200 or not response.mimetype == "text/html":
+                continue
+            parser = _VisibleText()
+            parser.feed(response.get_data(as_text=True))
+            found = RAW.search(" ".join(parser.parts))
+            assert found is None, (username, rule.rule, found.group(0))
+            seen += 1
+    assert seen >= 80

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, render_template, request, send_file, url_for
 
-from wtforms import HiddenField, StringField
+from wtforms import BooleanField, HiddenField, SelectField, StringField
 
 from app.domain.localtime import local_date
 from app.domain.nonconformity import Source, Status, Step
@@ -275,8 +277,22 @@ def register_entry(name: str, entry_id: int | None):  # type: ignore[no-untyped-
         return done
     session.rollback()
     return render_template("quality/register_entry.html", form=form, register=register, row=row,
-                           fields=used, editable=editable,
+                           fields=used, editable=editable, shown={name: _shown(form[name]) for name in used},
                            delete_form=PostForm()), form_status(form)
+
+
+def _shown(field) -> str:  # type: ignore[no-untyped-def]
+    """A field's value as a reader sees it: "Có"/"Không", a choice's label, a date as dd/mm/yyyy, "—" if none."""
+    data = field.data
+    if isinstance(field, BooleanField):
+        return "Có" if data else "Không"
+    if data in (None, ""):
+        return "—"
+    if isinstance(field, SelectField):
+        return dict((str(value), label) for value, label, *_ in field.iter_choices()).get(str(data), str(data))
+    if isinstance(data, date):
+        return f"{data:%d/%m/%Y}"
+    return str(data)
 
 
 @bp.post("/danh-muc/<name>/<int:entry_id>/xoa")
