@@ -11,6 +11,7 @@ from models.online import OnlineDossier
 from models.ops import JobLease, OutboxMessage, PortalMessage, RateCounter, ReconciliationRun, SweepRun
 from models.org import Department, LoginGuard, Unit, User, UserRole
 from models.printing import PrintedDocument
+from models.search import DossierSearchTerm, NonReceptionSearchTerm
 from models.procedure import Procedure, ProcedureDocument, ProcedureStep
 from models.quality import (
     ExpectedDelay,
@@ -28,6 +29,7 @@ __all__ = [
     "Base",
     "CalendarOverride",
     "Department",
+    "DossierSearchTerm",
     "Dossier",
     "DossierDocument",
     "DossierEvent",
@@ -41,6 +43,7 @@ __all__ = [
     "RateCounter",
     "ReconciliationRun",
     "NonReception",
+    "NonReceptionSearchTerm",
     "OnlineDossier",
     "Nonconformity",
     "ObjectiveMeasurement",

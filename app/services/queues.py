@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, joinedload
 from app.domain.roles import Role
 from app.domain.timeliness import Urgency, urgency_of
 from app.domain.workflow import OPEN_STATUSES, DossierStatus
-from app.services import privacy
+from app.services import dossier_search, privacy
 from app.services.calendar import unit_calendar
 from app.services.errors import Forbidden
 from models import Dossier, Procedure, User
@@ -121,9 +121,9 @@ def queue(
     if filters.status is not None:
         statement = statement.where(Dossier.status == filters.status)
     text = " ".join(filters.text.split())[:100]
-    if text:
-        like = f"%{text}%"
-        statement = statement.where(or_(Dossier.code.ilike(like), Dossier.applicant_name.ilike(like)))
+    matching = dossier_search.matching_dossier_ids(text, [actor.unit_id]) if text else None
+    if matching is not None:
+        statement = statement.where(Dossier.id.in_(matching))
     order = {
         Sort.DUE: (Dossier.paused_at if kind is QueueKind.SUPPLEMENT else
                    Dossier.step_due_at if kind is not QueueKind.RETURN else Dossier.due_at).asc(),

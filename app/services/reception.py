@@ -25,7 +25,7 @@ from app.services.access import can_see_unit
 from app.services.calendar import unit_calendar
 from app.services.catalogue import get_procedure, list_procedures
 from app.services.errors import Forbidden, NotFound, ValidationFailed
-from app.services import portal_sync
+from app.services import dossier_search, portal_sync
 from app.services.processing import start_process
 from app.services.rows import find, insert_numbered, next_number
 from app.services.validation import Errors, text_field
@@ -189,6 +189,7 @@ def receive_dossier(session: Session, actor: User, data: ReceptionInput, *, now:
         message="Không cấp được mã hồ sơ do quá nhiều hồ sơ được nhận cùng lúc; vui lòng thử lại.",
     )
     portal_sync.enqueue(session, dossier, dossier.events[0], now=now, new=True)  # the platform hears of it, later
+    dossier_search.index_dossier(session, dossier)
     return dossier
 
 
@@ -227,7 +228,9 @@ def turn_away(
             **{k: v for k, v in applicant.items() if not k.startswith("owner")},
         )
 
-    return insert_numbered(session, build, field="reason")
+    record = insert_numbered(session, build, field="reason")
+    dossier_search.index_non_reception(session, record)
+    return record
 
 
 def get_dossier(session: Session, actor: User, dossier_id: int) -> Dossier:

@@ -27,7 +27,7 @@ from app.domain.paper import PaperSize
 from app.domain.roles import Role
 from app.domain.vn_words import instant_in_words
 from app.domain.workflow import Channel, IdKind, NonReceptionKind, ResultDelivery
-from app.services import citizen, delays, documents, portal_sync, privacy, processing, reception
+from app.services import citizen, delays, documents, dossier_search, portal_sync, privacy, processing, reception
 from app.services.access import visible_unit_ids
 from app.services.catalogue import get_procedure
 from app.services.errors import NotFound, ValidationFailed
@@ -195,22 +195,22 @@ def turn_away():  # type: ignore[no-untyped-def]
 @bp.get("/ho-so")
 @login_required
 def dossiers():  # type: ignore[no-untyped-def]
-    """The unit's latest dossiers and turn-aways, searchable by code or name."""
+    """The unit's latest dossiers and turn-aways, searchable by code fragment, name (diacritics optional),
+    phone or ID number (app.services.dossier_search: an index, at any scale)."""
     session, user = get_session(), actor()
     query = request.args.get("q", "").strip()[:100]
     units = visible_unit_ids(session, user)
-    statement = (select(Dossier).order_by(Dossier.received_at.desc(), Dossier.id.desc()).limit(100)
-                 .options(selectinload(Dossier.procedure)))
-    turned = (select(NonReception).order_by(NonReception.at.desc()).limit(20)
-              .options(selectinload(NonReception.procedure)))
-    if units is not None:
-        statement = statement.where(Dossier.unit_id.in_(units))
-        turned = turned.where(NonReception.unit_id.in_(units))
     if query:
-        like = f"%{query}%"
-        statement = statement.where(Dossier.code.ilike(like) | Dossier.applicant_name.ilike(like))
-        turned = turned.where(NonReception.applicant_name.ilike(like))
-    found, turned_away = session.scalars(statement).all(), session.scalars(turned).all()
+        found, turned_away = dossier_search.find(session, query, units)
+    else:
+        statement = (select(Dossier).order_by(Dossier.received_at.desc(), Dossier.id.desc()).limit(100)
+                     .options(selectinload(Dossier.procedure)))
+        turned = (select(NonReception).order_by(NonReception.at.desc()).limit(20)
+                  .options(selectinload(NonReception.procedure)))
+        if units is not None:
+            statement = statement.where(Dossier.unit_id.in_(units))
+            turned = turned.where(NonReception.unit_id.in_(units))
+        found, turned_away = session.scalars(statement).all(), session.scalars(turned).all()
     if query:
         privacy.log_search(session, user, [*found, *turned_away], now=now(), where="ho-so")
         session.commit()

@@ -1,0 +1,119 @@
+"""Finding dossiers and requests turned away by code fragment, name (with or without diacritics), phone or ID
+number, through the term index of app.domain.search_terms: every lookup is an index range scan, whatever the
+number of dossiers of the province.
+
+The index is written with the row: ``index_dossier`` by reception, ``index_non_reception`` by the counter's
+turn-away, ``reindex`` after the personal data is erased (only the code stays findable).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import and_, delete, insert, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.domain.search_terms import Query, after_prefix, dossier_terms, parse_query
+from models import Dossier, DossierSearchTerm, NonReception, NonReceptionSearchTerm
+
+LIMIT = 100
+
+
+def _dossier_terms(dossier: Dossier) -> set[str]:
+    return dossier_terms(dossier.code, (dossier.applicant_name, dossier.owner_name),
+                         (dossier.applicant_phone, dossier.applicant_id_number, dossier.owner_id_number))
+
+
+def _record_terms(record: NonReception) -> set[str]:
+    return dossier_terms("", (record.applicant_name,), (record.applicant_phone, record.applicant_id_number))
+
+
+def index_dossier(session: Session, dossier: Dossier) -> None:
+    """Write ``dossier``'s terms (after it has an id), replacing any it had."""
+    session.flush()
+    session.execute(delete(DossierSearchTerm).where(DossierSearchTerm.dossier_id == dossier.id))
+    terms = _dossier_terms(dossier)
+    if terms:
+        session.execute(insert(DossierSearchTerm), [
+            {"term": term, "dossier_id": dossier.id, "unit_id": dossier.unit_id} for term in sorted(terms)])
+
+
+def index_non_reception(session: Session, record: NonReception) -> None:
+    """Write the terms of a request turned away, replacing any it had."""
+    session.flush()
+    session.execute(delete(NonReceptionSearchTerm).where(NonReceptionSearchTerm.non_reception_id == record.id))
+    terms = _record_terms(record)
+    if terms:
+        session.execute(insert(NonReceptionSearchTerm), [
+            {"term": term, "non_reception_id": record.id, "unit_id": record.unit_id} for term in sorted(terms)])
+
+
+def reindex(session: Session, dossier_ids: Iterable[int] = (), record_ids: Iterable[int] = ()) -> None:
+    """Rewrite the terms of these rows from what they hold now (after an erasure: the code only)."""
+    for chunk in _chunks(list(dossier_ids)):
+        for dossier in session.scalars(select(Dossier).where(Dossier.id.in_(chunk))
+                                       .execution_options(populate_existing=True)):
+            index_dossier(session, dossier)
+    for chunk in _chunks(list(record_ids)):
+        for record in session.scalars(select(NonReception).where(NonReception.id.in_(chunk))
+                                      .execution_options(populate_existing=True)):
+            index_non_reception(session, record)
+
+
+def _chunks(ids: list[int], size: int = 500) -> Iterable[list[int]]:
+    return (ids[i:i + size] for i in range(0, len(ids), size))
+
+
+def matching_dossier_ids(text: str, unit_ids: Sequence[int] | None):  # type: ignore[no-untyped-def]
+    """A SELECT of the ids of the dossiers (of ``unit_ids``; None: every unit) matching ``text``; None when
+    ``text`` holds nothing to look for. Every word and fragment must match; the words as one phrase first."""
+    query = parse_query(text)
+    if query.empty:
+        return None
+    return _matching(query, DossierSearchTerm, DossierSearchTerm.dossier_id, unit_ids, phrase=True)
+
+
+def _matching(query: Query, table, column, unit_ids: Sequence[int] | None, *, phrase: bool):  # type: ignore[no-untyped-def]
+    groups = [(w,) for w in ([query.phrase] if phrase and query.words else query.words)] + list(query.fragments)
+    selects = []
+    for group in groups:  # every group matches; within one, any of its prefixes
+        condition = or_(*(and_(table.term >= prefix, table.term < after_prefix(prefix)) for prefix in group))
+        if unit_ids is not None:
+            condition = and_(table.unit_id.in_(unit_ids), condition)
+        selects.append(select(column).where(condition))
+    statement = selects[0]
+    for other in selects[1:]:
+        statement = statement.where(column.in_(other))
+    return statement
+
+
+def find(session: Session, text: str, unit_ids: Sequence[int] | None, *, limit: int = LIMIT
+         ) -> tuple[list[Dossier], list[NonReception]]:
+    """The latest dossiers and requests turned away matching ``text``, newest first."""
+    query = parse_query(text)
+    if query.empty:
+        return [], []
+    dossiers = _latest_dossiers(session, query, unit_ids, limit, phrase=True)
+    if not dossiers and len(query.words) > 1:  # "nguyen nhung": words apart in the name
+        dossiers = _latest_dossiers(session, query, unit_ids, limit, phrase=False)
+    records: list[NonReception] = []
+    if query.words or query.fragments:
+        for phrase in (True, False) if len(query.words) > 1 else (True,):
+            ids = _matching(query, NonReceptionSearchTerm, NonReceptionSearchTerm.non_reception_id, unit_ids,
+                            phrase=phrase)
+            records = list(session.scalars(
+                select(NonReception).where(NonReception.id.in_(ids))
+                .order_by(NonReception.at.desc(), NonReception.id.desc()).limit(20)
+                .options(selectinload(NonReception.procedure))))
+            if records:
+                break
+    return dossiers, records
+
+
+def _latest_dossiers(session: Session, query: Query, unit_ids: Sequence[int] | None, limit: int, *,
+                     phrase: bool) -> list[Dossier]:
+    ids = _matching(query, DossierSearchTerm, DossierSearchTerm.dossier_id, unit_ids, phrase=phrase)
+    return list(session.scalars(
+        select(Dossier).where(Dossier.id.in_(ids))
+        .order_by(Dossier.received_at.desc(), Dossier.id.desc()).limit(limit)
+        .options(selectinload(Dossier.procedure))))
