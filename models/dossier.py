@@ -65,6 +65,7 @@ class Dossier(Base):
     applicant_phone: Mapped[str_40] = mapped_column(default="")
     applicant_email: Mapped[str_255] = mapped_column(default="")
     applicant_address: Mapped[str_500] = mapped_column(default="")
+    applicant_birth_date: Mapped[date | None]  # read from the Căn cước QR or typed; optional
     owner_name: Mapped[str_100] = mapped_column(default="")  # chủ hồ sơ, if not the applicant
     owner_id_number: Mapped[str_40] = mapped_column(default="")
 

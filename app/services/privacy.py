@@ -316,7 +316,7 @@ def _due_query(unit_id: int, holding: Holding, civil: bool, rule: Cutoff,
 
 _ERASED_DOSSIER = dict(applicant_name=ERASED_NAME, applicant_id_number="", applicant_phone="", applicant_email="",
                        applicant_address="", owner_name="", owner_id_number="", delivery_address="", note="",
-                       return_note="")
+                       return_note="", applicant_birth_date=None)
 _ERASED_TURNED_AWAY = dict(applicant_name=ERASED_NAME, applicant_id_number="", applicant_phone="",
                            applicant_email="", applicant_address="")
 

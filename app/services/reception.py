@@ -9,12 +9,14 @@ use case is lost.
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from app.domain.errors import DomainError
 from app.domain.catalogue import DocumentSpec, missing_required, validate_documents
 from app.domain.codes import format_dossier_code, normalize_id_number, normalize_phone
 from app.domain.localtime import local_date, to_local
@@ -59,6 +61,7 @@ class ApplicantInput:
     address: str = ""
     owner_name: str = ""
     owner_id_number: str = ""
+    birth_date: str = ""  # "dd/mm/yyyy", optional (the desk keeps it on the dossier only)
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,7 @@ def receive_dossier(session: Session, actor: User, data: ReceptionInput, *, now:
     procedure = _procedure_for_desk(session, actor, data.procedure_id, now)
     errors = Errors()
     applicant = check_applicant(errors, data.applicant)
+    applicant["applicant_birth_date"] = errors.check("applicant_birth_date", parse_birth_date, data.applicant.birth_date)
     documents = tuple(
         DocumentSpec(" ".join(d.name.split()), d.originals, d.certified_copies, d.photocopies)
         for d in data.documents
@@ -262,6 +266,22 @@ def _procedure_for_desk(session: Session, actor: User, procedure_id: int, now: d
     if procedure.unit_id != actor.unit_id or not procedure.validity.contains(local_date(now)):
         raise ValidationFailed({"procedure_id": "Thủ tục này không áp dụng tại đơn vị vào ngày hôm nay."})
     return procedure
+
+
+def parse_birth_date(text: str) -> date | None:
+    """"05/03/1990" (or 5-3-1990, 05.03.1990) as a date; "" as None; a day that does not exist refused."""
+    text = " ".join((text or "").split())
+    if not text:
+        return None
+    parts = re.split(r"\s*[/.\-]\s*", text)
+    try:
+        day, month, year = (int(p) for p in parts)
+        born = date(year, month, day)
+    except ValueError:
+        raise DomainError("Ngày sinh ghi theo dạng ngày/tháng/năm, ví dụ 05/03/1990.") from None
+    if not 1900 <= born.year <= 2100:
+        raise DomainError("Năm sinh không hợp lệ.")
+    return born
 
 
 def check_applicant(errors: Errors, applicant: ApplicantInput) -> dict[str, object]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from tests.e2e.helpers import log_in, shots_folder
 
 CARD = "001190012345||Lê Thị Thu Hà|02091990|Nữ|Thôn Đông, xã An Bình, tỉnh Bắc Ninh|15082021"
+OTHER = "001085000777|123456789|Trần Văn Nam|01011985|Nam|Xóm Giữa, xã An Bình, tỉnh Bắc Ninh|01012022|extra"
 
 
 def _focused(page) -> str:  # type: ignore[no-untyped-def]
@@ -38,7 +39,16 @@ def test_a_reception_by_keyboard_with_a_scanned_card(live_server, page, tmp_path
     assert page.input_value("#applicant_id_number") == "001190012345"
     assert page.input_value("#applicant_address") == "Thôn Đông, xã An Bình, tỉnh Bắc Ninh"
     assert page.input_value("#applicant_id_kind") == "cccd"
+    assert page.input_value("#applicant_birth_date") == "02/09/1990"
     assert "sinh ngày 02/09/1990" in page.inner_text("#card-status")
+    assert _focused(page) == "applicant_phone"
+    # Another card scanned into the scan box at the top of the page: the form takes it, the page stays.
+    page.locator("#top-scan").focus()
+    page.keyboard.type(OTHER + "\n")
+    page.locator("#card-status", has_text="Trần Văn Nam").wait_for()
+    assert "/tiep-nhan" in page.url and page.input_value("#top-scan") == ""
+    assert page.input_value("#applicant_name") == "Trần Văn Nam"
+    assert page.input_value("#applicant_birth_date") == "01/01/1985"
     assert _focused(page) == "applicant_phone"
     page.keyboard.type("0912345678")
     page.screenshot(path=str(shots / "1-card-read.png"), full_page=True)
@@ -50,6 +60,8 @@ def test_a_reception_by_keyboard_with_a_scanned_card(live_server, page, tmp_path
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.locator("h1").inner_text().startswith("Hồ sơ 000.00.31.H99-")
+    facts = page.locator("#data-heading + dl").inner_text()
+    assert "Trần Văn Nam" in facts and "01/01/1985" in facts  # the birth date is kept
     page.get_by_role("button", name="In giấy tiếp nhận và phiếu kiểm soát").focus()
     with page.context.expect_event("response", lambda r: "/in/01-06" in r.url) as printed:
         page.keyboard.press("Enter")

@@ -123,3 +123,24 @@ def test_procedure_search_ignores_diacritics_and_case(db_session, world):
     assert found("ĐĂNG KÝ KHAI SINH") == ["1.001193"]
     assert found("hon nhan") == ["1.004873"]
     assert found("1.0011") == ["1.001193"]
+
+
+def test_the_birth_date_is_kept_when_given_and_a_day_that_does_not_exist_is_refused(db_session, world):
+    from datetime import date
+
+    from app.services.errors import ValidationFailed
+
+    a = world.a
+    def person(born: str) -> reception.ApplicantInput:
+        return reception.ApplicantInput(name="Lê Thị Thu Hà", id_kind=IdKind.CITIZEN_ID, id_number="001190012345",
+                                        birth_date=born)
+    kept = reception.receive_dossier(db_session, a.clerk, reception_input(a.procedure.id, applicant=person(" 5-3-1990 ")),
+                                     now=WEDNESDAY)
+    assert kept.applicant_birth_date == date(1990, 3, 5)
+    assert reception.receive_dossier(db_session, a.clerk, reception_input(a.procedure.id, applicant=person("")),
+                                     now=WEDNESDAY).applicant_birth_date is None
+    for bad in ("31/02/1990", "1990", "05/03/1800"):
+        with pytest.raises(ValidationFailed) as refused:
+            reception.receive_dossier(db_session, a.clerk, reception_input(a.procedure.id, applicant=person(bad)),
+                                      now=WEDNESDAY)
+        assert "applicant_birth_date" in refused.value.errors

@@ -1,6 +1,7 @@
 // The reception form by keyboard and scanner: Enter moves to the next field instead of sending the form,
 // and a Căn cước / CCCD QR scanned into the applicant's (or the owner's) name box fills the person's
-// fields from what the server reads in it (POST data-card-url; nothing is stored). The form is sent
+// fields from what the server reads in it (POST data-card-url; nothing is stored); so does a card scanned
+// into the scan box at the top of the page while the form is open. The form is sent
 // with its button (Tab to it, then Enter or Space).
 (function () {
   "use strict";
@@ -45,12 +46,21 @@
           next(form.elements.owner_id_number);
         } else {
           set("applicant_name", d.name); set("applicant_id_kind", d.id_kind); set("applicant_id_number", d.id_number);
-          set("applicant_address", d.address);
+          set("applicant_address", d.address); set("applicant_birth_date", d.birth_date);
           form.elements.applicant_phone.focus();
         }
         say("Đã đọc thẻ căn cước: " + d.name + ", số " + d.id_number + ", sinh ngày " + d.birth_date + ".", false);
       })
       .catch(function () { box.focus(); say("Không đọc được thẻ; vui lòng quét lại hoặc nhập tay.", true); });
+  }
+  var top = document.getElementById("top-scan");  // the scan box at the top of every page
+  if (top) {
+    top.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && CARD.test(top.value)) {  // an ID card, not a dossier code: fill the form
+        event.preventDefault();
+        read(top, "applicant");
+      }
+    });
   }
   form.addEventListener("keydown", function (event) {
     var el = event.target;

@@ -50,6 +50,9 @@ class ApplicantFields(Form):
 
 class ReceptionForm(ApplicantFields):
     version = HiddenField()
+    applicant_birth_date = StringField("Ngày sinh", description="Ngày/tháng/năm; điền sẵn khi quét thẻ căn cước.",
+                                       render_kw={"inputmode": "numeric", "autocomplete": "off",
+                                                  "placeholder": "dd/mm/yyyy"})
     owner_name = StringField("Chủ hồ sơ (nếu khác người nộp)", description="Quét được thẻ căn cước của chủ hồ sơ.",
                              render_kw={"autocomplete": "off", "data-card": "owner"})
     owner_id_number = StringField("Số giấy tờ của chủ hồ sơ")

@@ -66,6 +66,7 @@ def _applicant(form) -> reception.ApplicantInput:  # type: ignore[no-untyped-def
         address=form.applicant_address.data or "",
         owner_name=form.data.get("owner_name") or "",  # the turn-away form has no owner fields
         owner_id_number=form.data.get("owner_id_number") or "",
+        birth_date=form.data.get("applicant_birth_date") or "",
     )
 
 
