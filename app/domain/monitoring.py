@@ -5,10 +5,13 @@ in a state worth flagging that is not flagged yet, so a missed run is caught up
 by the next one and a re-run finds nothing new.
 
 - Due soon: open, the clock running (not waiting for the citizen's
-  supplement), in time, and less than ``DUE_SOON`` of working time left.
-  Two working days: the holder then still has one working day to decide that
-  the dossier will be late, and the apology with a new date (Mẫu 04) must be
-  sent at least one working day before the due instant.
+  supplement), in time, and less than the procedure's threshold of working
+  time left (``due_soon_threshold``): a third of its legal duration, at most
+  ``DUE_SOON`` (two working days: the holder then still has one working day to
+  decide that the dossier will be late, and the apology with a new date,
+  Mẫu 04, must be sent at least one working day before the due instant), and
+  one hour for a same-day procedure. So a same-day or half-day dossier is not
+  "due soon" the moment it is received.
 - Overdue: the due instant passed while the clock ran (open and not paused,
   paused after the due instant, or finished after it: a dossier finished late
   while nobody swept is still caught).
@@ -17,6 +20,9 @@ by the next one and a re-run finds nothing new.
   in the queues and lists but sends no message: it would be most steps.
 - A second supplement request opens a nonconformity of its own: the national
   indicator counts such a dossier late (Quyết định 766, 2.1).
+- The holder hears of their dossiers at the run that flags them; a unit's
+  leaders get a digest of where the unit stands (overdue, due soon) at fixed
+  times of the working day (``LEADER_DIGEST_TIMES``), not at every run.
 
 Working-time thresholds become instants once per unit and run ("due soon" is
 ``due_at < limit``), so the database compares columns with constants and never
@@ -28,7 +34,7 @@ Plain Python: no clock, no database.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
@@ -38,6 +44,38 @@ from app.domain.worktime import WorkCalendar
 DUE_SOON = timedelta(hours=16)  # two working days
 STEP_DUE_SOON = timedelta(hours=2)  # a quarter of a working day (a desk step is often half a day)
 APOLOGY_LEAD = timedelta(hours=8)  # Mẫu 04 leaves at least one working day before the due instant
+DUE_SOON_SHARE = 3  # due soon with less than a third of the legal duration left …
+SAME_DAY_DUE_SOON = timedelta(hours=1)  # … or, for a same-day procedure, less than an hour
+LEADER_DIGEST_TIMES = (time(8, 0), time(14, 0))  # local: the start of the morning and of the afternoon
+LEADER_DIGEST_WINDOW = timedelta(hours=2)  # a slot missed by longer (the scheduler was down) is skipped
+
+
+def due_soon_threshold(duration: Duration) -> timedelta:
+    """The working time left below which a dossier of a procedure of ``duration`` is due soon.
+
+    >>> due_soon_threshold(Duration.of("working_days", 15)), due_soon_threshold(Duration.of("working_days", 3))
+    (datetime.timedelta(seconds=57600), datetime.timedelta(seconds=28800))
+    >>> due_soon_threshold(Duration.of("working_hours", 4)), due_soon_threshold(Duration.of("same_day", None))
+    (datetime.timedelta(seconds=4800), datetime.timedelta(seconds=3600))
+    """
+    if duration.kind is DurationKind.SAME_DAY:
+        return SAME_DAY_DUE_SOON
+    per_unit = 60 if duration.kind is DurationKind.WORKING_HOURS else 8 * 60  # a calendar day as a working day
+    minutes = int(Decimal(duration.value) * per_unit / DUE_SOON_SHARE)
+    return max(timedelta(minutes=30), min(DUE_SOON, timedelta(minutes=minutes)))
+
+
+def leader_digest_slot(local_now: datetime, working_day: bool) -> datetime | None:
+    """The digest slot (a local instant of LEADER_DIGEST_TIMES) the leaders are due at ``local_now``, if any:
+    the latest slot of the day already reached, on a working day, less than LEADER_DIGEST_WINDOW ago."""
+    if not working_day:
+        return None
+    day: date = local_now.date()
+    reached = [datetime.combine(day, t, local_now.tzinfo) for t in LEADER_DIGEST_TIMES
+               if datetime.combine(day, t, local_now.tzinfo) <= local_now]
+    if not reached or local_now - reached[-1] >= LEADER_DIGEST_WINDOW:
+        return None
+    return reached[-1]
 
 
 class Flag(StrEnum):

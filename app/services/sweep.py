@@ -22,18 +22,29 @@ import time as timer
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, cast, func, insert, literal, null, or_, select, update
+from sqlalchemy import String, and_, cast, func, insert, literal, null, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from app.domain.localtime import to_local
-from app.domain.monitoring import FLAG_ACTIONS, Flag, Limits, apology_send_by, limits
+from app.domain.durations import Duration
+from app.domain.monitoring import (
+    DUE_SOON,
+    FLAG_ACTIONS,
+    Flag,
+    Limits,
+    apology_send_by,
+    due_soon_threshold,
+    leader_digest_slot,
+    limits,
+)
 from app.domain.nonconformity import Source, Status
 from app.domain.roles import Role
 from app.domain.timeliness import Timeliness
 from app.domain.workflow import DossierStatus
+from app.domain.worktime import WorkCalendar
 from app.services import jobs, outbox
 from app.services.calendar import calendars_of_units
 from models import (
@@ -43,6 +54,7 @@ from models import (
     ExpectedDelay,
     Handover,
     Nonconformity,
+    Procedure,
     ProcedureStep,
     SweepRun,
     Unit,
@@ -67,7 +79,7 @@ class SweepReport:
         parts = [f"{flag.label.lower()}: {self.counts[flag.value]}" for flag in Flag if self.counts.get(flag.value)]
         extra = [f"{label}: {self.counts[key]}" for key, label in (
             ("nonconformities", "hồ sơ không phù hợp mở mới"), ("apology_drafts", "dự thảo Mẫu 04"),
-            ("messages", "thông báo")) if self.counts.get(key)]
+            ("messages", "thông báo"), ("leader_digests", "tin tổng hợp cho lãnh đạo")) if self.counts.get(key)]
         return "; ".join(parts + extra) or "không có gì mới"
 
 
@@ -90,10 +102,11 @@ def run_sweep(
     sweep.flag_all()
     sweep.draft_apologies()
     sweep.send_digests()
-    run.counts = dict(sweep.counts)
+    sweep.send_leader_digests()
+    run.counts = {key: count for key, count in sweep.counts.items() if count}
     run.seconds = round(timer.perf_counter() - started, 3)
     session.flush()
-    return SweepReport(run.id, dict(sweep.counts), run.seconds)
+    return SweepReport(run.id, dict(run.counts), run.seconds)
 
 
 class _Sweep:
@@ -104,21 +117,42 @@ class _Sweep:
         self.run_id = run_id
         self.counts: Counter[str] = Counter()
         self.flagged: dict[Flag, list[Any]] = defaultdict(list)  # rows (id, unit_id, holder_user_id, code)
-        self._limits: dict[int, Limits] | None = None
+        self._limits: dict[timedelta, dict[int, Limits]] = {}
+        self._calendars: dict[int, WorkCalendar] | None = None
         self._leaders: dict[int, list[int]] = {}
 
     # --- limits per unit ---------------------------------------------------------------
 
-    def limit_groups(self, attribute: str) -> list[tuple[datetime, list[int]]]:
+    def limit_groups(self, attribute: str, due_soon: timedelta = DUE_SOON) -> list[tuple[datetime, list[int]]]:
         """Units grouped by their threshold instant (most share the national calendar: one group)."""
-        if self._limits is None:
-            active = self.session.scalars(select(Unit.id).where(Unit.is_active.is_(True))).all()
-            calendars = calendars_of_units(self.session, active)
-            self._limits = {unit_id: limits(calendar, self.now) for unit_id, calendar in calendars.items()}
+        if due_soon not in self._limits:
+            self._limits[due_soon] = {unit_id: limits(calendar, self.now, due_soon=due_soon)
+                                      for unit_id, calendar in self.calendars().items()}
         groups: dict[datetime, list[int]] = defaultdict(list)
-        for unit_id, unit_limits in self._limits.items():
+        for unit_id, unit_limits in self._limits[due_soon].items():
             groups[getattr(unit_limits, attribute)].append(unit_id)
         return sorted(groups.items())
+
+    def calendars(self) -> dict[int, WorkCalendar]:
+        if self._calendars is None:
+            active = self.session.scalars(select(Unit.id).where(Unit.is_active.is_(True))).all()
+            self._calendars = calendars_of_units(self.session, active)
+        return self._calendars
+
+    def due_soon_groups(self) -> list[tuple[datetime, list[int], Any]]:
+        """(limit, units, procedures): the procedures sharing a due-soon threshold (a third of their duration,
+        app.domain.monitoring.due_soon_threshold), and the units sharing that threshold's instant."""
+        by_threshold: dict[timedelta, list[Any]] = defaultdict(list)
+        for kind, value in self.session.execute(
+                select(Procedure.duration_kind, Procedure.duration_value).distinct()):
+            by_threshold[due_soon_threshold(Duration.of(kind, value))].append(
+                and_(Procedure.duration_kind == kind, Procedure.duration_value == value))
+        groups = []
+        for threshold, durations in sorted(by_threshold.items()):
+            procedures = select(Procedure.id).where(or_(*durations))
+            for limit, unit_ids in self.limit_groups("due_soon_before", threshold):
+                groups.append((limit, unit_ids, procedures))
+        return groups
 
     # --- flags ---------------------------------------------------------------------------
 
@@ -130,10 +164,10 @@ class _Sweep:
                   or_(running, Dossier.paused_at > Dossier.due_at))
         self.flag(Flag.OVERDUE, Dossier.flag_overdue_at.is_(None), Dossier.finished_at > Dossier.due_at,
                   finished=True)
-        for limit, unit_ids in self.limit_groups("due_soon_before"):
+        for limit, unit_ids, procedures in self.due_soon_groups():
             self.flag(Flag.DUE_SOON, Dossier.finished_at.is_(None), Dossier.flag_due_soon_at.is_(None),
                       Dossier.flag_overdue_at.is_(None), Dossier.due_at < limit, Dossier.due_at >= now,
-                      Dossier.unit_id.in_(unit_ids), running)
+                      Dossier.unit_id.in_(unit_ids), Dossier.procedure_id.in_(procedures), running)
         self.flag(Flag.STEP_OVERDUE, Dossier.finished_at.is_(None), Dossier.flag_step_overdue_at.is_(None),
                   Dossier.step_due_at < now, running)
         for limit, unit_ids in self.limit_groups("step_due_soon_before"):
@@ -264,17 +298,15 @@ class _Sweep:
         return self._leaders[unit_id]
 
     def send_digests(self) -> None:
-        """One message per person: how many of their dossiers (a leader: of the unit) became due soon or overdue."""
+        """One message per holder: how many of their dossiers became due soon or overdue at this run (the
+        leaders hear of the unit at fixed times: ``send_leader_digests``)."""
         per_person: dict[tuple[int, int], Counter[Flag]] = defaultdict(Counter)
         for flag, rows in self.flagged.items():
             if not flag.notifies:
                 continue
             for row in rows:
-                recipients = set(self.leaders(row.unit_id))
                 if row.holder_user_id is not None:
-                    recipients.add(row.holder_user_id)
-                for user_id in recipients:
-                    per_person[(row.unit_id, user_id)][flag] += 1
+                    per_person[(row.unit_id, row.holder_user_id)][flag] += 1
         for (unit_id, user_id), counts in sorted(per_person.items()):
             lines = [f"- {flag.label}: {counts[flag]}" for flag in Flag if counts[flag]]
             overdue = counts[Flag.OVERDUE] + counts[Flag.STEP_OVERDUE]
@@ -287,6 +319,46 @@ class _Sweep:
                 link="/sap-den-han", now=self.now, dedupe=f"sweep:{self.run_id}:{user_id}",
                 channels=self.channels,
             )
+
+
+    def send_leader_digests(self) -> None:
+        """At a digest slot of the working day (app.domain.monitoring.LEADER_DIGEST_TIMES), each leader gets
+        one message with the unit's overdue and due-soon dossiers now; once per slot (the outbox's dedupe)."""
+        slots: dict[datetime, list[int]] = defaultdict(list)
+        local_now = to_local(self.now)
+        for unit_id, calendar in self.calendars().items():
+            slot = leader_digest_slot(local_now, calendar.is_working_day(local_now.date()))
+            if slot is not None:
+                slots[slot].append(unit_id)
+        for slot, unit_ids in sorted(slots.items()):
+            open_ = Dossier.finished_at.is_(None)
+            counts = self.session.execute(
+                select(Dossier.unit_id,
+                       func.count().filter(Dossier.flag_overdue_at.is_not(None)),
+                       func.count().filter(Dossier.flag_overdue_at.is_(None), Dossier.flag_due_soon_at.is_not(None),
+                                           Dossier.status != PAUSED),
+                       func.count().filter(Dossier.flag_overdue_at.is_(None), Dossier.flag_step_overdue_at.is_not(None),
+                                           Dossier.status != PAUSED))
+                .where(open_, Dossier.unit_id.in_(unit_ids),
+                       or_(Dossier.flag_overdue_at.is_not(None), Dossier.flag_due_soon_at.is_not(None),
+                           Dossier.flag_step_overdue_at.is_not(None)))
+                .group_by(Dossier.unit_id)
+            ).all()
+            for unit_id, overdue, due_soon, step_overdue in counts:
+                lines = [f"- {label}: {n}" for label, n in (
+                    ("Hồ sơ quá hạn", overdue), ("Hồ sơ sắp đến hạn", due_soon),
+                    ("Hồ sơ có bước xử lý quá hạn", step_overdue)) if n]
+                if not lines:
+                    continue
+                subject = f"Tình hình hồ sơ của đơn vị lúc {slot:%H:%M} ngày {slot:%d/%m/%Y}"
+                body = ("Hồ sơ đang giải quyết cần lãnh đạo quan tâm:\n" + "\n".join(lines)
+                        + "\nXem danh sách “Sắp đến hạn” để chỉ đạo; hồ sơ dự kiến trễ hạn cần gửi văn bản xin lỗi "
+                        "(Mẫu 04) trước hạn ít nhất một ngày làm việc.")
+                for leader_id in self.leaders(unit_id):
+                    self.counts["leader_digests"] += outbox.notify(
+                        self.session, unit_id=unit_id, user_id=leader_id, kind="leader_digest", subject=subject,
+                        body=body, link="/sap-den-han", now=self.now, channels=self.channels,
+                        dedupe=f"leader-digest:{unit_id}:{slot:%Y%m%d%H%M}:{leader_id}")
 
 
 def _key(source: Source, dossier_id: Any) -> Any:

@@ -7,11 +7,13 @@ Sat 22/08), Tue 01/09 and Wed 02/09 (Quốc khánh) do not count.
 """
 
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import func, select
 
 from app.domain.monitoring import Flag
 from app.domain.nonconformity import Source, Status
+from app.domain.roles import Role
 from app.domain.workflow import Action
 from app.services import reception
 from app.services.sweep import run_sweep
@@ -63,16 +65,19 @@ def test_flags_at_the_right_instants_across_the_holiday(db_session, world):
     assert local(dossier.step_due_at) == datetime(2026, 9, 3, 16, 0)
     assert flags(dossier) == set()
 
-    # Due soon: less than two working days before Fri 04/09 09:00, i.e. after Fri 28/08 09:00.
-    assert sweep(db_session, at(28, 8, 9)).counts == {}
-    assert sweep(db_session, at(28, 8, 9, 1)).counts == {"due_soon": 1, "messages": 2}
+    # Due soon: less than a third of the 3 days (one working day) before Fri 04/09 09:00, i.e. after Thu 03/09
+    # 09:00. The holder hears at once; the leaders at the digest times (08:00 and 14:00 on working days).
+    assert sweep(db_session, at(28, 8, 9, 1)).counts == {}  # two working days left: not yet
     assert sweep(db_session, at(1, 9, 10)).counts == {}  # Quốc khánh: nothing moves
-    assert sweep(db_session, at(3, 9, 14)).counts == {}
+    assert sweep(db_session, at(3, 9, 9)).counts == {}
+    assert sweep(db_session, at(3, 9, 9, 1)).counts == {"due_soon": 1, "messages": 1, "leader_digests": 1}
+    assert sweep(db_session, at(3, 9, 10)).counts == {}  # the 08:00 digest went out once
+    assert sweep(db_session, at(3, 9, 14)).counts == {"leader_digests": 1}  # the afternoon's digest
     assert sweep(db_session, at(3, 9, 14, 1)).counts == {"step_due_soon": 1}
-    assert sweep(db_session, at(3, 9, 16, 1)).counts == {"step_overdue": 1, "messages": 2}
-    assert sweep(db_session, at(4, 9, 9)).counts == {}
+    assert sweep(db_session, at(3, 9, 16, 1)).counts == {"step_overdue": 1, "messages": 1}
+    assert sweep(db_session, at(4, 9, 9)).counts == {"leader_digests": 1}
     report = sweep(db_session, at(4, 9, 9, 1))
-    assert report.counts == {"overdue": 1, "nonconformities": 1, "messages": 2}
+    assert report.counts == {"overdue": 1, "nonconformities": 1, "messages": 1}
     assert flags(dossier) == {Flag.DUE_SOON, Flag.OVERDUE, Flag.STEP_DUE_SOON, Flag.STEP_OVERDUE}
 
     record = db_session.scalars(select(Nonconformity).where(Nonconformity.dossier_id == dossier.id)).one()
@@ -96,7 +101,7 @@ def test_a_rerun_flags_nothing_twice_and_a_taken_tick_is_skipped(db_session, wor
     again = sweep(db_session, at(7, 9, 9), force=True)
     assert again is not None and again.counts == {}
     later = sweep(db_session, at(8, 9, 9))
-    assert later.counts == {}
+    assert later.counts == {"leader_digests": 1}  # Tuesday's 08:00 digest: still overdue
     # Straight to overdue (nobody swept before): no stale "due soon" flags on the way.
     assert flag_events(db_session, dossier) == ["flag_overdue", "flag_step_overdue"]
     assert db_session.scalar(select(func.count()).select_from(Nonconformity)) == 1
@@ -158,23 +163,43 @@ def test_a_second_supplement_request_opens_a_record_once(db_session, world):
     assert record.source is Source.SECOND_SUPPLEMENT and record.source_key == f"second_supplement:{dossier.id}"
 
 
-def test_digests_reach_the_holder_and_the_leaders_once_per_run(db_session, world):
+def test_the_holder_hears_at_each_run_and_the_leaders_at_fixed_times(db_session, world):
     a, b = world.a, world.b
     for _ in range(3):
         dossier = reception.receive_dossier(db_session, a.clerk, reception_input(a.procedure.id), now=at(27, 8, 9))
         act(db_session, a.clerk, dossier, Action.HAND_OVER, at(27, 8, 10), to_user_id=a.officer.id)
     reception.receive_dossier(db_session, b.clerk, reception_input(b.procedure.id), now=at(27, 8, 9))
-    sweep(db_session, at(4, 9, 10))
+    sweep(db_session, at(4, 9, 10))  # 10:00: past the morning's digest window
     messages = db_session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
-    by_user = {(m.user_id, m.channel) for m in messages}
-    assert by_user == {(a.officer.id, "in_app"), (a.leader.id, "in_app"), (b.clerk.id, "in_app"),
-                       (b.leader.id, "in_app")}
+    assert {(m.user_id, m.channel) for m in messages} == {(a.officer.id, "in_app"), (b.clerk.id, "in_app")}
     officer = next(m for m in messages if m.user_id == a.officer.id)
     assert "Hồ sơ quá hạn: 3" in officer.body and officer.sent_at is not None
     assert officer.link == "/sap-den-han"
-    assert not any(a.unit.code in m.body or "Nguyễn" in m.body for m in messages)  # counts, no personal data
-    sweep(db_session, at(4, 9, 10, 5))
-    assert db_session.scalar(select(func.count()).select_from(OutboxMessage)) == len(messages)
+    for minute in (0, 5, 10):  # 14:00, then runs every five minutes: one digest per leader for the slot
+        sweep(db_session, at(4, 9, 14, minute))
+    digests = db_session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "leader_digest")
+                                 .order_by(OutboxMessage.user_id)).all()
+    assert [m.user_id for m in digests] == sorted([a.leader.id, b.leader.id])
+    mine = next(m for m in digests if m.user_id == a.leader.id)
+    assert "Hồ sơ quá hạn: 3" in mine.body and "14:00 ngày 04/09/2026" in mine.subject
+    all_messages = db_session.scalars(select(OutboxMessage)).all()
+    assert not any(a.unit.code in m.body or "Nguyễn" in m.body for m in all_messages)  # counts, no personal data
+    sweep(db_session, at(5, 9, 8, 30))  # Saturday: no digest
+    assert db_session.scalar(select(func.count()).select_from(OutboxMessage)) == len(all_messages)
+
+
+def test_a_short_procedure_is_not_due_soon_the_moment_it_is_received(db_session, world):
+    from tests import builders
+
+    a = world.a
+    quick = builders.make_procedure(db_session, unit=a.unit, now=at(1, 8, 9), code="2.000635", duration_kind="same_day",
+                                    duration_value=None, steps=(builders.StepSpec("Tiếp nhận và giải quyết", Decimal(8),
+                                                                                  role=Role.CLERK),))
+    dossier = reception.receive_dossier(db_session, a.clerk, reception_input(quick.id), now=at(27, 8, 9))
+    assert sweep(db_session, at(27, 8, 9, 5)).counts.get("due_soon") is None
+    due = local(dossier.due_at)
+    assert sweep(db_session, at(27, 8, due.hour - 1, due.minute)).counts.get("due_soon") is None
+    assert sweep(db_session, at(27, 8, due.hour - 1, due.minute + 1)).counts["due_soon"] == 1  # less than an hour
 
 
 def test_each_unit_is_swept_with_its_own_calendar(db_session, world):
@@ -185,10 +210,9 @@ def test_each_unit_is_swept_with_its_own_calendar(db_session, world):
     da = reception.receive_dossier(db_session, a.clerk, reception_input(a.procedure.id), now=at(3, 9, 9))
     db = reception.receive_dossier(db_session, b.clerk, reception_input(b.procedure.id), now=at(3, 9, 9))
     assert local(da.due_at) == local(db.due_at) == datetime(2026, 9, 8, 9, 0)  # Thu, Fri, Mon, Tue 1.5 h
-    calendar_service.add_override(db_session, b.admin, b.unit.id, day=datetime(2026, 9, 5).date(), working=True,
-                                  reason="Làm việc bù", now=at(3, 9, 10))
-    sweep(db_session, at(4, 9, 9))
-    assert Flag.DUE_SOON not in flags(da)  # exactly 16 working hours left
-    sweep(db_session, at(4, 9, 9, 5))
-    # a: Fri 6.4 h + Mon 8 h + Tue 1.5 h < 16 h; b: its Saturday adds 8 h.
-    assert Flag.DUE_SOON in flags(da) and Flag.DUE_SOON not in flags(db)
+    calendar_service.add_override(db_session, b.admin, b.unit.id, day=datetime(2026, 9, 7).date(), working=False,
+                                  reason="Nghỉ lễ hội truyền thống của xã", now=at(3, 9, 10))
+    sweep(db_session, at(4, 9, 14))
+    # A third of 3 days is 8 working hours. a: Friday afternoon, Monday and Tuesday's 1.5 h are more; b: its
+    # Monday off leaves Friday afternoon and Tuesday's 1.5 h.
+    assert Flag.DUE_SOON not in flags(da) and Flag.DUE_SOON in flags(db)
