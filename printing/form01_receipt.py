@@ -114,7 +114,7 @@ def _copy(data: ReceiptData, page: Page, copy_label: Flowable) -> list[Flowable]
         line([(TITLE, f"{FONT}-Bold")], s["title"], page.width),
         line([("Mã hồ sơ: ", FONT), (data.code, f"{FONT}-Bold")], s["subtitle"], page.width),
         copy_label,
-        Spacer(1, 2 * mm),
+        Spacer(1, 1.5 * mm),
         field("Bộ phận tiếp nhận và trả kết quả", data.receiving_unit, page),
         *applicant_lines(data.applicant, page),
         Paragraph(text(data.applicant_id), s["body"]),

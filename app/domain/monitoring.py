@@ -51,17 +51,18 @@ LEADER_DIGEST_WINDOW = timedelta(hours=2)  # a slot missed by longer (the schedu
 
 
 def due_soon_threshold(duration: Duration) -> timedelta:
-    """The working time left below which a dossier of a procedure of ``duration`` is due soon.
+    """The working time left below which a dossier of a procedure of ``duration`` is due soon (a third of
+    the duration, down to a quarter hour, between 30 minutes and DUE_SOON).
 
     >>> due_soon_threshold(Duration.of("working_days", 15)), due_soon_threshold(Duration.of("working_days", 3))
     (datetime.timedelta(seconds=57600), datetime.timedelta(seconds=28800))
     >>> due_soon_threshold(Duration.of("working_hours", 4)), due_soon_threshold(Duration.of("same_day", None))
-    (datetime.timedelta(seconds=4800), datetime.timedelta(seconds=3600))
+    (datetime.timedelta(seconds=4500), datetime.timedelta(seconds=3600))
     """
     if duration.kind is DurationKind.SAME_DAY:
         return SAME_DAY_DUE_SOON
     per_unit = 60 if duration.kind is DurationKind.WORKING_HOURS else 8 * 60  # a calendar day as a working day
-    minutes = int(Decimal(duration.value) * per_unit / DUE_SOON_SHARE)
+    minutes = int(Decimal(duration.value) * per_unit / DUE_SOON_SHARE) // 15 * 15  # quarter hours: whole minutes
     return max(timedelta(minutes=30), min(DUE_SOON, timedelta(minutes=minutes)))
 
 
