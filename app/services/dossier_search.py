@@ -30,22 +30,19 @@ def _record_terms(record: NonReception) -> set[str]:
 
 def index_dossier(session: Session, dossier: Dossier) -> None:
     """Write ``dossier``'s terms (after it has an id), replacing any it had."""
-    session.flush()
-    session.execute(delete(DossierSearchTerm).where(DossierSearchTerm.dossier_id == dossier.id))
-    terms = _dossier_terms(dossier)
-    if terms:
-        session.execute(insert(DossierSearchTerm), [
-            {"term": term, "dossier_id": dossier.id, "unit_id": dossier.unit_id} for term in sorted(terms)])
+    _write(session, DossierSearchTerm, "dossier_id", dossier, _dossier_terms(dossier))
 
 
 def index_non_reception(session: Session, record: NonReception) -> None:
     """Write the terms of a request turned away, replacing any it had."""
+    _write(session, NonReceptionSearchTerm, "non_reception_id", record, _record_terms(record))
+
+
+def _write(session: Session, table, key: str, row: Dossier | NonReception, terms: set[str]) -> None:  # type: ignore[no-untyped-def]
     session.flush()
-    session.execute(delete(NonReceptionSearchTerm).where(NonReceptionSearchTerm.non_reception_id == record.id))
-    terms = _record_terms(record)
+    session.execute(delete(table).where(getattr(table, key) == row.id))
     if terms:
-        session.execute(insert(NonReceptionSearchTerm), [
-            {"term": term, "non_reception_id": record.id, "unit_id": record.unit_id} for term in sorted(terms)])
+        session.execute(insert(table), [{"term": term, key: row.id, "unit_id": row.unit_id} for term in sorted(terms)])
 
 
 def reindex(session: Session, dossier_ids: Iterable[int] = (), record_ids: Iterable[int] = ()) -> None:
