@@ -192,16 +192,18 @@ def _person_report(found: PersonRecords, printed: list[PrintedDocument], actor: 
                    now: datetime) -> reports_printing.Report:
     unit = actor.unit
     header = Header(unit.governing_body_name, unit.name, unit.place_name or "", local_date(now))
-    identities = sorted({(d.applicant_name, d.applicant_id_kind.label, d.applicant_id_number, d.applicant_phone,
+    identities = sorted({(d.applicant_name, d.applicant_id_kind.label, d.applicant_id_number,
+                          f"{d.applicant_birth_date:%d/%m/%Y}" if d.applicant_birth_date else "", d.applicant_phone,
                           d.applicant_email, d.applicant_address) for d in found.dossiers
                          if d.applicant_id_number == found.id_number}
-                        | {(r.applicant_name, r.applicant_id_kind.label, r.applicant_id_number, r.applicant_phone,
+                        | {(r.applicant_name, r.applicant_id_kind.label, r.applicant_id_number, "", r.applicant_phone,
                             r.applicant_email, r.applicant_address)
                            for r in [*found.turned_away, *found.online] if r.applicant_id_number == found.id_number})
     owned = [d for d in found.dossiers if d.owner_id_number == found.id_number]
     tables = [
         ReportTable("Thông tin nhận dạng, liên hệ đã khai", [
-            Column("Họ và tên", 24), Column("Loại giấy tờ", 22), Column("Số giấy tờ", 16), Column("Điện thoại", 14),
+            Column("Họ và tên", 24), Column("Loại giấy tờ", 22), Column("Số giấy tờ", 16), Column("Ngày sinh", 12),
+            Column("Điện thoại", 14),
             Column("Email", 22), Column("Địa chỉ", 36)], [list(row) for row in identities],
             notes=[f"Là chủ hồ sơ (không trực tiếp nộp) của {len(owned)} hồ sơ."] if owned else [],
             sheet_name="Thông tin cá nhân"),
