@@ -33,6 +33,7 @@ from reportlab.platypus import (
     Frame,
     HRFlowable,
     KeepTogether,
+    LongTable,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -430,8 +431,11 @@ class LongTexts:
         return story
 
 
-class GridTable(Table):
-    """A table and the full texts of its long cells, which ``render`` prints right after it."""
+class GridTable(LongTable):
+    """A table and the full texts of its long cells, which ``render`` prints right after it.
+
+    A LongTable: split at a page break, the rest keeps the row heights already measured, so a table of many
+    pages costs its rows once (a Table measures the rest again at every page: the square of its length)."""
 
     continuation: list[Flowable]
 
@@ -463,12 +467,76 @@ def grid_table(
     the cells' type size if not the page's (a register packs more rows);
     ``padding``: left and right of each cell, in points.
     """
+    body, long_texts, style = _grid_cells(rows, widths, page, header_rows, center_columns, extra_style, size, padding)
+    table = GridTable(body, colWidths=list(widths), repeatRows=header_rows, hAlign="CENTER")
+    table.continuation = long_texts.section(page)
+    table.setStyle(style)
+    return table
+
+
+def paged_grid_tables(
+    rows: Sequence[Sequence[object]],
+    widths: Sequence[float],
+    page: Page,
+    *,
+    first_room: float,
+    header_rows: int = 1,
+    center_columns: Sequence[int] = (),
+    extra_style: Sequence[tuple] = (),  # type: ignore[type-arg]
+    size: float | None = None,
+    padding: float = 2.5,
+) -> list[Flowable]:
+    """``grid_table`` for a register of thousands of rows, cut into one table per page beforehand.
+
+    The rows are measured once; each page gets the header rows and the rows that fit (``first_room`` points
+    on the first page, the frame's height after it). A long table split by reportlab at every page break
+    measures its rest again each time (and its span map, rows × columns): the cost grows with the square of
+    the rows; cut like this it grows with them. ``extra_style`` may only address the header rows.
+    """
+    body, long_texts, style = _grid_cells(rows, widths, page, header_rows, center_columns, extra_style, size, padding)
+    whole = GridTable(body, colWidths=list(widths), repeatRows=header_rows)
+    whole.setStyle(style)
+    whole.wrap(sum(widths), 1e9)
+    heights = list(whole._rowHeights)  # noqa: SLF001 (reportlab's measured heights)
+    head, head_height = body[:header_rows], sum(heights[:header_rows])
+    page_room = page.size[1] - page.margins[2] - page.margins[3] - 1
+    tables: list[Flowable] = []
+    start, room = header_rows, first_room - 1
+    while start < len(body) or not tables:
+        used, end = head_height, start
+        while end < len(body) and used + heights[end] <= room:
+            used += heights[end]
+            end += 1
+        end = max(end, min(start + 1, len(body)))  # a row taller than a page still goes (and splits)
+        table = GridTable(head + body[start:end], colWidths=list(widths), repeatRows=header_rows, hAlign="CENTER",
+                          rowHeights=heights[:header_rows] + heights[start:end])
+        table.setStyle(style)
+        tables.append(table)
+        start, room = end, page_room
+    tables[-1].continuation = long_texts.section(page)  # type: ignore[attr-defined]
+    return tables
+
+
+def room_left(story: Sequence[Flowable], page: Page) -> float:
+    """The height left on the first page once ``story`` is laid out on it (none of it splitting)."""
+    height = page.size[1] - page.margins[2] - page.margins[3]
+    for index, flowable in enumerate(story):
+        _, used = flowable.wrap(page.width, height)
+        height -= used + flowable.getSpaceAfter() + (flowable.getSpaceBefore() if index else 0)
+    return height
+
+
+def _grid_cells(
+    rows: Sequence[Sequence[object]], widths: Sequence[float], page: Page, header_rows: int,
+    center_columns: Sequence[int], extra_style: Sequence[tuple], size: float | None, padding: float,  # type: ignore[type-arg]
+) -> tuple[list[list[object]], LongTexts, TableStyle]:
+    """The cells of a grid (plain strings where one line holds them, Paragraphs otherwise), its long texts
+    and its style."""
     s = dict(styles(page))
     if size is not None:
         for name in ("cell", "cell_center", "cell_head"):
             s[name] = _sized(s[name], size)
     body: list[list[object]] = []
-    plain: list[tuple] = []  # type: ignore[type-arg]
     long_texts = LongTexts()
     headings = [" ".join(str(c) for c in column if isinstance(c, str) and c).strip()
                 for column in zip(*rows[:header_rows])] if header_rows else []
@@ -488,19 +556,15 @@ def grid_table(
                 value = str(cell)
                 if "\n" not in value and pdfmetrics.stringWidth(value, FONT, style.fontSize) <= room:
                     cells.append(value)  # one line: a plain string is drawn without a Paragraph
-                    if column in center_columns:
-                        plain.append(("ALIGN", (column, index), (column, index), "CENTER"))
                     continue
                 heading = headings[column] if column < len(headings) and headings[column] else f"Cột {column + 1}"
                 cells.append(Paragraph(text(long_texts.cell(value, room, style, (heading, number))), style))
         body.append(cells)
-    table = GridTable(body, colWidths=list(widths), repeatRows=header_rows, hAlign="CENTER")
-    table.continuation = long_texts.section(page)
-    table.setStyle(TableStyle([
+    style = TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("FONTSIZE", (0, 0), (-1, -1), s["cell"].fontSize),
         ("LEADING", (0, 0), (-1, -1), s["cell"].leading),
-        *plain,
+        *(("ALIGN", (column, header_rows), (column, -1), "CENTER") for column in center_columns),
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), padding),
@@ -508,8 +572,8 @@ def grid_table(
         ("TOPPADDING", (0, 0), (-1, -1), 1.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
         *extra_style,
-    ]))
-    return table
+    ])
+    return body, long_texts, style
 
 
 Block = tuple[str | tuple[str, ...], str] | tuple[str | tuple[str, ...], str, str] | list[Flowable]

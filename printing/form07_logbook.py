@@ -24,9 +24,10 @@ from printing.base import (
     Header,
     Orientation,
     Page,
-    grid_table,
     header_block,
     line,
+    paged_grid_tables,
+    room_left,
     styles,
     text,
 )
@@ -123,15 +124,15 @@ def render(data: LogbookData, *, paper: PaperSize = PaperSize.A4) -> bytes:
         rows.append(cells)
     spans: list[tuple] = [("SPAN", (first_date, 0), (last_date, 0))]  # type: ignore[type-arg]
     spans += [("SPAN", (i, 0), (i, 1)) for i, c in enumerate(COLUMNS) if not c[3]]
-    table = grid_table(rows, widths, page, header_rows=3, center_columns=(0, 3, 7, 8, 9, 10, 11), extra_style=spans,
-                       size=CELL_SIZE, padding=CELL_PADDING)
     story: list[Flowable] = [
         *header_block(data.header, page),
         line([(TITLE, f"{FONT}-Bold")], s["title"], page.width),
         Paragraph(text(_period(data)), s["subtitle"]),
         Spacer(1, 3 * mm),
-        table,
     ]
+    story += paged_grid_tables(  # a year's book has thousands of rows: measured once, cut page by page
+        rows, widths, page, first_room=room_left(story, page), header_rows=3,
+        center_columns=(0, 3, 7, 8, 9, 10, 11), extra_style=spans, size=CELL_SIZE, padding=CELL_PADDING)
     if not data.entries:
         story.append(Paragraph("<i>Không có hồ sơ nào được tiếp nhận trong kỳ này.</i>", s["center"]))
     return render_pdf(story, page, title=f"{TITLE} {data.book}", author=data.unit_name, footer=f"Mẫu 07 · Sổ theo dõi hồ sơ, quyển số {data.book} — {data.unit_name}")
@@ -161,9 +162,9 @@ def render_xlsx(data: LogbookData) -> bytes:
     centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
     wrap = Alignment(vertical="top", wrap_text=True)
     last = get_column_letter(len(COLUMNS))
-    for row, line in enumerate((data.header.governing_body.upper(), data.unit_name.upper(), TITLE, _period(data)),
-                               start=1):
-        put(sheet, row, 1, line)
+    for row, title_line in enumerate((data.header.governing_body.upper(), data.unit_name.upper(), TITLE, _period(data)),
+                                     start=1):
+        put(sheet, row, 1, title_line)
         sheet.merge_cells(f"A{row}:{last}{row}")
         sheet[f"A{row}"].alignment = Alignment(horizontal="center")
     sheet["A2"].font = bold
@@ -184,8 +185,8 @@ def render_xlsx(data: LogbookData) -> bytes:
     for row in sheet.iter_rows(min_row=head, max_row=head + 2, max_col=len(COLUMNS)):
         for cell in row:
             cell.font, cell.alignment, cell.border = bold, centre, border
-    for entry in data.entries:
-        for cell in put_row(sheet, _cells(entry)):
+    for number, entry in enumerate(data.entries, start=head + 3):
+        for cell in put_row(sheet, _cells(entry), number):
             cell.border, cell.alignment = border, wrap
             if isinstance(cell.value, datetime):
                 cell.number_format = "hh:mm dd/mm/yyyy"

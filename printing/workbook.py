@@ -64,9 +64,11 @@ def put(sheet: Worksheet, row: int, column: int, value: Cell) -> SheetCell:
     return cell
 
 
-def put_row(sheet: Worksheet, values: Sequence[Cell]) -> list[SheetCell]:
-    """Append a row below the last one through ``put``."""
-    row = sheet.max_row + 1
+def put_row(sheet: Worksheet, values: Sequence[Cell], row: int | None = None) -> list[SheetCell]:
+    """Write a row through ``put``: at ``row``, or below the last one. Writers of many rows pass ``row``:
+    openpyxl finds the last row by looking at every cell, so a sheet filled row by row without it costs
+    the square of its size."""
+    row = sheet.max_row + 1 if row is None else row
     return [put(sheet, row, column, value) for column, value in enumerate(values, start=1)]
 
 
@@ -131,7 +133,7 @@ def table_sheet(workbook: Workbook, name: str, lines: Sequence[str], columns: Se
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         sheet.column_dimensions[get_column_letter(index)].width = column_spec.width
     for index, values in enumerate(rows):
-        for cell in put_row(sheet, values):
+        for cell in put_row(sheet, values, row + 1 + index):
             cell.border = _BORDER
             cell.alignment = Alignment(vertical="top", wrap_text=True)
             if index in bold_rows:
@@ -140,10 +142,13 @@ def table_sheet(workbook: Workbook, name: str, lines: Sequence[str], columns: Se
                 cell.number_format = "hh:mm dd/mm/yyyy"
             elif isinstance(cell.value, date):
                 cell.number_format = "dd/mm/yyyy"
+    last = row + len(rows)
     if not rows:
-        put_row(sheet, ["Không có"])
+        last += 1
+        put_row(sheet, ["Không có"], last)
     for note in notes:
-        put(sheet, sheet.max_row + 2, 1, note)
+        last += 2
+        put(sheet, last, 1, note)
     sheet.freeze_panes = sheet.cell(row + 1, 1)
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
