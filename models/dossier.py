@@ -147,6 +147,8 @@ class Dossier(Base):
         # … from the earliest reception among those open or finished since the period began.
         Index("ix_dossier_finished_received", "finished_at", "received_at", "unit_id"),
         Index("ix_dossier_unit_status_due", "unit_id", "status", "due_at"),
+        Index("ix_dossier_received", "received_at", "id"),  # a province's newest first, page after page
+        Index("ix_dossier_unit_received", "unit_id", "received_at", "id"),  # a commune's
         # The reports join the period's handovers to their dossiers' unit and procedure: on PostgreSQL
         # from this small index (index-only) instead of the whole table. SQLite looks dossiers up by
         # rowid, which is as cheap, and would misuse the index (one probe per unit of the IN list).

@@ -4,7 +4,7 @@ index (range scans on both databases), never a LIKE '%…%' over every row."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text, update
+from sqlalchemy import text, tuple_, update
 
 from app.domain.search_terms import parse_query
 from app.domain.workflow import IdKind, NonReceptionKind
@@ -115,3 +115,43 @@ def test_the_dossiers_page_searches_without_diacritics_within_the_unit(client, l
     assert other.code in client.get("/ho-so?q=0987000111").get_data(as_text=True)
     login("b.clerk")
     assert nhung.code not in client.get("/ho-so?q=hong+nhung").get_data(as_text=True)
+
+
+def test_the_list_pages_newest_first_by_keyset_without_counting(db_session, world):
+    from datetime import timedelta
+
+    a = world.a
+    made = [reception.receive_dossier(db_session, a.clerk, reception_input(a.procedure.id), now=vn(25, 11, 8)
+                                      + timedelta(minutes=7 * i)) for i in range(7)]
+    seen, after = [], None
+    while True:
+        page, after = dossier_search.latest(db_session, [a.unit.id], after=after, limit=3)
+        seen += [d.code for d in page]
+        if after is None:
+            break
+        assert dossier_search.Cursor.decode(after.encode()) == after  # what the "Xem tiếp" link carries
+    assert seen == [d.code for d in reversed(made)]
+    assert dossier_search.Cursor.decode("rubbish") is None and dossier_search.Cursor.decode("") is None
+
+
+def test_the_province_s_newest_dossiers_are_read_from_an_index(db_session, world, nhung):
+    """An inspector's list (every unit) and a commune's: read from an index in order, never a sort of all rows."""
+    from sqlalchemy import select
+
+    bind = db_session.get_bind()
+    for units in (None, [world.a.unit.id]):
+        statement = select(Dossier.id)
+        if units is not None:
+            statement = statement.where(Dossier.unit_id.in_(units))
+        statement = statement.where(
+            tuple_(Dossier.received_at, Dossier.id) < tuple_(nhung.received_at, nhung.id + 1)
+        ).order_by(Dossier.received_at.desc(), Dossier.id.desc()).limit(50)
+        compiled = statement.compile(bind, compile_kwargs={"literal_binds": True})
+        if bind.dialect.name == "sqlite":
+            plan = " ".join(str(row[-1]) for row in db_session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
+            assert "USE TEMP B-TREE FOR ORDER BY" not in plan and "ix_dossier_" in plan, plan
+        else:
+            for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):  # a few rows: can the index do it?
+                db_session.execute(text(f"SET LOCAL {setting} = off"))
+            plan = " ".join(row[0] for row in db_session.execute(text(f"EXPLAIN {compiled}")))
+            assert "Sort" not in plan and "Scan Backward using ix_dossier_" in plan, plan

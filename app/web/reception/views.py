@@ -200,22 +200,24 @@ def dossiers():  # type: ignore[no-untyped-def]
     phone or ID number (app.services.dossier_search: an index, at any scale)."""
     session, user = get_session(), actor()
     query = request.args.get("q", "").strip()[:100]
+    after = dossier_search.Cursor.decode(request.args.get("sau", ""))
     units = visible_unit_ids(session, user)
-    if query:
-        found, turned_away = dossier_search.find(session, query, units)
-    else:
-        statement = (select(Dossier).order_by(Dossier.received_at.desc(), Dossier.id.desc()).limit(100)
-                     .options(selectinload(Dossier.procedure)))
-        turned = (select(NonReception).order_by(NonReception.at.desc()).limit(20)
-                  .options(selectinload(NonReception.procedure)))
-        if units is not None:
-            statement = statement.where(Dossier.unit_id.in_(units))
-            turned = turned.where(NonReception.unit_id.in_(units))
-        found, turned_away = session.scalars(statement).all(), session.scalars(turned).all()
+    found, following = dossier_search.latest(session, units, after=after, text=query)
+    turned_away: list[NonReception] = []
+    if after is None:  # the requests turned away: on the first page only
+        if query:
+            turned_away = dossier_search.turned_away(session, query, units)
+        else:
+            turned = (select(NonReception).order_by(NonReception.at.desc()).limit(20)
+                      .options(selectinload(NonReception.procedure)))
+            if units is not None:
+                turned = turned.where(NonReception.unit_id.in_(units))
+            turned_away = list(session.scalars(turned))
     if query:
         privacy.log_search(session, user, [*found, *turned_away], now=now(), where="ho-so")
         session.commit()
-    return render_template("reception/dossiers.html", dossiers=found, turned=turned_away, query=query)
+    return render_template("reception/dossiers.html", dossiers=found, turned=turned_away, query=query,
+                           following=following.encode() if following else "", first_page=after is None)
 
 
 @bp.get("/ho-so/<int:dossier_id>")
