@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import and_, delete, insert, or_, select, tuple_
+from sqlalchemy import and_, delete, insert, literal, or_, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from app.domain.search_terms import Query, after_prefix, dossier_terms, parse_query
@@ -57,7 +57,8 @@ def latest(session: Session, unit_ids: Sequence[int] | None, *, after: Cursor | 
             phrase = _matching(query, DossierSearchTerm, DossierSearchTerm.dossier_id, unit_ids, phrase=False)
         statement = statement.where(Dossier.id.in_(phrase))
     if after is not None:
-        statement = statement.where(tuple_(Dossier.received_at, Dossier.id) < tuple_(after.received_at, after.dossier_id))
+        statement = statement.where(tuple_(Dossier.received_at, Dossier.id) < tuple_(
+            literal(after.received_at, Dossier.received_at.type), literal(after.dossier_id, Dossier.id.type)))
     rows = list(session.scalars(statement.order_by(Dossier.received_at.desc(), Dossier.id.desc()).limit(limit + 1)
                                 .options(selectinload(Dossier.procedure))))
     following = Cursor(rows[limit - 1].received_at, rows[limit - 1].id) if len(rows) > limit else None
