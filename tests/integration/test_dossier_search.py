@@ -103,6 +103,8 @@ def test_queries_split_as_a_clerk_types_them():
     assert parse_query("0912 345 678").fragments == (("0912345678",),)
     assert parse_query("261125-0001").fragments == (("2611250001", "261125-0001"),)  # a number, or a code's tail
     assert parse_query("Hồng  Nhung").words == ("hong", "nhung")
+    import unicodedata
+    assert parse_query(unicodedata.normalize("NFD", "Hồng Nhung")) == parse_query("Hồng Nhung")  # typed as NFD
     assert parse_query("H99-261125 nhung") == parse_query("h99-261125   Nhung")
     assert parse_query("  ").empty and parse_query("!!").empty
 
