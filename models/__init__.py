@@ -8,7 +8,7 @@ from models.desk import NonReception
 from models.dossier import Dossier, DossierDocument, DossierEvent, DossierNotice, Handover
 from models.feedback import SatisfactionRating
 from models.online import OnlineDossier
-from models.ops import JobLease, OutboxMessage, PortalMessage, RateCounter, ReconciliationRun, SweepRun
+from models.ops import ExportJob, JobLease, OutboxMessage, PortalMessage, RateCounter, ReconciliationRun, SweepRun
 from models.org import Department, LoginGuard, Unit, User, UserRole
 from models.printing import PrintedDocument
 from models.search import DossierSearchTerm, NonReceptionSearchTerm
@@ -35,6 +35,7 @@ __all__ = [
     "DossierEvent",
     "DossierNotice",
     "ExpectedDelay",
+    "ExportJob",
     "ExternalDocument",
     "Handover",
     "InternalDocument",

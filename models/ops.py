@@ -158,3 +158,50 @@ class ReconciliationRun(Base):
     error: Mapped[str_500] = mapped_column(default="")
 
     __table_args__ = (Index("ix_reconciliation_run_unit", "unit_id", "run_at"),)
+
+
+class ExportJob(Base):
+    """A long export (the ISO pack, a long logbook) asked for on a page and made by the scheduler (issue 23).
+
+    The request only writes this row; a scheduler process claims it
+    (``state`` queued → running, by a conditional UPDATE so two never take the
+    same one), writes the file under ``instance/exports`` with bounded memory,
+    reports ``done``/``total`` as it goes, and tells the requester when it is
+    ready. The file is kept until ``expires_at``; each download is counted here
+    and written to the audit log. A run whose ``heartbeat_at`` stops moving
+    (its process died) is taken up again by the next scheduler.
+    """
+
+    __tablename__ = "export_job"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str_40]  # iso_pack, logbook_pdf, logbook_xlsx (app.services.exports.Kind)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON(), default=dict)  # the period asked for
+    label: Mapped[str_255]  # what it is, in words
+    requested_at: Mapped[utc_datetime]
+    state: Mapped[str] = mapped_column(String(16), default="queued")  # queued, running, done, failed, expired
+    done: Mapped[int] = mapped_column(default=0)  # progress: steps made …
+    total: Mapped[int] = mapped_column(default=0)  # … of this many (0: not known yet)
+    step: Mapped[str_255] = mapped_column(default="")  # what it is making now, in words
+    holder: Mapped[str_100] = mapped_column(default="")  # host:pid of the run
+    attempts: Mapped[int] = mapped_column(default=0)
+    started_at: Mapped[utc_datetime | None]
+    heartbeat_at: Mapped[utc_datetime | None]
+    finished_at: Mapped[utc_datetime | None]
+    expires_at: Mapped[utc_datetime | None]
+    stored_name: Mapped[str_255] = mapped_column(default="")  # the file under instance/exports
+    filename: Mapped[str_255] = mapped_column(default="")  # the name it downloads as
+    mimetype: Mapped[str_100] = mapped_column(default="")
+    size: Mapped[int] = mapped_column(default=0)
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    downloads: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str_500] = mapped_column(default="")
+
+    requested_by: Mapped[User] = relationship()
+
+    __table_args__ = (
+        Index("ix_export_job_state", "state", "requested_at"),
+        Index("ix_export_job_requester", "requested_by_id", "requested_at"),
+    )

@@ -1,5 +1,5 @@
 """Command-line interface: ``flask db …``, ``flask demo``, ``flask create-admin``, ``flask sweep``,
-``flask outbox send``, ``flask scheduler run``, ``flask retention run``, ``flask iso-pack``, ``flask backup``,
+``flask outbox send``, ``flask scheduler run``, ``flask retention run``, ``flask exports run``, ``flask iso-pack``, ``flask backup``,
 ``flask restore``."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ def register_cli(app: Flask) -> None:
     from app.cli.db import db_group
     from app.cli.demo import demo_command
     from app.cli.iso import iso_pack_command
-    from app.cli.jobs import outbox_group, retention_group, scheduler_group, sweep_command
+    from app.cli.jobs import exports_group, outbox_group, retention_group, scheduler_group, sweep_command
     from app.cli.portal import portal_group
 
     app.cli.add_command(db_group)
@@ -28,6 +28,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(outbox_group)
     app.cli.add_command(scheduler_group)
     app.cli.add_command(retention_group)
+    app.cli.add_command(exports_group)
     app.cli.add_command(iso_pack_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

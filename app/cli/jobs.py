@@ -8,7 +8,8 @@
   once at night (22:00), empties the outbox every minute, and at 23:30 writes down the
   quality-objective measurements of the months and quarters that ended; on the 1st at 07:00
   it puts last month's summary in the outbox for each unit's leaders and for inspectors.
-  At 01:30 it erases the personal data past its retention (app.services.privacy).
+  At 01:30 it erases the personal data past its retention (app.services.privacy) and the export files
+  past their time. Every 5 seconds it makes the exports people asked for (app.services.exports).
   On start it runs the sweep, the measurements and the monthly summary at once, to catch
   up what was missed while it was down. Several
   schedulers may share a database: each tick runs once (app.services.jobs).
@@ -19,6 +20,7 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+from pathlib import Path
 from datetime import datetime, timedelta
 from typing import Any, Callable, TypeVar
 
@@ -34,6 +36,7 @@ from app.services.sweep import run_sweep
 log = logging.getLogger("motcua.jobs")
 
 SWEEP_EVERY_MINUTES = 5
+EXPORTS_EVERY_SECONDS = 5  # a queued export starts within this
 TAKEN = "Lượt này đã được một tiến trình khác thực hiện."
 T = TypeVar("T")
 
@@ -131,6 +134,7 @@ def build_scheduler(app: Flask, scheduler_class: Any) -> Any:
     from apscheduler.triggers.combining import OrTrigger
     from apscheduler.triggers.cron import CronTrigger
     from apscheduler.triggers.date import DateTrigger
+    from apscheduler.triggers.interval import IntervalTrigger
 
     scheduler = scheduler_class(timezone=VN_TZ, job_defaults={"coalesce": True, "max_instances": 1,
                                                               "misfire_grace_time": 120})
@@ -157,6 +161,8 @@ def build_scheduler(app: Flask, scheduler_class: Any) -> Any:
                       id="monthly-report-on-start", name="Báo cáo tháng còn thiếu khi khởi động")
     scheduler.add_job(_guarded(app, "measure", _scheduled_measure), DateTrigger(timezone=VN_TZ),
                       id="measure-on-start", name="Ghi kết quả đo còn thiếu khi khởi động")
+    scheduler.add_job(_guarded(app, "exports", _scheduled_exports), IntervalTrigger(seconds=EXPORTS_EVERY_SECONDS),
+                      id="exports", name="Tạo tệp xuất theo yêu cầu")
     from app.cli.portal import reconcile_nightly, sync_portal  # both do nothing while PORTAL_SYNC_URL is unset
 
     scheduler.add_job(_guarded(app, "portal", sync_portal), CronTrigger(minute="*", timezone=VN_TZ),
@@ -198,6 +204,7 @@ def monthly_reports(app: Flask, *, tick: datetime | None = None) -> str:
 def erase_expired(app: Flask, *, tick: datetime | None = None) -> str:
     """Erase the personal data past its retention in every unit (once per night), and the rate-limit
     counters whose window is over (they name client addresses)."""
+    from app.services import exports
     from app.services.privacy import erase_expired as erase
     from app.services.rate_limits import purge_expired
     from app.services.users import purge_login_guards
@@ -207,7 +214,11 @@ def erase_expired(app: Flask, *, tick: datetime | None = None) -> str:
             return None
         purge_expired(session, now=now.timestamp())
         purge_login_guards(session, now=now)
-        return dict(erase(session, now=now))
+        erased = dict(erase(session, now=now))
+        expired_files = exports.purge_expired(session, exports_folder(app), now=now)
+        if expired_files:
+            erased["export_file"] = expired_files
+        return erased
 
     erased = in_transaction(app, work)
     if erased is None:
@@ -224,6 +235,39 @@ retention_group = AppGroup("retention", help="Thời hạn lưu dữ liệu cá 
 def retention_run_command() -> None:
     """Xoá ngay dữ liệu cá nhân đã hết thời hạn lưu (như bộ lập lịch chạy lúc 01:30)."""
     click.echo(erase_expired(current_app._get_current_object()))  # type: ignore[attr-defined]
+
+
+def exports_folder(app: Flask) -> Path:
+    return Path(app.instance_path) / "exports"
+
+
+def make_exports(app: Flask, *, limit: int = 50) -> str:
+    """Make the exports waiting in the queue (the ISO pack, long logbooks), one after the other."""
+    from app.services import exports
+
+    factory = app.extensions["motcua.session_factory"]
+    clock = app.extensions["motcua.clock"]
+    base_url = app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000/"
+    made = 0
+    with app.app_context():
+        while made < limit and exports.run_next(factory, exports_folder(app), clock=clock.now, holder=jobs.holder_name(),
+                                                base_url=base_url, channels=outbox.channels_from_config(app.config)):
+            made += 1
+    return f"Đã xử lý {made} yêu cầu xuất tệp."
+
+
+exports_group = AppGroup("exports", help="Tệp xuất dài (bộ hồ sơ ISO, sổ theo dõi nhiều tháng) do bộ lập lịch tạo.")
+
+
+@exports_group.command("run")
+@with_appcontext
+def exports_run_command() -> None:
+    """Tạo ngay các tệp đang chờ trong hàng đợi (như bộ lập lịch, vài giây một lần)."""
+    click.echo(make_exports(current_app._get_current_object()))  # type: ignore[attr-defined]
+
+
+def _scheduled_exports(app: Flask) -> str:
+    return make_exports(app)
 
 
 def _scheduled_retention(app: Flask) -> str:

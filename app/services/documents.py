@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.domain.addressing import Authority, is_organisation, signature_lines
@@ -315,6 +315,15 @@ def logbook(
     """Mẫu 07 of a unit for the days ``first``–``last`` (local), as PDF (the book to print and sign) or XLSX
     (a list of citizens' personal data to take away: the unit's leader or an inspector only, as for every
     list export)."""
+    unit = check_logbook(session, actor, unit_id, first, last, xlsx=xlsx)
+    content = render_logbook(session, unit, first, last, now=now, xlsx=xlsx)
+    record = record_logbook(session, actor, unit, first, last, now=now, xlsx=xlsx)
+    name = logbook_filename(unit, first, last) + (".xlsx" if xlsx else ".pdf")
+    return Printed(content, name, record, XLSX if xlsx else "application/pdf")
+
+
+def check_logbook(session: Session, actor: User, unit_id: int, first: date, last: date, *, xlsx: bool) -> Unit:
+    """The unit whose logbook ``actor`` asks for, or the reason it cannot be made."""
     unit = get_visible_unit(session, actor, unit_id)
     if xlsx and not can_export_logbook(actor, unit.id):
         raise Forbidden("Bản Excel của sổ theo dõi là danh sách có thông tin cá nhân của người dân: chỉ lãnh đạo "
@@ -323,13 +332,30 @@ def logbook(
         raise ValidationFailed({"last": "Ngày cuối kỳ phải sau ngày đầu kỳ."})
     if (last - first).days >= MAX_LOGBOOK_DAYS:
         raise ValidationFailed({"last": "Mỗi lần in tối đa 366 ngày; vui lòng chia nhỏ kỳ."})
+    return unit
+
+
+def render_logbook(session: Session, unit: Unit, first: date, last: date, *, now: datetime, xlsx: bool) -> bytes:
+    """The logbook's file (reading only: no print record)."""
     data = logbook_data(unit, first, last, received_dossiers(session, unit, first, last), now=now)
-    name = logbook_filename(unit, first, last)
+    return form07_logbook.render_xlsx(data) if xlsx else form07_logbook.render(data)
+
+
+def record_logbook(session: Session, actor: User, unit: Unit, first: date, last: date, *, now: datetime,
+                   xlsx: bool) -> PrintedDocument:
     description = f"{first:%d/%m/%Y}–{last:%d/%m/%Y}" + (" (XLSX)" if xlsx else "")
-    record = _record(session, actor, unit, "07", PaperSize.A4, now, description=description)
-    if xlsx:
-        return Printed(form07_logbook.render_xlsx(data), f"{name}.xlsx", record, XLSX)
-    return Printed(form07_logbook.render(data), f"{name}.pdf", record)
+    return _record(session, actor, unit, "07", PaperSize.A4, now, description=description)
+
+
+def logbook_size(session: Session, unit: Unit, first: date, last: date) -> int:
+    """How many dossiers the logbook of those days lists (one index range: ix_dossier_unit_received)."""
+    start, end = _local_days(first, last)
+    return session.scalar(select(func.count()).select_from(Dossier).where(
+        Dossier.unit_id == unit.id, Dossier.received_at >= start, Dossier.received_at < end)) or 0
+
+
+def _local_days(first: date, last: date) -> tuple[datetime, datetime]:
+    return datetime.combine(first, time(), VN_TZ), datetime.combine(last + timedelta(days=1), time(), VN_TZ)
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -347,8 +373,7 @@ def logbook_filename(unit: Unit, first: date, last: date) -> str:
 def received_dossiers(session: Session, unit: Unit, first: date, last: date) -> list[Dossier]:
     """The dossiers ``unit`` received on the days ``first``–``last`` (local), in logbook order, with what
     Mẫu 07 and Mẫu 06 read (procedure steps and their departments, handovers) loaded."""
-    start = datetime.combine(first, time(), VN_TZ)
-    end = datetime.combine(last + timedelta(days=1), time(), VN_TZ)
+    start, end = _local_days(first, last)
     return list(session.scalars(
         select(Dossier)
         .where(Dossier.unit_id == unit.id, Dossier.received_at >= start, Dossier.received_at < end)

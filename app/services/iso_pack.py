@@ -29,6 +29,7 @@ import json
 import re
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import IO
@@ -51,6 +52,7 @@ from printing.iso_records import Column, Heading, Sheet
 
 SPOOL_BYTES = 32 * 1024 * 1024  # kept in memory up to this size, then on disk
 SLIP_DIR = "02-mau-06-phieu-kiem-soat"
+FIXED_FILES = 7  # the files of every pack besides the slips (00, 01 ×2, 03, 04, 05, 06)
 
 
 @dataclass
@@ -71,52 +73,93 @@ def can_make(actor: User, unit_id: int) -> bool:
     return (actor.unit_id == unit_id and actor.has_role(Role.LEADER)) or actor.has_role(Role.INSPECTOR)
 
 
-def build(session: Session, actor: User, unit_id: int, period: Period, *, base_url: str, now: datetime) -> Pack:
-    """Make the pack of ``unit_id`` for ``period`` (cut at ``now`` while it runs) and log who made it."""
+def check(session: Session, actor: User, unit_id: int, period: Period, *, now: datetime) -> tuple[Unit, date, date]:
+    """The unit and the days of the pack ``actor`` asks for, or the reason it cannot be made."""
     unit = get_visible_unit(session, actor, unit_id)
     if not can_make(actor, unit.id):
         raise Forbidden("Chỉ lãnh đạo đơn vị hoặc thanh tra cấp trên được tải bộ hồ sơ ISO (có dữ liệu cá nhân).")
     first, last = period.start, min(period.end - timedelta(days=1), local_date(now))
     if last < first:
         raise ValidationFailed({"period": "Kỳ này chưa bắt đầu."})
-    review = iso_records.review_of(session, unit, period, now=now)
+    return unit, first, last
+
+
+def filename(unit: Unit, period: Period) -> str:
+    return f"ho-so-iso-{unit.code}-{period.slug}.zip"
+
+
+def build(session: Session, actor: User, unit_id: int, period: Period, *, base_url: str, now: datetime) -> Pack:
+    """Make the pack of ``unit_id`` for ``period`` (cut at ``now`` while it runs) and log who made it.
+
+    In the process that calls it (the command line); the pages queue it as a job (app.services.exports).
+    """
+    unit, first, last = check(session, actor, unit_id, period, now=now)
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
     try:
-        manifest, files = _write(session, actor, unit, period, review, first, last, spool, base_url=base_url, now=now)
+        manifest = write(session, actor, unit, period, first, last, spool, base_url=base_url, now=now)
     except BaseException:
         spool.close()
         raise
-    audit.record(session, actor, "iso_pack.export", object_type="unit", object_id=unit.id, unit_id=unit.id, now=now,
-                 period=period.slug, files=len(files))
+    log_made(session, actor, unit, period, manifest, now=now)
     spool.seek(0)
-    return Pack(f"ho-so-iso-{unit.code}-{period.slug}.zip", spool, manifest)
+    return Pack(filename(unit, period), spool, manifest)
+
+
+def log_made(session: Session, actor: User, unit: Unit, period: Period, manifest: dict[str, object], *,
+             now: datetime) -> None:
+    files = manifest["files"]
+    audit.record(session, actor, "iso_pack.export", object_type="unit", object_id=unit.id, unit_id=unit.id, now=now,
+                 period=period.slug, files=len(files) if isinstance(files, list) else 0)
+
+
+Progress = Callable[[int, int, str], None]  # (files made, files in all, what is being made)
+
+
+def write(session: Session, actor: User, unit: Unit, period: Period, first: date, last: date, out: IO[bytes], *,
+          base_url: str, now: datetime, progress: Progress | None = None) -> dict[str, object]:
+    """Write the pack into ``out`` (reading only: the caller logs it) and return its manifest.
+
+    Memory stays bounded: each file is compressed into ``out`` as soon as it is made.
+    """
+    review = iso_records.review_of(session, unit, period, now=now)
+    return _write(session, actor, unit, period, review, first, last, out, base_url=base_url, now=now,
+                  progress=progress or (lambda done, total, step: None))
 
 
 def _write(session: Session, actor: User, unit: Unit, period: Period, review: iso_records.Review, first: date,
-           last: date, spool: IO[bytes], *, base_url: str, now: datetime) -> tuple[dict[str, object], list[PackFile]]:
+           last: date, spool: IO[bytes], *, base_url: str, now: datetime, progress: Progress) -> dict[str, object]:
     heading = Heading(unit.governing_body_name, documents.receiving_unit_name(unit), period.label, now)
     files: list[PackFile] = []  # for the manifest
+    received = documents.received_dossiers(session, unit, first, last)
+    total = len(received) + FIXED_FILES
+    progress(0, total, "Số liệu xem xét của lãnh đạo")
     with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
 
-        def add(name: str, content: bytes) -> None:
+        def add(name: str, content: bytes, next_step: str = "") -> None:
             archive.writestr(name, content)
             files.append(PackFile(name, len(content), hashlib.sha256(content).hexdigest()))
+            progress(len(files), total, next_step)
 
-        add("00-tong-hop-xem-xet-lanh-dao.xlsx", sheets.render(heading, [summary_sheet(review)]))
-        received = documents.received_dossiers(session, unit, first, last)
+        add("00-tong-hop-xem-xet-lanh-dao.xlsx", sheets.render(heading, [summary_sheet(review)]),
+            "Sổ theo dõi hồ sơ (Mẫu 07)")
         logbook = documents.logbook_data(unit, first, last, received, now=now)
         add("01-mau-07-so-theo-doi-ho-so.pdf", form07_logbook.render(logbook))
-        add("01-mau-07-so-theo-doi-ho-so.xlsx", form07_logbook.render_xlsx(logbook))
+        add("01-mau-07-so-theo-doi-ho-so.xlsx", form07_logbook.render_xlsx(logbook), "Phiếu kiểm soát (Mẫu 06)")
         calendar = unit_calendar(session, unit)
         for dossier in received:
             add(f"{SLIP_DIR}/{_safe(dossier.code)}.pdf",
-                documents.control_slip_pdf(session, dossier, base_url=base_url, calendar=calendar))
-        add("03-ho-so-qua-han-va-van-ban-xin-loi.xlsx", sheets.render(heading, [overdue_sheet(review)]))
+                documents.control_slip_pdf(session, dossier, base_url=base_url, calendar=calendar),
+                "Phiếu kiểm soát (Mẫu 06)")
+        add("03-ho-so-qua-han-va-van-ban-xin-loi.xlsx", sheets.render(heading, [overdue_sheet(review)]),
+            "Sự không phù hợp và hành động khắc phục")
         records = iso_records.nonconformities_in(session, unit.id, review.start, review.cut)
-        add("04-su-khong-phu-hop-va-hanh-dong-khac-phuc.xlsx", sheets.render(heading, [nonconformity_sheet(records)]))
+        add("04-su-khong-phu-hop-va-hanh-dong-khac-phuc.xlsx", sheets.render(heading, [nonconformity_sheet(records)]),
+            "Mục tiêu chất lượng")
         table = objectives.year_table(session, actor, unit.id, period.start.year, now=now)
-        add("05-muc-tieu-chat-luong-va-ket-qua.xlsx", sheets.render(heading, [objectives_sheet(table, period, local_date(now))]))
-        add("06-danh-muc-tai-lieu-va-ho-so.xlsx", sheets.render(heading, register_sheets(review, local_date(now))))
+        add("05-muc-tieu-chat-luong-va-ket-qua.xlsx", sheets.render(heading, [objectives_sheet(table, period, local_date(now))]),
+            "Danh mục tài liệu và hồ sơ")
+        add("06-danh-muc-tai-lieu-va-ho-so.xlsx", sheets.render(heading, register_sheets(review, local_date(now))),
+            "Danh sách tệp")
         manifest = {
             "unit": {"code": unit.code, "name": unit.governing_body_name},
             "period": {"slug": period.slug, "label": period.label, "from": first.isoformat(),
@@ -148,7 +191,7 @@ def _write(session: Session, actor: User, unit: Unit, period: Period, review: is
         }
         archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
         archive.writestr("doc-truoc.txt", _readme(manifest, unit, period, first, last, now))
-    return manifest, files
+    return manifest
 
 
 def _safe(code: str) -> str:

@@ -14,6 +14,7 @@ def register_web(app: Flask) -> None:
     from app.web.auth import bp as auth_bp
     from app.web.calendar import bp as calendar_bp
     from app.web.catalogue import bp as catalogue_bp
+    from app.web.exports import bp as exports_bp
     from app.web.main import bp as main_bp
     from app.web.monitoring import bp as monitoring_bp
     from app.web.processing import bp as processing_bp
@@ -32,6 +33,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(monitoring_bp)
     app.register_blueprint(quality_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(exports_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # bearer tokens, never cookies
     app.register_blueprint(public_bp)

@@ -32,8 +32,20 @@ def _chromium() -> str | None:
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
+def live_server(live_site):
     """Base URL of the app served on 127.0.0.1, migrated and loaded with the demo data."""
+    return live_site[0]
+
+
+@pytest.fixture(scope="module")
+def live_app(live_site):
+    """The served application (to run what its scheduler would, on the same database and instance folder)."""
+    return live_site[1]
+
+
+@pytest.fixture(scope="module")
+def live_site(tmp_path_factory):
+    """(base URL, application) of the app served on 127.0.0.1, migrated and loaded with the demo data."""
     folder = tmp_path_factory.mktemp("e2e")
     url = f"sqlite:///{folder / 'e2e.sqlite3'}"
     engine = make_engine(url)
@@ -47,7 +59,7 @@ def live_server(tmp_path_factory):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield f"http://127.0.0.1:{server.server_port}", app
     server.shutdown()
     thread.join(timeout=5)
     app.extensions["motcua.engine"].dispose()

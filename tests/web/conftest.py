@@ -10,7 +10,8 @@ from sqlalchemy import select
 from app.domain.localtime import VN_TZ
 from app.domain.registers import Register
 from app.domain.workflow import Channel, NonReceptionKind
-from app.services import api_tokens, calendar, online_dossiers, reception, registers
+from app.domain.objectives import parse_period
+from app.services import api_tokens, calendar, exports, online_dossiers, reception, registers
 from app.services.sweep import run_sweep
 from models import Department, DossierNotice, ExpectedDelay, Nonconformity
 from tests.builders import make_department
@@ -55,8 +56,11 @@ def rows(db_session, world):
                                                         now=datetime(2026, 11, 20, 9, tzinfo=VN_TZ))
     online = online_dossiers.hand_over(db_session, platform, online_filing(world),
                                        now=datetime(2026, 11, 20, 9, tzinfo=VN_TZ)).online
+    export = exports.request_iso_pack(db_session, a.leader, a.unit.id, parse_period("2026-11"), base_url="http://x/",
+                                      now=datetime(2026, 11, 20, 9, tzinfo=VN_TZ))
     db_session.flush()
     return {
+        "job_id": export.id,
         "online_id": online.id, "portal_code": online.portal_code, "_a_platform": a_platform,
         "_b_platform": b_platform,
         "dossier_id": dossier.id, "code": dossier.code, "record_id": None, "entry_id": entry.id,

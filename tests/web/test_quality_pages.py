@@ -8,6 +8,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
+from app.cli.jobs import make_exports
 from app.domain.localtime import VN_TZ
 from app.domain.nonconformity import Status
 from app.services import reception, registers
@@ -155,24 +156,45 @@ def test_registers_pages(client, login, db_session, world):
     assert client.get(f"/iso/danh-muc/ho-so/{other.id}").status_code == 404
 
 
-def test_review_page_and_pack_download(client, login, db_session, world, overdue_record):
+def test_review_page_and_pack_download(app, client, login, db_session, world, overdue_record):
     login("a.leader")
     page = client.get("/iso/?ky=2026-11")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Số liệu xem xét của lãnh đạo — Tháng 11/2026" in html
-    assert "Tải bộ hồ sơ ISO — Tháng 11/2026" in html and "Chưa có" in html
+    assert "Tạo bộ hồ sơ ISO — Tháng 11/2026" in html and "Chưa có" in html
     assert client.get("/iso/?ky=2026-13").status_code == 400
+    # The pack is a job: the page queues it and shows its progress.
     response = client.post("/iso/bo-ho-so", data={"ky": "2026-11"})
+    assert response.status_code == 303
+    job_page = response.headers["Location"]
+    job_id = int(job_page.rstrip("/").rsplit("/", 1)[1])
+    html = client.get(job_page).get_data(as_text=True)
+    assert "Đang chờ" in html and 'id="export-progress"' in html and "export-progress.js" in html
+    assert client.get(f"/xuat-file/{job_id}/tien-do").json == {
+        "state": "queued", "label": "Đang chờ", "done": 0, "total": 0, "percent": 0, "step": "", "error": "", "download": None}
+    assert client.get(f"/xuat-file/{job_id}/tai-ve").status_code == 400  # not made yet
+
+    assert make_exports(app) == "Đã xử lý 1 yêu cầu xuất tệp."  # the scheduler's run
+    status = client.get(f"/xuat-file/{job_id}/tien-do").json
+    assert status["state"] == "done" and status["percent"] == 100 and status["done"] == status["total"] == 8
+    html = client.get(job_page).get_data(as_text=True)
+    assert "Sẵn sàng tải về" in html and "export-progress.js" not in html
+    assert f"/xuat-file/{job_id}/tai-ve" in client.get("/xuat-file/").get_data(as_text=True)
+    response = client.get(status["download"])
     assert response.status_code == 200 and response.mimetype == "application/zip"
     assert response.headers["Cache-Control"] == "no-store"
     archive = zipfile.ZipFile(io.BytesIO(response.data))
-    response.close()  # the server closes the spooled file once sent
+    response.close()
     manifest = json.loads(archive.read("manifest.json"))
     assert manifest["counts"]["overdue"] == 1 and manifest["counts"]["control_slips"] == 1
     assert db_session.scalars(select(AuditEntry).where(AuditEntry.action == "iso_pack.export")).one()
+    assert db_session.scalars(select(AuditEntry).where(AuditEntry.action == "export.download")).one()
+    assert "Tệp đã sẵn sàng" in client.get("/thong-bao").get_data(as_text=True)
     login("a.clerk")
     assert client.get("/iso/").status_code == 403
     assert client.post("/iso/bo-ho-so", data={"ky": "2026-11"}).status_code == 403
+    for path in (job_page, f"/xuat-file/{job_id}/tien-do", f"/xuat-file/{job_id}/tai-ve"):
+        assert client.get(path).status_code == 404, path  # another person's file: not even its existence
     login("a.admin")
     assert client.get("/iso/").status_code == 200
 

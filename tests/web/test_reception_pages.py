@@ -185,6 +185,29 @@ def test_the_logbook_as_pdf_and_xlsx(client, world, login, db_session):
     assert re.search(r"Lựa chọn không hợp lệ", other.get_data(as_text=True))
 
 
+def test_a_long_logbook_is_made_by_the_scheduler_with_the_same_rows(app, client, world, login, monkeypatch):
+    from app.cli.jobs import make_exports
+    from app.services import exports
+
+    login("a.clerk")
+    for name in ("Nguyễn Văn Bình", "Lê Thị Hoa", "Phạm Quốc Việt"):
+        _receive(client, world.a.procedure, applicant_name=name)
+    form = {"unit": str(world.a.unit.id), "first": "2026-11-01", "last": "2026-11-30", "fmt": "pdf"}
+    inline = client.post("/so-theo-doi", data=form)
+    assert inline.mimetype == "application/pdf"  # three rows: printed at once
+    monkeypatch.setattr(exports, "LOGBOOK_INLINE_ROWS", 2)  # more than this: a job
+    queued = client.post("/so-theo-doi", data=form)
+    assert queued.status_code == 303 and "/xuat-file/" in queued.headers["Location"]
+    assert "máy chủ đang tạo tệp" in client.get(queued.headers["Location"]).get_data(as_text=True)
+    make_exports(app)
+    job_id = int(queued.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    made = client.get(f"/xuat-file/{job_id}/tai-ve")
+    assert made.mimetype == "application/pdf" and made.headers["Content-Disposition"].startswith("attachment")
+    content = made.get_data()
+    made.close()  # the file is sent from disk
+    assert pdf_text(content) == pdf_text(inline.get_data())  # the same book, page for page
+
+
 def test_a_missing_font_gives_a_clear_503_not_boxes_or_a_crash(client, world, login, db_session, monkeypatch):
     from printing import base
 

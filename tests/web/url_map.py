@@ -9,7 +9,7 @@ PUBLIC = {"static", "public.robots", "public.health", "public.lookup", "public.s
 METHODS = ("GET", "POST")
 # Arguments naming a row that belongs to a unit.
 ROW_ARGUMENTS = {"dossier_id", "record_id", "entry_id", "override_id", "token_id", "department_id", "unit_id",
-                 "user_id", "procedure_id", "notice_id", "code", "online_id", "portal_code"}
+                 "user_id", "procedure_id", "notice_id", "code", "online_id", "portal_code", "job_id"}
 
 
 def path_arguments(rule) -> set[str]:  # type: ignore[no-untyped-def]

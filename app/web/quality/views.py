@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 
@@ -14,7 +14,7 @@ from app.domain.errors import DomainError
 from app.domain.objectives import Indicator, Period, parse_period, recent_periods
 from app.domain.roles import Role
 from app.domain.registers import DocumentKind, Register, retention_label
-from app.services import iso_pack, iso_records, nonconformities, objectives, registers
+from app.services import exports, iso_pack, iso_records, nonconformities, objectives, registers
 from app.services.errors import ValidationFailed
 from app.services.rows import MAX_ID
 from app.services.units import list_units
@@ -333,14 +333,13 @@ def review_view():  # type: ignore[no-untyped-def]
 @bp.post("/bo-ho-so")
 @role_required(Role.LEADER, Role.INSPECTOR)
 def pack():  # type: ignore[no-untyped-def]
+    """Queue the pack (minutes of work for a commune-year): the scheduler makes it, the job page shows progress."""
     form = PostForm()
     if not form.validate_on_submit():
         raise ValidationFailed({"ky": "Phiên làm việc đã hết hạn; vui lòng tải lại trang."})
     session = get_session()
-    made = iso_pack.build(session, actor(), request.form.get("don-vi", type=query_int) or actor().unit_id, _period(),
-                          base_url=base_url(), now=now())
+    job = exports.request_iso_pack(session, actor(), request.form.get("don-vi", type=query_int) or actor().unit_id,
+                                   _period(), base_url=base_url(), now=now())
     session.commit()
-    response = send_file(made.content, mimetype="application/zip", as_attachment=True, download_name=made.filename,
-                         max_age=0)
-    response.headers["Cache-Control"] = "no-store"  # personal data
-    return response
+    flash("Đã gửi yêu cầu tạo bộ hồ sơ ISO; khi xong sẽ có thông báo và nút tải về trên trang này.", "success")
+    return redirect(url_for("exports.job", job_id=job.id), code=303)

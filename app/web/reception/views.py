@@ -27,7 +27,7 @@ from app.domain.paper import PaperSize
 from app.domain.roles import Role
 from app.domain.vn_words import instant_in_words
 from app.domain.workflow import Channel, IdKind, NonReceptionKind, ResultDelivery
-from app.services import citizen, delays, documents, dossier_search, portal_sync, privacy, processing, reception
+from app.services import citizen, delays, documents, dossier_search, exports, portal_sync, privacy, processing, reception
 from app.services.access import visible_unit_ids
 from app.services.catalogue import get_procedure
 from app.services.errors import NotFound, ValidationFailed
@@ -352,14 +352,23 @@ def logbook():  # type: ignore[no-untyped-def]
         form.first.data = today.replace(day=1)
         form.last.data = today
     if form.validate_on_submit():
+        xlsx = form.fmt.data == "xlsx"
         try:
-            printed = documents.logbook(session, user, form.unit.data, form.first.data, form.last.data, now=now(),
-                                        xlsx=form.fmt.data == "xlsx")
+            if exports.logbook_is_long(session, user, form.unit.data, form.first.data, form.last.data):
+                job = exports.request_logbook(session, user, form.unit.data, form.first.data, form.last.data,
+                                              xlsx=xlsx, now=now())
+            else:
+                job, printed = None, documents.logbook(session, user, form.unit.data, form.first.data,
+                                                       form.last.data, now=now(), xlsx=xlsx)
         except ValidationFailed as error:
             apply_errors(form, error)
         else:
             session.commit()
-            return send_pdf(printed, attachment=form.fmt.data == "xlsx")
+            if job is not None:  # more than a few seconds of work: made by the scheduler
+                flash(f"Sổ có hơn {exports.LOGBOOK_INLINE_ROWS} hồ sơ: máy chủ đang tạo tệp, khi xong sẽ có thông "
+                      "báo và nút tải về trên trang này.", "success")
+                return redirect(url_for("exports.job", job_id=job.id), code=303)
+            return send_pdf(printed, attachment=xlsx)
     return render_template("reception/logbook.html", form=form), form_status(form)
 
 
