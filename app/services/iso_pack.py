@@ -52,6 +52,7 @@ from printing.iso_records import Column, Heading, Sheet
 
 SPOOL_BYTES = 32 * 1024 * 1024  # kept in memory up to this size, then on disk
 SLIP_DIR = "02-mau-06-phieu-kiem-soat"
+SLIP_BATCH = 200  # dossiers loaded at a time for their control slips
 FIXED_FILES = 7  # the files of every pack besides the slips (00, 01 ×2, 03, 04, 05, 06)
 
 
@@ -131,25 +132,30 @@ def _write(session: Session, actor: User, unit: Unit, period: Period, review: is
     heading = Heading(unit.governing_body_name, documents.receiving_unit_name(unit), period.label, now)
     files: list[PackFile] = []  # for the manifest
     received = documents.received_dossiers(session, unit, first, last)
-    total = len(received) + FIXED_FILES
+    logbook = documents.logbook_data(unit, first, last, received, now=now)
+    slip_ids = [d.id for d in received]
+    del received  # the slips load their dossiers a batch at a time: a commune-year never sits in memory whole
+    total = len(slip_ids) + FIXED_FILES
     progress(0, total, "Số liệu xem xét của lãnh đạo")
     with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
 
         def add(name: str, content: bytes, next_step: str = "") -> None:
-            archive.writestr(name, content)
+            # PDFs and XLSX are compressed inside already: stored as they are (deflating them again costs
+            # seconds per commune-year and saves almost nothing).
+            archive.writestr(name, content, compress_type=zipfile.ZIP_STORED)
             files.append(PackFile(name, len(content), hashlib.sha256(content).hexdigest()))
             progress(len(files), total, next_step)
 
         add("00-tong-hop-xem-xet-lanh-dao.xlsx", sheets.render(heading, [summary_sheet(review)]),
             "Sổ theo dõi hồ sơ (Mẫu 07)")
-        logbook = documents.logbook_data(unit, first, last, received, now=now)
         add("01-mau-07-so-theo-doi-ho-so.pdf", form07_logbook.render(logbook))
         add("01-mau-07-so-theo-doi-ho-so.xlsx", form07_logbook.render_xlsx(logbook), "Phiếu kiểm soát (Mẫu 06)")
         calendar = unit_calendar(session, unit)
-        for dossier in received:
-            add(f"{SLIP_DIR}/{_safe(dossier.code)}.pdf",
-                documents.control_slip_pdf(session, dossier, base_url=base_url, calendar=calendar),
-                "Phiếu kiểm soát (Mẫu 06)")
+        for start in range(0, len(slip_ids), SLIP_BATCH):
+            for dossier in documents.dossiers_in_order(session, slip_ids[start:start + SLIP_BATCH]):
+                add(f"{SLIP_DIR}/{_safe(dossier.code)}.pdf",
+                    documents.control_slip_pdf(session, dossier, base_url=base_url, calendar=calendar),
+                    "Phiếu kiểm soát (Mẫu 06)")
         add("03-ho-so-qua-han-va-van-ban-xin-loi.xlsx", sheets.render(heading, [overdue_sheet(review)]),
             "Sự không phù hợp và hành động khắc phục")
         records = iso_records.nonconformities_in(session, unit.id, review.start, review.cut)
@@ -168,7 +174,7 @@ def _write(session: Session, actor: User, unit: Unit, period: Period, review: is
             "generated_by": actor.username,
             "counts": {
                 "logbook_entries": len(logbook.entries),
-                "control_slips": len(received),
+                "control_slips": len(slip_ids),
                 "dossiers_in_period": review.counts.population,
                 "overdue": len(review.overdue),
                 "overdue_with_apology": review.apologised,
