@@ -326,13 +326,18 @@ def _local(when: datetime) -> str:
 
 
 def purge_expired(session: Session, folder: Path, *, now: datetime) -> int:
-    """Delete the files past their time and mark their jobs expired (the nightly retention run)."""
+    """Delete the files past their time and mark their jobs expired (the nightly retention run), and the
+    half-written files of runs whose process died (a ``.part`` untouched for a day)."""
     jobs = session.scalars(select(ExportJob).where(ExportJob.state == State.DONE.value,
                                                    ExportJob.expires_at <= now)).all()
     for job in jobs:
         if job.stored_name:
             (folder / job.stored_name).unlink(missing_ok=True)
         job.state, job.stored_name = State.EXPIRED.value, ""
+    if folder.is_dir():
+        for partial in folder.glob("*.part"):
+            if partial.stat().st_mtime < (now - timedelta(days=1)).timestamp():
+                partial.unlink(missing_ok=True)
     return len(jobs)
 
 

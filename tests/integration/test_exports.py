@@ -10,6 +10,7 @@ again, and the files go when their time is up.
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 from datetime import timedelta
 from pathlib import Path
@@ -176,6 +177,15 @@ def test_files_go_when_their_time_is_up(demo, runner):
     assert exports.purge_expired(session, folder, now=job.expires_at) == 1
     session.commit()
     assert not stored.exists() and job.state == "expired"
+    # A half-written file of a run whose process died goes after a day untouched; a fresh one stays.
+    dead, fresh = folder / "9-dead.part", folder / "10-live.part"
+    for path in (dead, fresh):
+        path.write_bytes(b"PK")
+    day_old = (job.expires_at - timedelta(days=1, seconds=1)).timestamp()
+    os.utime(dead, (day_old, day_old))
+    os.utime(fresh, (job.expires_at.timestamp(), job.expires_at.timestamp()))
+    exports.purge_expired(session, folder, now=job.expires_at)
+    assert not dead.exists() and fresh.exists()
     with pytest.raises(ValidationFailed):
         exports.download(session, leader, job.id, folder, now=job.expires_at)
 
