@@ -19,8 +19,8 @@
         }
         bar.value = job.percent;
         bar.textContent = job.percent + " %";
-        text.textContent = job.label + (job.total ? " — " + job.done + "/" + job.total : "") +
-          (job.step ? ": " + job.step : "");
+        text.textContent = job.state === "queued" ? "Chờ máy chủ bắt đầu tạo tệp (thường trong vài giây)…" :
+          job.label + (job.total ? " — " + job.done + "/" + job.total : "") + (job.step ? ": " + job.step : "");
         window.setTimeout(ask, 2000);
       })
       .catch(function () { window.setTimeout(ask, 5000); });
