@@ -113,6 +113,8 @@ class Duration:
     # Working minutes of the whole duration, worked out once (None for calendar days
     # or a length that is not whole minutes): the hot paths read it, not the Decimal.
     minutes: int | None = field(init=False, repr=False, compare=False)
+    # The same in microseconds for working days and hours (the due-date engine's fast path), else None.
+    working_micros: int | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         minutes = None
@@ -124,6 +126,8 @@ class Duration:
             if exact == exact.to_integral_value():
                 minutes = int(exact)
         object.__setattr__(self, "minutes", minutes)
+        working = self.kind in (DurationKind.WORKING_DAYS, DurationKind.WORKING_HOURS) and minutes is not None
+        object.__setattr__(self, "working_micros", minutes * 60_000_000 if working else None)
 
     @classmethod
     def of(cls, kind: DurationKind | str, value: Decimal | str | int | float | None) -> Duration:

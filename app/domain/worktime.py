@@ -86,6 +86,23 @@ class WorkCalendar:
         self._lengths = [w.minutes * _MINUTE for w in self.windows]
         self._day = sum(self._lengths)  # length of a working day on the axis
         self._table = tuple(zip(self._starts, self._lengths))
+        # The hot path's lookups, by minute of the day: the working time elapsed before minute m, whether m
+        # lies inside a window (its seconds then count too), and the wall-clock offset of the w-th working
+        # minute (a window's end stays a window's end: minute 0 of the afternoon is the morning's end).
+        self._elapsed_at: list[int] = []
+        self._inside: list[bool] = []
+        for minute in range(24 * 60 + 1):
+            clock = minute * _MINUTE
+            self._elapsed_at.append(sum(min(max(clock - b, 0), n) for b, n in self._table))
+            self._inside.append(any(b <= clock < b + n for b, n in self._table))
+        self._wall_of: list[timedelta] = []
+        for worked in range(self._day // _MINUTE + 1):
+            rest = worked * _MINUTE
+            for begin, length in self._table:
+                if rest <= length:
+                    self._wall_of.append(_WHOLE_MINUTES[(begin + rest) // _MINUTE])
+                    break
+                rest -= length
         self.same_day_cutoff = (
             same_day_cutoff if isinstance(same_day_cutoff, time) else parse_clock_time(same_day_cutoff)
         )
@@ -252,9 +269,12 @@ class WorkCalendar:
         cover after ``start``. With ``restart`` the whole duration counts
         again from the end of the last pause instead.
         """
-        duration = Duration.parse(duration) if isinstance(duration, str) else duration
+        if isinstance(duration, str):
+            duration = Duration.parse(duration)
+        elif not pauses and duration.working_micros is not None:
+            return self._add_working(start, duration.working_micros)
         if not pauses and duration.kind in _WORKING_KINDS:
-            return self._add_working(start, duration)
+            return self._add_working(start, duration.working_minutes() * _MINUTE)
         local, aware = _local(start)
         intervals = [(max(a, local), b) for a, b in _merge(pauses) if b > local]
         if restart and intervals:
@@ -286,39 +306,43 @@ class WorkCalendar:
             raise ValueError("before the first day the calendar covers")
         return _back(self._instant(position), aware)
 
-    def _add_working(self, start: datetime, duration: Duration) -> datetime:
-        """The common case, kept lean: working days or hours, no pauses.
+    def _add_working(self, start: datetime, amount: int) -> datetime:
+        """The common case, kept lean: ``amount`` microseconds of working time (working days or hours), no
+        pauses.
 
         The same arithmetic as ``_instant(_position(start) + amount)``, inlined:
         this path computes every due date of a sweep or a report.
         """
-        amount = duration.working_minutes() * _MINUTE if duration.minutes is None else duration.minutes * _MINUTE
         aware = start.tzinfo is not None
         local = start.astimezone(VN_TZ).replace(tzinfo=None) if aware else start
         year = local.year
-        if year < self._first_year or year + 1 + amount // (200 * self._day) > self._last_year:
-            self._cover(year, year + 1 + amount // (200 * self._day))
+        day = self._day
+        if year < self._first_year or year + 1 + amount // (200 * day) > self._last_year:
+            self._cover(year, year + 1 + amount // (200 * day))
         # Position of the start on the axis.
         ordinal = local.toordinal()
         index = self._ranks[ordinal - self._base]
-        position = index * self._day + amount
+        position = index * day + amount
         if self._ordinals[index] == ordinal:
-            clock = (local.hour * 60 + local.minute) * _MINUTE + local.second * 1_000_000 + local.microsecond
-            for begin, length in self._table:
-                if clock > begin:
-                    position += length if clock - begin >= length else clock - begin
+            minute = local.hour * 60 + local.minute
+            position += self._elapsed_at[minute]
+            if self._inside[minute]:
+                position += local.second * 1_000_000 + local.microsecond
         # Back to an instant; a window's end stays a window's end.
-        index, rest = divmod(position, self._day)
+        index, rest = divmod(position, day)
         if rest == 0 and index > 0:
-            index, rest = index - 1, self._day
-        if index >= len(self._midnights):
+            index, rest = index - 1, day
+        midnights = self._midnights
+        if index >= len(midnights):
             self._ordinal(index)
+            midnights = self._midnights  # rebuilt longer
+        whole, part = divmod(rest, _MINUTE)
+        if not part:
+            due = midnights[index] + self._wall_of[whole]
+            return due.replace(tzinfo=VN_TZ) if aware else due
         for begin, length in self._table:
             if rest <= length:
-                offset = begin + rest
-                due = self._midnights[index] + (
-                    _WHOLE_MINUTES[offset // _MINUTE] if offset % _MINUTE == 0 else timedelta(microseconds=offset)
-                )
+                due = midnights[index] + timedelta(microseconds=begin + rest)
                 return due.replace(tzinfo=VN_TZ) if aware else due
             rest -= length
         raise AssertionError("position beyond the day's windows")  # pragma: no cover

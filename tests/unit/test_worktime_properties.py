@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.domain.durations import Duration, DurationKind
+from app.domain.localtime import VN_TZ
 from app.domain.worktime import WorkCalendar
 
 CAL = WorkCalendar()
@@ -69,3 +70,17 @@ def test_same_day_is_the_end_of_a_working_day_within_two_working_days(start):
 def test_a_pause_never_makes_the_due_instant_earlier(start, duration, raw_pauses):
     pauses = [(a, a + timedelta(minutes=m)) for a, m in raw_pauses]
     assert CAL.add(start, duration, pauses=pauses) >= CAL.add(start, duration)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2027, 12, 31, 23, 59, 59, 999999)), durations,
+       st.booleans())
+def test_the_fast_path_agrees_with_the_general_one_to_the_microsecond(start, duration, aware):
+    """``add`` without pauses takes a lean path of lookups (app.domain.worktime._add_working); a pause that
+    ended before the start sends it down the general path, which must give the same instant (seconds and
+    microseconds of the start included, naive or in Vietnam time)."""
+    if aware:
+        start = start.replace(tzinfo=VN_TZ)
+    long_ago = (datetime(2000, 1, 3, 8, tzinfo=VN_TZ), datetime(2000, 1, 3, 9, tzinfo=VN_TZ)) if aware else \
+        (datetime(2000, 1, 3, 8), datetime(2000, 1, 3, 9))
+    assert CAL.add(start, duration) == CAL.add(start, duration, pauses=[long_ago])
