@@ -7,9 +7,11 @@ Fonts are registered once per process (a lock-guarded flag), never per request.
 
 from __future__ import annotations
 
+import gc
 import io
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import date, datetime
@@ -515,6 +517,26 @@ def paged_grid_tables(
         start, room = end, page_room
     tables[-1].continuation = long_texts.section(page)  # type: ignore[attr-defined]
     return tables
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while a register of thousands of rows is laid out.
+
+    Every cell of the register (tens of thousands of Paragraphs and their fragments) stays alive until the
+    PDF is written, and each automatic collection walks them all again: measured on Mẫu 07, 1.29 ms a row
+    with the collector paused against 1.98 at 3,200 rows (1.32 at 100). Nothing is freed by it meanwhile
+    (it only finds cycles; reference counting frees the rest as usual), and it is switched back on at the end
+    if it was on, whatever happens. The switch is per process: another thread's work runs without automatic
+    collection for those seconds, which only delays the freeing of its cycles.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def room_left(story: Sequence[Flowable], page: Page) -> float:

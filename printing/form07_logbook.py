@@ -24,6 +24,7 @@ from printing.base import (
     Header,
     Orientation,
     Page,
+    collector_paused,
     header_block,
     line,
     paged_grid_tables,
@@ -103,7 +104,12 @@ def _period(data: LogbookData) -> str:
 
 
 def render(data: LogbookData, *, paper: PaperSize = PaperSize.A4) -> bytes:
-    """Mẫu 07 as an A4 (or A5) landscape PDF."""
+    """Mẫu 07 as an A4 (or A5) landscape PDF (its cost grows with its rows, not faster: collector_paused)."""
+    with collector_paused():
+        return _render(data, paper)
+
+
+def _render(data: LogbookData, paper: PaperSize) -> bytes:
     page = Page(paper, Orientation.LANDSCAPE)
     s = styles(page)
     scale = page.width / (270 * mm)
