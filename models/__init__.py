@@ -8,16 +8,7 @@ from models.desk import NonReception
 from models.dossier import Dossier, DossierDocument, DossierEvent, DossierNotice, Handover
 from models.feedback import SatisfactionRating
 from models.online import OnlineDossier
-from models.ops import (
-    ExportJob,
-    JobLease,
-    OutboxMessage,
-    PortalMessage,
-    RateCounter,
-    ReconciliationRun,
-    StatusPageCache,
-    SweepRun,
-)
+from models.ops import ExportJob, JobLease, OutboxMessage, PortalMessage, RateCounter, ReconciliationRun, SweepRun
 from models.org import Department, LoginGuard, Unit, User, UserRole
 from models.printing import PrintedDocument
 from models.search import DossierSearchTerm, NonReceptionSearchTerm
@@ -66,7 +57,6 @@ __all__ = [
     "QualityObjective",
     "RecordType",
     "SatisfactionRating",
-    "StatusPageCache",
     "SweepRun",
     "Unit",
     "User",

@@ -205,27 +205,3 @@ class ExportJob(Base):
         Index("ix_export_job_state", "state", "requested_at"),
         Index("ix_export_job_requester", "requested_by_id", "requested_at"),
     )
-
-
-class StatusPageCache(Base):
-    """The citizen's status page of a dossier as last rendered, shared by every worker (issue 23).
-
-    Good while the dossier, its procedure and its unit are at the versions it was
-    rendered from and ``valid_until`` (the next instant the page changes by time
-    alone: a deadline passing, the result becoming collectable) has not come; a
-    bulk change the versions do not see (erasure, a reissued link, a rating)
-    deletes the row. ``etag`` answers conditional GETs.
-    """
-
-    __tablename__ = "status_page_cache"
-
-    token: Mapped[str] = mapped_column(String(64), primary_key=True)
-    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), index=True)
-    dossier_version: Mapped[int]
-    procedure_version: Mapped[int]
-    unit_version: Mapped[int]
-    code: Mapped[str_100]  # for the lookup log line
-    etag: Mapped[str] = mapped_column(String(64))
-    body: Mapped[str] = mapped_column(Text())
-    rendered_at: Mapped[utc_datetime]
-    valid_until: Mapped[utc_datetime]

@@ -204,7 +204,7 @@ def monthly_reports(app: Flask, *, tick: datetime | None = None) -> str:
 def erase_expired(app: Flask, *, tick: datetime | None = None) -> str:
     """Erase the personal data past its retention in every unit (once per night), and the rate-limit
     counters whose window is over (they name client addresses)."""
-    from app.services import exports, status_cache
+    from app.services import exports
     from app.services.privacy import erase_expired as erase
     from app.services.rate_limits import purge_expired
     from app.services.users import purge_login_guards
@@ -218,9 +218,6 @@ def erase_expired(app: Flask, *, tick: datetime | None = None) -> str:
         expired_files = exports.purge_expired(session, exports_folder(app), now=now)
         if expired_files:
             erased["export_file"] = expired_files
-        stale_pages = status_cache.purge(session, now=now)
-        if stale_pages:
-            erased["status_page_cache"] = stale_pages
         return erased
 
     erased = in_transaction(app, work)

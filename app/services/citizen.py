@@ -41,7 +41,7 @@ from app.domain.satisfaction import COMMENT_MAX, KEYS, automatic_scores, read_an
 from app.domain.timeliness import Timeliness, classify_finished
 from app.domain.working_hours import parse_windows
 from app.domain.workflow import OPEN_STATUSES, Action, DossierStatus, IdKind, NonReceptionKind, ResultDelivery
-from app.services import audit, status_cache
+from app.services import audit
 from app.services.calendar import calendar_of
 from app.services.documents import non_reception_number, receiving_unit_name
 from app.services.errors import Conflict, Forbidden, NotFound
@@ -139,8 +139,6 @@ class DossierPage:
     closing_message: str  # refused / withdrawn / stopped: the message written for the citizen, redacted
     rating: RatingSummary | None
     automatic: dict[str, int] = field(default_factory=dict)  # criteria 1–2 for the rating form
-    dossier_id: int = 0
-    versions: tuple[int, int, int] = (0, 0, 0)  # of the dossier, its procedure, its unit: what a kept copy checks
 
     @property
     def due_effective(self) -> datetime:
@@ -214,7 +212,6 @@ _PAGE = (
         Dossier.received_at, Dossier.due_at, Dossier.due_rescheduled_at,
         Dossier.finished_at, Dossier.returned_at, Dossier.result_delivery, Dossier.return_method,
         Dossier.step_position, Dossier.step_started_at, Dossier.step_due_at,
-        Dossier.version.label("dossier_version"), Unit.version.label("unit_version"),
         Procedure.name.label("procedure_name"), Procedure.version.label("procedure_version"),
         Procedure.duration_kind, Procedure.duration_value,
         Unit.governing_body_name, Unit.name, Unit.place_name, Unit.address, Unit.phone, Unit.working_windows,
@@ -342,16 +339,7 @@ def _dossier_page(session: Session, row: Row, now: datetime) -> DossierPage:
         collect_from=calendar.start_of_clock(now) if calendar and status is DossierStatus.DONE else None,
         supplement=letters.get("02") if paused else None, apology=letters.get("04"), stop=letters.get("05"),
         closing_message=closing_message, rating=rating, automatic=automatic,
-        dossier_id=dossier_id, versions=(row.dossier_version, row.procedure_version, row.unit_version),
     )
-
-
-def fresh_until(page: DossierPage) -> datetime:
-    """Until when ``page`` says what a render would (app.services.status_cache.valid_until)."""
-    instants: list[datetime | None] = [page.due_effective, page.collect_from]
-    for step in page.timeline:
-        instants += [step.at, step.due]
-    return status_cache.valid_until(page.status, instants, overdue=page.overdue, now=page.now)
 
 
 def _turned_away_page(record: NonReception) -> TurnedAwayPage:
@@ -414,7 +402,6 @@ def reissue_status_link(session: Session, actor: User, dossier_id: int, *, reaso
         update(Dossier).where(Dossier.id == dossier.id).values(token=token)
         .execution_options(synchronize_session=False)
     )
-    status_cache.forget(session, [dossier.id])  # the old link's page goes with it
     audit.record(session, actor, "status_link.reissue", object_type="dossier", object_id=dossier.id,
                  unit_id=dossier.unit_id, now=now, reason=why)
     session.refresh(dossier, ["token"])
@@ -472,6 +459,5 @@ def rate(session: Session, token: str, answers: dict[str, str], comment: str, *,
             session.add(rating)
     except IntegrityError:
         raise Conflict(ALREADY_RATED) from None  # a double tap: the first one counted
-    status_cache.forget(session, [dossier.id])  # the page now thanks instead of asking
     return rating
 

@@ -88,7 +88,7 @@ def test_every_public_page_is_private_unindexed_and_sets_no_cookie(client, state
         response = client.get(path)
         assert response.headers["X-Robots-Tag"] == "noindex, nofollow, noarchive"
         # A dossier's page may stay on the phone that opened it (asked again at each view, never in a shared
-        # cache: tests/web/test_status_page_cache.py); every other public answer is never kept.
+        # cache); every other public answer is never kept.
         dossier_page = path.endswith(states["done"])
         assert response.headers["Cache-Control"] == ("private, no-cache" if dossier_page else "no-store")
         assert response.headers["Referrer-Policy"] == "no-referrer"
@@ -270,3 +270,23 @@ def test_the_staff_page_shows_the_citizens_rating(client, login, db_session, sta
     page = client.get(f"/ho-so/{dossier.id}").get_data(as_text=True)
     assert "Công dân đã đánh giá" in page and "Rất hài lòng" in page and "16/18 điểm" in page
     assert "Nhanh, gọn." in page
+
+
+def test_a_phone_that_has_the_page_gets_a_304_until_it_changes(client, db_session, states, world, clock):
+    from app.domain.workflow import Action
+    from tests.integration.test_processing import act
+
+    token = states["in_progress"]
+    first = client.get(f"/tra-cuu/{token}")
+    etag = first.headers["ETag"]
+    same = client.get(f"/tra-cuu/{token}", headers={"If-None-Match": etag})
+    assert same.status_code == 304 and same.data == b"" and same.headers["Cache-Control"] == "private, no-cache"
+    assert client.get(f"/tra-cuu/{token}", headers={"If-None-Match": '"khac"'}).data == first.data
+    dossier = db_session.scalar(select(Dossier).where(Dossier.token == token))
+    act(db_session, world.a.officer, dossier, Action.HAND_OVER, clock.at, to_user_id=world.a.leader.id)
+    db_session.commit()
+    changed = client.get(f"/tra-cuu/{token}", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    # A page with a banner (after rating) or a request turned away: never kept.
+    assert client.get(f"/tra-cuu/{states['returned']}?da-danh-gia=1").headers["Cache-Control"] == "no-store"
+    assert client.get(f"/tra-cuu/{states['turned_away']}").headers["Cache-Control"] == "no-store"

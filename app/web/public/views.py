@@ -12,11 +12,10 @@ import hmac
 import logging
 
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
-from sqlalchemy.exc import SQLAlchemyError
 
 from app.domain.satisfaction import ASKED, CRITERIA, COMMENT_MAX, criterion
 from app.db import ping
-from app.services import citizen, status_cache
+from app.services import citizen
 from app.services.errors import Conflict, NotFound, ValidationFailed
 from app.web.context import get_session, now
 from app.web.public.throttle import Blocked, Throttle
@@ -29,7 +28,8 @@ PUBLIC_HEADERS = {
     "Referrer-Policy": "no-referrer",  # the token in the address never leaves in a Referer
 }
 # The status page of a dossier may be kept by the phone that opened it, never by a shared cache, and is asked
-# for again at each view (a bodiless 304 when it has not changed); every other public answer: never kept.
+# for again at each view: a bodiless 304 when it has not changed (its ETag is its body's digest). Every other
+# public answer: never kept.
 STATUS_PAGE_CACHE_CONTROL = "private, no-cache"
 
 
@@ -107,35 +107,16 @@ def status(token: str):  # type: ignore[no-untyped-def]
     blocked = throttle().hit("public", _client())
     if blocked:
         return _limited(blocked, "qr")
-    session, moment, plain = get_session(), now(), not request.args
-    if plain and citizen.is_token(token):
-        citizen.read_only(session)  # a reader's transaction: no write lock
-        kept = status_cache.lookup(session, token, now=moment)
-        if kept is not None:  # rendered before for this version of the dossier, and still true
-            _log("qr", "found", kept.code)
-            return _status_response(kept.body, kept.etag)
-    page = citizen.status_page(session, token, now=moment)
+    page = citizen.status_page(get_session(), token, now=now())
     if page is None:
         blocked = throttle().check("miss", _client())
         return _limited(blocked, "qr") if blocked else _not_found("qr")
     _log("qr", "found", getattr(page, "code", page.number if hasattr(page, "number") else ""))
-    if not (plain and isinstance(page, citizen.DossierPage)):
+    if request.args or not isinstance(page, citizen.DossierPage):
         return _render(page, token)
     body = _render(page, token)[0]
-    session.rollback()  # the read-only transaction ends; keeping the page is a short write of its own
-    try:
-        status_cache.store(session, token=token, dossier_id=page.dossier_id, versions=page.versions,
-                           code=page.code, body=body, now=moment, until=citizen.fresh_until(page))
-        session.commit()
-    except SQLAlchemyError:  # another worker kept it at the same moment, or the database is busy: not needed
-        session.rollback()
-        log.warning("status page of %s not kept", page.code, exc_info=True)
-    return _status_response(body, status_cache.etag_of(body))
-
-
-def _status_response(body: str, etag: str) -> Response:
     response = Response(body, mimetype="text/html")
-    response.set_etag(etag)
+    response.set_etag(hashlib.sha256(body.encode("utf-8")).hexdigest()[:40])
     response.headers["Cache-Control"] = STATUS_PAGE_CACHE_CONTROL
     return response.make_conditional(request)
 
