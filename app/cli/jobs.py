@@ -241,8 +241,8 @@ def exports_folder(app: Flask) -> Path:
     return Path(app.instance_path) / "exports"
 
 
-def make_exports(app: Flask, *, limit: int = 50) -> str:
-    """Make the exports waiting in the queue (the ISO pack, long logbooks), one after the other."""
+def make_exports(app: Flask, *, limit: int = 50) -> int:
+    """Make the exports waiting in the queue (the ISO pack, long logbooks), one after the other; how many."""
     from app.services import exports
 
     factory = app.extensions["motcua.session_factory"]
@@ -253,7 +253,7 @@ def make_exports(app: Flask, *, limit: int = 50) -> str:
         while made < limit and exports.run_next(factory, exports_folder(app), clock=clock.now, holder=jobs.holder_name(),
                                                 base_url=base_url, channels=outbox.channels_from_config(app.config)):
             made += 1
-    return f"Đã xử lý {made} yêu cầu xuất tệp."
+    return made
 
 
 exports_group = AppGroup("exports", help="Tệp xuất dài (bộ hồ sơ ISO, sổ theo dõi nhiều tháng) do bộ lập lịch tạo.")
@@ -263,11 +263,13 @@ exports_group = AppGroup("exports", help="Tệp xuất dài (bộ hồ sơ ISO, 
 @with_appcontext
 def exports_run_command() -> None:
     """Tạo ngay các tệp đang chờ trong hàng đợi (như bộ lập lịch, vài giây một lần)."""
-    click.echo(make_exports(current_app._get_current_object()))  # type: ignore[attr-defined]
+    made = make_exports(current_app._get_current_object())  # type: ignore[attr-defined]
+    click.echo(f"Đã xử lý {made} yêu cầu xuất tệp.")
 
 
 def _scheduled_exports(app: Flask) -> str:
-    return make_exports(app)
+    made = make_exports(app)
+    return f"Đã xử lý {made} yêu cầu xuất tệp." if made else ""  # every 5 s: silent when there was nothing
 
 
 def _scheduled_retention(app: Flask) -> str:
@@ -296,7 +298,9 @@ def _guarded(app: Flask, name: str, job: Any) -> Any:
 
     def run() -> None:
         try:
-            log.info("%s: %s", name, job(app))
+            said = job(app)
+            if said:
+                log.info("%s: %s", name, said)
         except Exception:  # noqa: BLE001 - a failed run must not stop the scheduler
             log.exception("%s failed; the next run will catch up", name)
 

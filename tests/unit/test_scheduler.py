@@ -44,3 +44,13 @@ def test_the_timetable():
 def test_two_schedulers_firing_seconds_apart_claim_the_same_tick():
     assert floor_tick(vn(24, 10, 5, 0), 5) == floor_tick(vn(24, 10, 9, 59), 5) == vn(24, 10, 5)
     assert floor_tick(vn(24, 10, 10, 1), 5) == vn(24, 10, 10)
+
+
+def test_a_job_that_had_nothing_to_do_says_nothing(caplog):
+    """The exports job runs every 5 seconds: only a run that did something writes a line to the log."""
+    from app.cli.jobs import _guarded
+
+    with caplog.at_level("INFO", logger="motcua.jobs"):
+        _guarded(None, "exports", lambda app: "")()
+        _guarded(None, "exports", lambda app: "Đã xử lý 1 yêu cầu xuất tệp.")()
+    assert [r.getMessage() for r in caplog.records] == ["exports: Đã xử lý 1 yêu cầu xuất tệp."]

@@ -174,7 +174,8 @@ def test_review_page_and_pack_download(app, client, login, db_session, world, ov
         "state": "queued", "label": "Đang chờ", "done": 0, "total": 0, "percent": 0, "step": "", "error": "", "download": None}
     assert client.get(f"/xuat-file/{job_id}/tai-ve").status_code == 400  # not made yet
 
-    assert make_exports(app) == "Đã xử lý 1 yêu cầu xuất tệp."  # the scheduler's run
+    assert make_exports(app) == 1  # the scheduler's run
+    assert app.test_cli_runner().invoke(args=["exports", "run"]).output == "Đã xử lý 0 yêu cầu xuất tệp.\n"
     status = client.get(f"/xuat-file/{job_id}/tien-do").json
     assert status["state"] == "done" and status["percent"] == 100 and status["done"] == status["total"] == 8
     html = client.get(job_page).get_data(as_text=True)
