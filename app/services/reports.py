@@ -170,10 +170,22 @@ def population_floor(session: Session, unit_ids: Sequence[int], start: datetime)
     finished since the period began. Two index-only lookups.
     """
     d = Dossier
-    found = [session.scalar(select(func.min(d.received_at)).where(d.finished_at >= start, d.unit_id.in_(unit_ids))),
-             session.scalar(select(func.min(d.received_at)).where(d.finished_at.is_(None), d.unit_id.in_(unit_ids)))]
+    found = [_earliest(session, d.finished_at >= start, d.unit_id.in_(unit_ids)),
+             _earliest(session, d.finished_at.is_(None), d.unit_id.in_(unit_ids))]
     found = [f for f in found if f is not None]
     return min(found) if found else None
+
+
+def _earliest(session: Session, *where: Any) -> datetime | None:
+    """The earliest reception among the dossiers ``where`` selects, read from the rows the conditions pick.
+
+    The OFFSET 0 keeps PostgreSQL from turning min() into "walk ix_dossier_received from the oldest until a
+    row matches": the open dossiers and those finished this year are the recent ones, so that walk read
+    nearly the whole index (1.4 s at 1.5 million dossiers) where the range of ix_dossier_finished_received
+    the conditions name is read in milliseconds.
+    """
+    rows = select(Dossier.received_at).where(*where).offset(0).subquery()
+    return session.scalar(select(func.min(rows.c.received_at)))
 
 
 def in_period(session: Session, unit_ids: Sequence[int], start: datetime, cut: datetime) -> list[Any] | None:
