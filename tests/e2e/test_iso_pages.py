@@ -61,7 +61,8 @@ def test_iso_pages_fit_and_the_pack_downloads(live_server, live_app, page, tmp_p
     assert "Tệp đã sẵn sàng: Bộ hồ sơ ISO" in page.content()
 
     page.set_viewport_size({"width": 360, "height": 740})
-    for name, path in (("review", "/iso/"), ("nonconformities", "/iso/khong-phu-hop"), ("registers", "/iso/danh-muc")):
+    for name, path in (("review", "/iso/"), ("nonconformities", "/iso/khong-phu-hop"), ("registers", "/iso/danh-muc"),
+                       ("exports", "/xuat-file/")):
         page.goto(live_server + path)
         assert fits(page), f"{path} scrolls sideways on a phone"
         page.screenshot(path=str(shots / f"{name}-360.png"), full_page=True)
