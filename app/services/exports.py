@@ -41,8 +41,8 @@ from sqlalchemy.orm import Session
 from app.domain.localtime import to_local
 from app.domain.objectives import Period, parse_period
 from app.services import audit, documents, iso_pack, outbox
-from app.services.access import get_visible_unit
 from app.services.errors import NotFound, ServiceError, ValidationFailed
+from app.services.rows import find
 from models import ExportJob, User
 from models.engine import READ_ONLY
 
@@ -91,6 +91,15 @@ def request_iso_pack(session: Session, actor: User, unit_id: int, period: Period
                   f"Bộ hồ sơ ISO — {period.label} — {unit.governing_body_name}", now=now)
 
 
+def logbook(session: Session, actor: User, unit_id: int, first: date, last: date, *, xlsx: bool,
+            now: datetime) -> documents.Printed | ExportJob:
+    """Mẫu 07 made in the request when it is short, else queued as a job (more than a few seconds of work)."""
+    unit = documents.check_logbook(session, actor, unit_id, first, last, xlsx=xlsx)
+    if documents.logbook_size(session, unit, first, last) <= LOGBOOK_INLINE_ROWS:
+        return documents.logbook(session, actor, unit.id, first, last, now=now, xlsx=xlsx)
+    return request_logbook(session, actor, unit.id, first, last, xlsx=xlsx, now=now)
+
+
 def request_logbook(session: Session, actor: User, unit_id: int, first: date, last: date, *, xlsx: bool,
                     now: datetime) -> ExportJob:
     unit = documents.check_logbook(session, actor, unit_id, first, last, xlsx=xlsx)
@@ -123,7 +132,7 @@ def _queue(session: Session, actor: User, kind: Kind, unit_id: int, params: dict
 
 def get_own(session: Session, actor: User, job_id: int) -> ExportJob:
     """The job, if ``actor`` asked for it (the file holds personal data: nobody else sees it)."""
-    job = session.get(ExportJob, job_id)
+    job = find(session, ExportJob, job_id)  # an id past the column's range finds nothing
     if job is None or job.requested_by_id != actor.id:
         raise NotFound("Không tìm thấy tệp xuất này.")
     return job
@@ -187,7 +196,7 @@ Clock = Callable[[], datetime]
 class Made:
     filename: str
     mimetype: str
-    record: Callable[[Session, User, datetime], None]  # what the making logs, written with the job's end
+    record: Callable[[Session, User, datetime], object]  # what the making logs, written with the job's end
 
 
 def claim_next(session: Session, *, holder: str, now: datetime) -> int | None:
@@ -304,7 +313,8 @@ def _end(sessions: Sessions, job_id: int, holder: str, now: datetime, channels: 
         if made is not None:
             made.record(session, job.requested_by, now)
             subject, body = (f"Tệp đã sẵn sàng: {job.label}",
-                             f"{job.label}: đã tạo xong ({size_label(size)}), tải về trước {_local(now + KEEP)}.")
+                             f"{job.label}: đã tạo xong ({size_label(size)}), tải về trước "
+                             f"{to_local(now + KEEP):%H:%M ngày %d/%m/%Y}.")
         else:
             subject, body = f"Không tạo được tệp: {job.label}", f"{job.label}: {error}"
         outbox.notify(session, unit_id=job.unit_id, user_id=job.requested_by_id, kind="export", subject=subject,
@@ -319,10 +329,6 @@ def size_label(size: int) -> str:
     if size >= 1 << 20:
         return f"{size / (1 << 20):.1f} MB".replace(".", ",")
     return f"{max(1, round(size / 1024))} KB"
-
-
-def _local(when: datetime) -> str:
-    return f"{to_local(when):%H:%M ngày %d/%m/%Y}"
 
 
 def purge_expired(session: Session, folder: Path, *, now: datetime) -> int:
@@ -368,12 +374,7 @@ def _logbook(session: Session, job: ExportJob, out: IO[bytes], *, base_url: str,
     progress(1, 1, "")
     return Made(documents.logbook_filename(unit, first, last) + (".xlsx" if xlsx else ".pdf"),
                 documents.XLSX if xlsx else "application/pdf",
-                lambda s, who, when: _record_logbook(s, who, unit, first, last, when, xlsx))
-
-
-def _record_logbook(session: Session, actor: User, unit: object, first: date, last: date, now: datetime,
-                    xlsx: bool) -> None:
-    documents.record_logbook(session, actor, unit, first, last, now=now, xlsx=xlsx)  # type: ignore[arg-type]
+                lambda s, who, when: documents.record_logbook(s, who, unit, first, last, now=when, xlsx=xlsx))
 
 
 BUILDERS: dict[Kind, Callable[..., Made]] = {
@@ -381,9 +382,3 @@ BUILDERS: dict[Kind, Callable[..., Made]] = {
     Kind.LOGBOOK_PDF: _logbook,
     Kind.LOGBOOK_XLSX: _logbook,
 }
-
-
-def logbook_is_long(session: Session, actor: User, unit_id: int, first: date, last: date) -> bool:
-    """Whether that logbook is made as a job rather than in the request."""
-    unit = get_visible_unit(session, actor, unit_id)
-    return documents.logbook_size(session, unit, first, last) > LOGBOOK_INLINE_ROWS

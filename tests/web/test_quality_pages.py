@@ -212,3 +212,13 @@ def test_hostile_input_on_the_iso_pages_never_fails_the_server(client, login, wo
                       ("/iso/muc-tieu?nam=2026", {"target_on_time": "1e999"}),
                       ("/iso/khong-phu-hop/moi", {"source": "zzz"})):
         assert client.post(url, data=data).status_code in (400, 404), url
+
+
+def test_an_export_address_naming_no_job_is_a_404_whatever_the_number(client, login, world):
+    """Ids past the 32-bit column (PostgreSQL would raise) and ids of no job: the same Vietnamese 404."""
+    login("a.leader")
+    for path in ("/xuat-file/99999999999999999999999", "/xuat-file/2147483648", "/xuat-file/2147483648/tien-do",
+                 "/xuat-file/9223372036854775808/tai-ve", "/xuat-file/0", "/xuat-file/12345"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert "Không tìm thấy tệp xuất này." in response.get_data(as_text=True), path
