@@ -271,10 +271,11 @@ class WorkCalendar:
         """
         if isinstance(duration, str):
             duration = Duration.parse(duration)
-        elif not pauses and duration.working_micros is not None:
-            return self._add_working(start, duration.working_micros)
-        if not pauses and duration.kind in _WORKING_KINDS:
-            return self._add_working(start, duration.working_minutes() * _MINUTE)
+        if not pauses:
+            if duration.working_micros is not None:  # working days or hours (the common case)
+                return self._add_working(start, duration.working_micros)
+            if duration.kind in _WORKING_KINDS:  # no whole number of minutes: working_minutes() says so
+                return self._add_working(start, duration.working_minutes() * _MINUTE)
         local, aware = _local(start)
         intervals = [(max(a, local), b) for a, b in _merge(pauses) if b > local]
         if restart and intervals:

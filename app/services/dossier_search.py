@@ -138,6 +138,15 @@ def find(session: Session, text: str, unit_ids: Sequence[int] | None, *, limit: 
     return latest(session, unit_ids, text=text, limit=limit)[0], turned_away(session, text, unit_ids)
 
 
+def latest_turned_away(session: Session, unit_ids: Sequence[int] | None, *, limit: int = 20) -> list[NonReception]:
+    """The latest requests turned away at the desks of ``unit_ids`` (None: every unit)."""
+    statement = (select(NonReception).order_by(NonReception.at.desc(), NonReception.id.desc()).limit(limit)
+                 .options(selectinload(NonReception.procedure)))
+    if unit_ids is not None:
+        statement = statement.where(NonReception.unit_id.in_(unit_ids))
+    return list(session.scalars(statement))
+
+
 def turned_away(session: Session, text: str, unit_ids: Sequence[int] | None, *, limit: int = 20
                 ) -> list[NonReception]:
     """The latest requests turned away whose applicant matches ``text``: the words as a phrase, else apart."""

@@ -16,8 +16,6 @@ from flask import (
     url_for,
 )
 from flask_login import login_required
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from app.domain.catalogue import DocumentSpec
 from app.domain.citizen_card import read_card
@@ -208,11 +206,7 @@ def dossiers():  # type: ignore[no-untyped-def]
         if query:
             turned_away = dossier_search.turned_away(session, query, units)
         else:
-            turned = (select(NonReception).order_by(NonReception.at.desc()).limit(20)
-                      .options(selectinload(NonReception.procedure)))
-            if units is not None:
-                turned = turned.where(NonReception.unit_id.in_(units))
-            turned_away = list(session.scalars(turned))
+            turned_away = dossier_search.latest_turned_away(session, units)
     if query:
         privacy.log_search(session, user, [*found, *turned_away], now=now(), where="ho-so")
         session.commit()
@@ -354,21 +348,17 @@ def logbook():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         xlsx = form.fmt.data == "xlsx"
         try:
-            if exports.logbook_is_long(session, user, form.unit.data, form.first.data, form.last.data):
-                job = exports.request_logbook(session, user, form.unit.data, form.first.data, form.last.data,
-                                              xlsx=xlsx, now=now())
-            else:
-                job, printed = None, documents.logbook(session, user, form.unit.data, form.first.data,
-                                                       form.last.data, now=now(), xlsx=xlsx)
+            made = exports.logbook(session, user, form.unit.data, form.first.data, form.last.data, xlsx=xlsx,
+                                   now=now())
         except ValidationFailed as error:
             apply_errors(form, error)
         else:
             session.commit()
-            if job is not None:  # more than a few seconds of work: made by the scheduler
-                flash(f"Sổ có hơn {exports.LOGBOOK_INLINE_ROWS} hồ sơ: máy chủ đang tạo tệp, khi xong sẽ có thông "
-                      "báo và nút tải về trên trang này.", "success")
-                return redirect(url_for("exports.job", job_id=job.id), code=303)
-            return send_pdf(printed, attachment=xlsx)
+            if isinstance(made, documents.Printed):
+                return send_pdf(made, attachment=xlsx)
+            flash(f"Sổ có hơn {exports.LOGBOOK_INLINE_ROWS} hồ sơ: máy chủ đang tạo tệp, khi xong sẽ có thông "
+                  "báo và nút tải về trên trang này.", "success")
+            return redirect(url_for("exports.job", job_id=made.id), code=303)
     return render_template("reception/logbook.html", form=form), form_status(form)
 
 
