@@ -27,8 +27,11 @@ def tables_of(db_session, unit):  # type: ignore[no-untyped-def]
 
 
 def snapshot(db_session):  # type: ignore[no-untyped-def]
-    """Every row of the catalogue, as it stands."""
+    """Every row of the catalogue as stored. Read back from the database: an object the session still holds keeps
+    the Python value it was given (an aware datetime, a Decimal's own scale), one it let go of is loaded afresh, and
+    which of the two happens depends on garbage collection."""
     db_session.flush()
+    db_session.expire_all()
     return [sorted(tuple((a.key, str(getattr(row, a.key))) for a in inspect(model).column_attrs)
                    for row in db_session.scalars(select(model)).all())
             for model in (Procedure, ProcedureDocument, ProcedureStep)]
