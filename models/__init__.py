@@ -12,6 +12,7 @@ from models.ops import ExportJob, JobLease, OutboxMessage, PortalMessage, RateCo
 from models.org import Department, LoginGuard, Unit, User, UserRole
 from models.printing import PrintedDocument
 from models.search import DossierSearchTerm, NonReceptionSearchTerm
+from models.tally import HandoverTally
 from models.procedure import Procedure, ProcedureDocument, ProcedureStep
 from models.quality import (
     ExpectedDelay,
@@ -38,6 +39,7 @@ __all__ = [
     "ExportJob",
     "ExternalDocument",
     "Handover",
+    "HandoverTally",
     "InternalDocument",
     "JobLease",
     "LoginGuard",

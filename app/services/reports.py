@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Date, String, and_, case, cast, func, literal, or_, select
@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from app.domain.errors import DomainError
+from app.domain.localtime import local_date as local_day, start_of_day
 from app.domain.nonconformity import Source
 from app.domain.objectives import Measure, Period, months_in
 from app.domain.reports import BucketGroup, FinishClass, Figures, StepFigures, TrendPoint, trend_points
@@ -30,7 +31,7 @@ from app.domain.workflow import Channel, DossierStatus, NonReceptionKind
 from app.services.objectives import cut_of, period_bounds, population_rules
 from app.services.calendar import unit_calendar
 from app.services.processing import process_of, work_minutes
-from models import Dossier, Handover, NonReception, Nonconformity, Procedure, ProcedureStep, SatisfactionRating, User
+from models import Dossier, Handover, HandoverTally, NonReception, Nonconformity, Procedure, ProcedureStep, SatisfactionRating, User
 
 DONE_STATUSES = (DossierStatus.DONE, DossierStatus.RETURNED)
 
@@ -374,22 +375,16 @@ def handover_cells(session: Session, unit_ids: Sequence[int], period: Period, *,
     """(procedure, step, officer) → the step's handovers of the period by timeliness, and what it holds now.
 
     The officer is the giver of a handover and the holder of an open dossier.
-    Two grouped statements (the period's handovers, the open dossiers), shared
-    by the breakdowns by step and by officer.
+    The period's handovers (``handovers_between``) and one grouped statement over
+    the open dossiers, shared by the breakdowns by step and by officer.
     """
     start, cut = cut_of(period, now)
     cells: dict[tuple[int, int, int | None], StepFigures] = defaultdict(StepFigures)
     if not unit_ids or cut <= start:
         return cells
-    h, d = Handover, Dossier
-    for procedure_id, position, user_id, early, on_time, late in session.execute(
-        select(d.procedure_id, h.step_position, h.giver_user_id, _count(h.step_result == Timeliness.EARLY),
-               _count(h.step_result == Timeliness.ON_TIME), _count(h.step_result == Timeliness.LATE))
-        .join(d, d.id == h.dossier_id)
-        .where(d.unit_id.in_(unit_ids), h.at >= start, h.at < cut, h.step_result.is_not(None))
-        .group_by(d.procedure_id, h.step_position, h.giver_user_id)
-    ):
-        cells[(procedure_id, position, user_id)] += StepFigures(int(early), int(on_time), int(late))
+    for key, figures in handovers_between(session, unit_ids, start, cut).items():
+        cells[key] += figures
+    d = Dossier
     for procedure_id, position, user_id, held, held_late in session.execute(
         select(d.procedure_id, d.step_position, d.holder_user_id, func.count(), _count(d.step_due_at < now))
         .where(d.unit_id.in_(unit_ids), d.finished_at.is_(None), d.status != DossierStatus.SUPPLEMENT_REQUESTED)
@@ -397,6 +392,52 @@ def handover_cells(session: Session, unit_ids: Sequence[int], period: Period, *,
     ):
         cells[(procedure_id, position, user_id)] += StepFigures(held=int(held), held_late=int(held_late))
     return cells
+
+
+def handovers_between(session: Session, unit_ids: Sequence[int], start: datetime,
+                      cut: datetime) -> dict[tuple[int, int, int | None], StepFigures]:
+    """(procedure, step, giver) → the units' handovers with a result at [start, cut), by step timeliness.
+
+    Whole local days come from ``handover_tally`` (a few rows a day per commune, kept by triggers); the
+    parts of a day at either end are counted from the handovers themselves.
+    """
+    first = local_day(start) if start == start_of_day(local_day(start)) else local_day(start) + timedelta(days=1)
+    last = local_day(cut)  # the days before it are whole
+    if first >= last:
+        return handovers_counted(session, unit_ids, start, cut)
+    result = handovers_counted(session, unit_ids, start, start_of_day(first))
+    for key, figures in handovers_counted(session, unit_ids, start_of_day(last), cut).items():
+        result[key] = result.get(key, StepFigures()) + figures
+    t = HandoverTally
+    for procedure_id, position, user_id, early, on_time, late in session.execute(
+        select(t.procedure_id, t.step_position, t.giver_user_id, func.sum(t.early), func.sum(t.on_time),
+               func.sum(t.late))
+        .where(t.unit_id.in_(unit_ids), t.day >= first, t.day < last)
+        .group_by(t.procedure_id, t.step_position, t.giver_user_id)
+    ):
+        key = (procedure_id, position, user_id or None)
+        figures = StepFigures(int(early), int(on_time), int(late))
+        if figures != StepFigures():
+            result[key] = result.get(key, StepFigures()) + figures
+    return result
+
+
+def handovers_counted(session: Session, unit_ids: Sequence[int], start: datetime,
+                      cut: datetime) -> dict[tuple[int, int, int | None], StepFigures]:
+    """What ``handovers_between`` gives, counted from the handovers themselves (for part of a day, and the tests)."""
+    if cut <= start:
+        return {}
+    h, d = Handover, Dossier
+    return {
+        (procedure_id, position, user_id): StepFigures(int(early), int(on_time), int(late))
+        for procedure_id, position, user_id, early, on_time, late in session.execute(
+            select(d.procedure_id, h.step_position, h.giver_user_id, _count(h.step_result == Timeliness.EARLY),
+                   _count(h.step_result == Timeliness.ON_TIME), _count(h.step_result == Timeliness.LATE))
+            .join(d, d.id == h.dossier_id)
+            .where(d.unit_id.in_(unit_ids), h.at >= start, h.at < cut, h.step_result.is_not(None))
+            .group_by(d.procedure_id, h.step_position, h.giver_user_id)
+        )
+    }
 
 
 def steps(session: Session, unit_ids: Sequence[int], period: Period, *, now: datetime,
