@@ -8,8 +8,10 @@ What it does, all in one run on this machine:
    ``dossiers`` (default 1,000,000) over them and over ``--years`` years (default 3) before "now" with one
    INSERT … SELECT: the demo commune's procedures in turn, 30 % online, due three working days
    (4,320 minutes) after reception, 96 % finished (a quarter of them late), 4 % open, 5 % asked for one
-   supplement and 1 % for two; then one handover (step 1, by one of the commune's officers) per dossier;
-   then ANALYZE (on PostgreSQL VACUUM ANALYZE, as autovacuum does after a bulk insert);
+   supplement and 1 % for two; each commune gets a clerk, an officer and a leader, and each dossier their
+   handovers (the desk's at reception, the officer's and the leader's for the finished ones: ~2.9 per dossier);
+   a third of the finished dossiers are rated, every late one has its nonconformity (one in 500 dossiers a
+   complaint), and one request in 20 is turned away at the desk; then ANALYZE (on PostgreSQL VACUUM ANALYZE, as autovacuum does after a bulk insert);
 2. times, best of 3, the hand-written baseline: one ``SELECT unit_id, count(*), sum(CASE … on time …)
    … GROUP BY unit_id`` over the year's dossiers (population and on-time rule of Quyết định 766, 2.1);
 3. times, best of 3, each query of the dashboard for the whole province and one year
@@ -60,6 +62,7 @@ def build(url: str, count: int, units: int, years: int) -> None:
         officer = session.scalar(select(User.id).join(UserRole, UserRole.user_id == User.id).where(
             User.unit_id == commune.id, UserRole.role == Role.OFFICER))
         first_unit = copy_commune(session, commune, units)
+        people = staff(session, commune, range(first_unit, first_unit + units))
         template_id = template.id
     dialect = engine.dialect.name
     span = years * 365 * 24 * 60  # minutes
@@ -97,7 +100,7 @@ def build(url: str, count: int, units: int, years: int) -> None:
         "supplement_count": "CASE WHEN n % 100 = 0 THEN 2 WHEN n % 20 = 0 THEN 1 ELSE 0 END",
         "paused_at": "NULL",
         "due_rescheduled_at": "NULL",
-        "holder_user_id": f"CASE WHEN {open_} THEN {officer} ELSE NULL END",
+        "holder_user_id": f"CASE WHEN {open_} THEN {officer} ELSE NULL END",  # the officers: see below
         "step_due_at": at(f"{received} - 2000"),
         "version": "1",
     }
@@ -108,16 +111,63 @@ def build(url: str, count: int, units: int, years: int) -> None:
     select_list = ", ".join(overrides.get(c, f"t.{c}") for c in columns)
     statement = (f"{series}INSERT INTO dossier ({', '.join(columns)}) "
                  f"SELECT {select_list} FROM {source}, dossier t WHERE t.id = {template_id}")
-    handovers = (
-        "INSERT INTO dossier_handover (dossier_id, seq, kind, at, step_position, giver, giver_user_id, giver_person, "
-        "receiver, receiver_person, step_deadline, step_result, note, actor_id) "
-        f"SELECT id, 100, 'hand_over', received_at, 1, 'Bộ phận Một cửa', {officer}, '', 'Chuyên môn', '', due_at, "
-        "CASE WHEN id % 7 = 0 THEN 'late' WHEN id % 3 = 0 THEN 'on_time' ELSE 'early' END, '', "
-        f"{officer} FROM dossier WHERE code LIKE '%-%-%-%'"
-    )
+    generated = "d.code LIKE '%-%-%-%'"
+    if dialect == "sqlite":
+        def between(share: str) -> str:
+            return ("strftime('%Y-%m-%d %H:%M:%f', julianday(d.received_at) + "
+                    f"(julianday(d.finished_at) - julianday(d.received_at)) * {share}) || '000'")
+        plus_minutes = "strftime('%Y-%m-%d %H:%M:%f', d.received_at, '+{} minutes') || '000'".format
+        year_of = "CAST(strftime('%Y', {}) AS INTEGER)".format
+    else:
+        def between(share: str) -> str:
+            return f"d.received_at + (d.finished_at - d.received_at) * {share}"
+        plus_minutes = "d.received_at + INTERVAL '{} minutes'".format
+        year_of = "CAST(extract(year FROM {}) AS INTEGER)".format
+    handover = ("INSERT INTO dossier_handover (dossier_id, seq, kind, at, step_position, giver, giver_user_id, "
+                "giver_person, receiver, receiver_person, step_deadline, step_result, note, actor_id) ")
+    people_join = "FROM dossier d JOIN bench_people p ON p.unit_id = d.unit_id"
+    handovers = [
+        # the desk hands every dossier on within minutes; the officer hands on the finished ones; the leader signs
+        f"{handover} SELECT d.id, 101, 'hand_over', {plus_minutes(10)}, 1, 'Bộ phận Một cửa', p.clerk, '', "
+        f"'Chuyên môn', '', {plus_minutes(240)}, CASE WHEN d.id % 50 = 0 THEN 'late' ELSE 'early' END, '', p.clerk "
+        f"{people_join} WHERE {generated}",
+        f"{handover} SELECT d.id, 102, 'hand_over', {between('0.6')}, 2, 'Chuyên môn', p.officer, '', 'Lãnh đạo', '', "
+        "d.due_at, CASE WHEN d.id % 7 = 0 THEN 'late' WHEN d.id % 3 = 0 THEN 'on_time' ELSE 'early' END, '', "
+        f"p.officer {people_join} WHERE {generated} AND d.finished_at IS NOT NULL",
+        f"{handover} SELECT d.id, 103, 'finish', d.finished_at, 3, 'Lãnh đạo', p.leader, '', 'Bộ phận Một cửa', '', "
+        "d.due_at, CASE WHEN d.finished_at > d.due_at THEN 'late' WHEN d.id % 2 = 0 THEN 'on_time' ELSE 'early' END, "
+        f"'', p.leader {people_join} WHERE {generated} AND d.finished_at IS NOT NULL",
+        f"UPDATE dossier SET holder_user_id = (SELECT officer FROM bench_people p WHERE p.unit_id = dossier.unit_id) "
+        f"WHERE finished_at IS NULL AND {generated.replace('d.', '')}",
+        # a third of the finished dossiers rated (one in twenty dissatisfied), as Mẫu phiếu đánh giá
+        "INSERT INTO satisfaction_rating (dossier_id, unit_id, procedure_id, returned_by_id, at, total_time, "
+        "step_time, contacts, agencies, one_stop, disclosure, attitude, convenience, overall, score, comment) "
+        "SELECT d.id, d.unit_id, d.procedure_id, p.clerk, d.finished_at, 2, 2, 2, 2, 2, 2, 2, 2, "
+        "CASE WHEN d.id % 20 = 0 THEN 0 WHEN d.id % 20 = 1 THEN 1 ELSE 2 END, "
+        "CASE WHEN d.id % 20 = 0 THEN 14 WHEN d.id % 20 = 1 THEN 15 ELSE 16 END, '' "
+        f"{people_join} WHERE {generated} AND d.finished_at IS NOT NULL AND d.id % 3 = 0",
+        # a nonconformity for every late dossier (as the overdue sweep opens them), a complaint for one in 500
+        "INSERT INTO nonconformity (unit_id, year, number, source, source_key, dossier_id, opened_at, description, "
+        "step_name, holder_name, cause, correction, corrective_action, action_report, effectiveness, status, "
+        "version) "
+        f"SELECT d.unit_id, {year_of('d.due_at')}, d.id, CASE WHEN d.id % 500 = 0 THEN 'complaint' ELSE 'overdue' END, "
+        "'bench-' || CAST(d.id AS TEXT), d.id, d.due_at, 'Hồ sơ quá hạn', '', '', '', '', '', '', '', 'closed', 1 "
+        f"FROM dossier d WHERE {generated} AND (d.finished_at > d.due_at OR d.id % 500 = 0)",
+        # requests turned away at the desk (Mẫu 02 and Mẫu 03): one for every 20 dossiers received
+        "INSERT INTO non_reception (unit_id, procedure_id, kind, number, year, channel, applicant_name, "
+        "applicant_id_kind, applicant_id_number, applicant_phone, applicant_email, applicant_address, missing, reason, "
+        "at, by_id, token, citizen_message) "
+        "SELECT d.unit_id, d.procedure_id, CASE WHEN d.id % 3 = 0 THEN 'refused' ELSE 'incomplete' END, d.id, "
+        f"{year_of('d.received_at')}, 'direct', 'Nguyễn Văn An', 'cccd', '001090000001', '', '', 'Thôn Đông', "
+        "'Tờ khai', 'Thiếu giấy tờ', d.received_at, p.clerk, 'bench-nr-' || CAST(d.id AS TEXT), '' "
+        f"{people_join} WHERE {generated} AND d.id % 20 = 0",
+    ]
     started = time.perf_counter()
     with engine.begin() as connection:
-        for sql in (statement, handovers):
+        connection.exec_driver_sql("CREATE TEMPORARY TABLE bench_people (unit_id INTEGER PRIMARY KEY, clerk INTEGER, "
+                                   "officer INTEGER, leader INTEGER)")
+        connection.execute(text("INSERT INTO bench_people VALUES (:unit_id, :clerk, :officer, :leader)"), people)
+        for sql in (statement, *handovers):
             if dialect == "sqlite":
                 connection.exec_driver_sql(sql)
             else:
@@ -128,6 +178,31 @@ def build(url: str, count: int, units: int, years: int) -> None:
         connection.exec_driver_sql("ANALYZE" if dialect == "sqlite" else "VACUUM ANALYZE")
     print(f"generated {count:,} dossiers over {units} units and {years} years in {time.perf_counter() - started:.1f} s")
     engine.dispose()
+
+
+def staff(session: Session, commune: Unit, unit_ids: range) -> list[dict[str, int]]:
+    """A clerk, an officer and a leader of each generated commune, copied from the demo commune's (no roles:
+    they only give handovers); their ids by unit."""
+    columns = [c.key for c in User.__table__.columns if c.key != "id"]
+    roles = (("clerk", Role.CLERK), ("officer", Role.OFFICER), ("leader", Role.LEADER))
+    models = {name: session.scalars(select(User).join(UserRole, UserRole.user_id == User.id)
+                                    .where(User.unit_id == commune.id, UserRole.role == role)).first()
+              for name, role in roles}
+    result = []
+    for unit_id in unit_ids:
+        row: dict[str, int] = {"unit_id": unit_id}
+        for name, model in models.items():
+            assert model is not None
+            values = {c: getattr(model, c) for c in columns}
+            values.update(unit_id=unit_id, username=f"{model.username[:28]}.{unit_id}",
+                          full_name=f"{model.full_name} {unit_id}")
+            user = User(**values)
+            session.add(user)
+            session.flush()
+            row[name] = user.id
+        result.append(row)
+    session.commit()
+    return result
 
 
 def baseline(session: Session, start: datetime, cut: datetime) -> dict[int, tuple[int, int]]:

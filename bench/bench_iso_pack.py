@@ -5,7 +5,7 @@ Run: .venv/bin/python bench/bench_iso_pack.py [DOSSIERS]   (default 3,600 over t
      3,300 fall in the calendar year, a commune of a 500,000-a-year province of 150 communes)
      (BENCH_DATABASE_URL=postgresql://…/db to run on PostgreSQL; default: a fresh SQLite file)
 
-1. builds the data with bench_dashboard's generator (one commune, one handover per dossier);
+1. builds the data with bench_dashboard's generator (one commune, three handovers per finished dossier);
 2. queues the pack of the year as the province's inspector (``exports.request_iso_pack``) and makes it
    in a fresh child process with ``exports.run_next``, the scheduler's call, reporting progress as it
    goes; the child prints its wall time and its peak resident memory (``ru_maxrss``);

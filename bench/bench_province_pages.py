@@ -5,7 +5,7 @@ Run: BENCH_DATABASE_URL=postgresql://…/db .venv/bin/python bench/bench_provinc
      (default database: a fresh SQLite file per size; the issue's figures are on PostgreSQL; the database is wiped)
 
 For each size it builds the province with bench_dashboard's generator (150 communes, three years of
-dossiers before "now", one handover each, 4 % open) and gives every generated dossier the search terms
+dossiers before "now", ~3 handovers each, ratings, nonconformities, turn-aways, 4 % open) and gives every generated dossier the search terms
 of the dossier it was copied from (what app.services.dossier_search writes at reception), then asks for
 each page through the application (Flask's test client: the whole request, template included, no network),
 once to warm up and then ``--repeat`` times, keeping the median:
