@@ -12,7 +12,7 @@ from models.ops import ExportJob, JobLease, OutboxMessage, PortalMessage, RateCo
 from models.org import Department, LoginGuard, Unit, User, UserRole
 from models.printing import PrintedDocument
 from models.search import DossierSearchTerm, NonReceptionSearchTerm
-from models.tally import HandoverTally
+from models.tally import DossierTally, HandoverTally
 from models.procedure import Procedure, ProcedureDocument, ProcedureStep
 from models.quality import (
     ExpectedDelay,
@@ -31,6 +31,7 @@ __all__ = [
     "CalendarOverride",
     "Department",
     "DossierSearchTerm",
+    "DossierTally",
     "Dossier",
     "DossierDocument",
     "DossierEvent",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ForeignKey
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
@@ -34,3 +34,31 @@ class HandoverTally(Base):
     early: Mapped[int] = mapped_column(default=0)
     on_time: Mapped[int] = mapped_column(default=0)
     late: Mapped[int] = mapped_column(default=0)
+
+
+class DossierTally(Base):
+    """Dossiers counted by the local months of their reception, finish and due date, and how they stand.
+
+    Rows are deltas: a trigger adds +1 under a dossier's new key and −1 under its
+    old one whenever a column the key is made of changes, so writers never wait on
+    each other's rows; the scheduler folds them into one row per key
+    (``app.services.tallies.compact``). The month trend reads the sums.
+
+    ``finished_month`` is NULL while the dossier is open. ``finish`` is how it
+    finished (early, on_time, late) or "open"; ``due_kind`` says whether the due
+    date decides ("due"), or the dossier counts late whatever (more than one
+    supplement: "over") or waits for a supplement asked for in time ("paused").
+    """
+
+    __tablename__ = "dossier_tally"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    received_month: Mapped[date]
+    finished_month: Mapped[date | None]
+    due_month: Mapped[date]
+    finish: Mapped[str] = mapped_column(String(8))
+    due_kind: Mapped[str] = mapped_column(String(8))
+    n: Mapped[int]
+
+    __table_args__ = (Index("ix_dossier_tally_unit", "unit_id", "finished_month", "received_month"),)

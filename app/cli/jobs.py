@@ -37,6 +37,7 @@ log = logging.getLogger("motcua.jobs")
 
 SWEEP_EVERY_MINUTES = 5
 EXPORTS_EVERY_SECONDS = 5  # a queued export starts within this
+TALLIES_EVERY_MINUTES = 10  # the dossier tally's deltas are folded this often (a few hundred rows each time)
 TAKEN = "Lượt này đã được một tiến trình khác thực hiện."
 T = TypeVar("T")
 
@@ -163,6 +164,9 @@ def build_scheduler(app: Flask, scheduler_class: Any) -> Any:
                       id="measure-on-start", name="Ghi kết quả đo còn thiếu khi khởi động")
     scheduler.add_job(_guarded(app, "exports", _scheduled_exports), IntervalTrigger(seconds=EXPORTS_EVERY_SECONDS),
                       id="exports", name="Tạo tệp xuất theo yêu cầu")
+    scheduler.add_job(_guarded(app, "tallies", _scheduled_tallies),
+                      CronTrigger(minute=f"*/{TALLIES_EVERY_MINUTES}", timezone=VN_TZ),
+                      id="tallies", name="Gộp số liệu tổng hợp cho báo cáo")
     from app.cli.portal import reconcile_nightly, sync_portal  # both do nothing while PORTAL_SYNC_URL is unset
 
     scheduler.add_job(_guarded(app, "portal", sync_portal), CronTrigger(minute="*", timezone=VN_TZ),
@@ -186,6 +190,19 @@ def record_measurements(app: Flask, *, tick: datetime | None = None) -> str:
 
     written = in_transaction(app, work)
     return TAKEN if written is None else f"Đã ghi {written} kết quả đo."
+
+
+def fold_tallies(app: Flask, *, tick: datetime | None = None) -> str:
+    """Fold the dossier tally's deltas (app.services.tallies), once per tick across schedulers."""
+    from app.services.tallies import fold
+
+    def work(session: Session, now: datetime) -> int | None:
+        if not jobs.claim(session, "tallies", tick or now):
+            return None
+        return fold(session)
+
+    folded = in_transaction(app, work)
+    return TAKEN if folded is None else (f"Đã gộp {folded} dòng số liệu tổng hợp." if folded else "")
 
 
 def monthly_reports(app: Flask, *, tick: datetime | None = None) -> str:
@@ -270,6 +287,10 @@ def exports_run_command() -> None:
 def _scheduled_exports(app: Flask) -> str:
     made = make_exports(app)
     return f"Đã xử lý {made} yêu cầu xuất tệp." if made else ""  # every 5 s: silent when there was nothing
+
+
+def _scheduled_tallies(app: Flask) -> str:
+    return fold_tallies(app, tick=floor_tick(app.extensions["motcua.clock"].now(), TALLIES_EVERY_MINUTES))
 
 
 def _scheduled_retention(app: Flask) -> str:

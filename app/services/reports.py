@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Date, String, and_, case, cast, func, literal, or_, select
@@ -31,7 +31,7 @@ from app.domain.workflow import Channel, DossierStatus, NonReceptionKind
 from app.services.objectives import cut_of, period_bounds, population_rules
 from app.services.calendar import unit_calendar
 from app.services.processing import process_of, work_minutes
-from models import Dossier, Handover, HandoverTally, NonReception, Nonconformity, Procedure, ProcedureStep, SatisfactionRating, User
+from models import Dossier, DossierTally, Handover, HandoverTally, NonReception, Nonconformity, Procedure, ProcedureStep, SatisfactionRating, User
 
 DONE_STATUSES = (DossierStatus.DONE, DossierStatus.RETURNED)
 
@@ -327,20 +327,81 @@ def _bucket(column, boundaries: Sequence[datetime]):  # type: ignore[no-untyped-
 
 
 def trend(session: Session, unit_ids: Sequence[int], period: Period, *, now: datetime) -> list[TrendPoint]:
-    """The period's months, each measured at its own cut-off (the running one at ``now``): one grouped statement."""
-    months = [m for m in months_in(period) if period_bounds(m)[0] < now]
-    if not unit_ids or not months:
+    """The period's months, each measured at its own cut-off (the running one at ``now``).
+
+    Months are local calendar months, so whatever a dossier did before the last month began is known to the
+    month from ``dossier_tally``: its rows that say so are read there (a few per commune and month), and the
+    dossiers whose reception, finish or due date falls in the last month (or that are open and fall due after
+    it began) are counted from the dossiers themselves, where the instants matter.
+    """
+    labels, boundaries = _months_of(period, now)
+    if not unit_ids or not labels:
         return []
-    boundaries = [period_bounds(months[0])[0], *(min(period_bounds(m)[1], now) for m in months)]
-    start, cut = boundaries[0], boundaries[-1]
-    where = in_period(session, unit_ids, start, cut)
-    labels = [f"{m.start.month:02d}/{m.start.year}" for m in months]
-    if where is None:
-        return trend_points(labels, [])
+    return trend_points(labels, [*_tallied_groups(session, unit_ids, boundaries),
+                                 *_counted_groups(session, unit_ids, boundaries)])
+
+
+def _months_of(period: Period, now: datetime) -> tuple[list[str], list[datetime]]:
+    """The labels of the period's months begun by ``now``, and the boundaries: the first one's start, then each
+    one's cut-off (its end, or ``now``)."""
+    months = [m for m in months_in(period) if period_bounds(m)[0] < now]
+    if not months:
+        return [], []
+    return ([f"{m.start.month:02d}/{m.start.year}" for m in months],
+            [period_bounds(months[0])[0], *(min(period_bounds(m)[1], now) for m in months)])
+
+
+def _paused_in_time():  # type: ignore[no-untyped-def]
+    d = Dossier
+    return and_(d.status == DossierStatus.SUPPLEMENT_REQUESTED, d.paused_at.is_not(None), d.paused_at <= d.due_at)
+
+
+def _tallied_groups(session: Session, unit_ids: Sequence[int], boundaries: Sequence[datetime]) -> list[BucketGroup]:
+    """The trend's buckets of the dossiers settled before the last month began, from the tally."""
+    month_starts = [local_day(b) for b in boundaries[:-1]]  # the first day of each month of the trend
+    first, last = month_starts[0], month_starts[-1]
+    t = DossierTally
+    rows = session.execute(
+        select(t.received_month, t.finished_month, t.due_month, t.finish, t.due_kind, func.sum(t.n))
+        .where(t.unit_id.in_(unit_ids), t.received_month < last,
+               or_(and_(t.finished_month >= first, t.finished_month < last),
+                   and_(t.finished_month.is_(None), or_(t.due_kind != "due", t.due_month < last))))
+        .group_by(t.received_month, t.finished_month, t.due_month, t.finish, t.due_kind)
+        .having(func.sum(t.n) != 0)
+    ).all()
+
+    def bucket(month: date) -> int:
+        return sum(1 for s in month_starts if s <= month)
+
+    never = len(boundaries)
+    due_of = {"over": lambda _: 0, "paused": lambda _: never}
+    return [BucketGroup(bucket(received), bucket(finished) if finished is not None else never,
+                        due_of.get(kind, bucket)(due), FinishClass(finish), int(n))
+            for received, finished, due, finish, kind, n in rows]
+
+
+def _counted_groups(session: Session, unit_ids: Sequence[int], boundaries: Sequence[datetime]) -> list[BucketGroup]:
+    """The trend's buckets of the dossiers the tally leaves out (see ``trend``), counted from the dossiers."""
+    d = Dossier
+    start, last, cut = boundaries[0], boundaries[-2], boundaries[-1]
+    awaited = and_(d.finished_at.is_(None), d.supplement_count <= 1, ~_paused_in_time(), d.due_at >= last)
+    found = [f for f in (_earliest(session, d.finished_at >= last, d.unit_id.in_(unit_ids)),
+                         _earliest(session, d.finished_at.is_(None), d.due_at >= last, d.unit_id.in_(unit_ids)))
+             if f is not None]
+    floor = min([last, *found])
+    if floor >= cut:
+        return []
+    return _bucket_groups(session, boundaries, d.unit_id.in_(unit_ids), d.received_at >= floor,
+                          population_rules(start, cut).in_population,
+                          or_(d.received_at >= last, d.finished_at >= last, awaited))
+
+
+def _bucket_groups(session: Session, boundaries: Sequence[datetime], *where: Any) -> list[BucketGroup]:
+    """The dossiers ``where`` selects, counted by the buckets of their reception, finish and due instants."""
     d = Dossier
     finished_b = _bucket(d.finished_at, boundaries)
-    paused_in_time = and_(d.status == DossierStatus.SUPPLEMENT_REQUESTED, d.paused_at <= d.due_at)
-    due_b = case((d.supplement_count > 1, 0), (paused_in_time, len(boundaries)), else_=_bucket(d.due_at, boundaries))
+    due_b = case((d.supplement_count > 1, 0), (_paused_in_time(), len(boundaries)),
+                 else_=_bucket(d.due_at, boundaries))
     finish = case(
         (d.finished_at.is_(None), literal(FinishClass.OPEN.value)),
         (or_(d.supplement_count > 1, d.finished_at > d.due_at), literal(FinishClass.LATE.value)),
@@ -353,8 +414,16 @@ def trend(session: Session, unit_ids: Sequence[int], period: Period, *, now: dat
         .where(*where)
         .group_by(received_b, finished_b, due_b, finish)
     ).all()
-    groups = [BucketGroup(int(r), int(f), int(e), FinishClass(c), int(n)) for r, f, e, c, n in rows]
-    return trend_points(labels, groups)
+    return [BucketGroup(int(r), int(f), int(e), FinishClass(c), int(n)) for r, f, e, c, n in rows]
+
+
+def trend_counted(session: Session, unit_ids: Sequence[int], period: Period, *, now: datetime) -> list[TrendPoint]:
+    """What ``trend`` gives, counted from the dossiers alone (the tests hold the two to each other)."""
+    labels, boundaries = _months_of(period, now)
+    if not unit_ids or not labels:
+        return []
+    where = in_period(session, unit_ids, boundaries[0], boundaries[-1])
+    return trend_points(labels, _bucket_groups(session, boundaries, *where) if where is not None else [])
 
 
 # --- steps and officers ------------------------------------------------------------------------

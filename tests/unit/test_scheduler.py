@@ -17,7 +17,7 @@ def test_the_timetable():
     jobs = {job.id: job for job in scheduler.get_jobs()}
     assert set(jobs) == {"sweep", "outbox", "measure", "monthly-report", "sweep-on-start", "measure-on-start",
                          "monthly-report-on-start", "retention", "portal-sync", "portal-reconcile",
-                         "exports"}
+                         "exports", "tallies"}
     sweep = jobs["sweep"].trigger
     nxt = lambda trigger, after: trigger.get_next_fire_time(None, after)  # noqa: E731
     assert nxt(sweep, vn(24, 10, 2)) == vn(24, 10, 5)  # Tuesday, office hours
@@ -31,6 +31,7 @@ def test_the_timetable():
     assert nxt(jobs["retention"].trigger, vn(24, 10, 0)) == vn(25, 1, 30)  # at night, once
     assert nxt(jobs["portal-reconcile"].trigger, vn(24, 10, 0)) == vn(25, 2, 15)  # the reconciliation, nightly
     assert jobs["exports"].trigger.interval == timedelta(seconds=5)  # an export asked for starts within seconds
+    assert nxt(jobs["tallies"].trigger, vn(24, 10, 2)) == vn(24, 10, 10)  # the report tallies folded
     # The monthly summary: the 1st at 07:00, whatever day of the week it is.
     assert nxt(jobs["monthly-report"].trigger, vn(24, 10, 0)) == datetime(2026, 12, 1, 7, 0, tzinfo=VN_TZ)
     # The catch-up runs fire once, as soon as the scheduler starts, then never again.
