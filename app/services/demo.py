@@ -322,6 +322,32 @@ def load_demo(session: Session, *, now: datetime) -> DemoSummary:
     return summary
 
 
+def add_commune(session: Session, number: int, *, now: datetime, procedure_codes: tuple[str, ...] = ()) -> Unit:
+    """A further commune of the demo province, numbered ``number`` ("Xã Thử Nghiệm 7", code 000.00.77.H99 …):
+    its departments, a clerk, an officer, a leader and an administrator (``xa7.tiepnhan`` …, the demo password),
+    and the demo procedures named (all when none are). For loads at province scale; idempotent like the rest."""
+    summary = DemoSummary()
+    province = _ensure_unit(session, PROVINCE, parent=None, now=now, summary=summary)
+    data = UnitInput(code=f"000.{number // 100:02d}.{number % 100:02d}.H98",
+                     governing_body_name=f"ỦY BAN NHÂN DÂN XÃ THỬ NGHIỆM {number}",
+                     name="TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG", place_name=f"Thử Nghiệm {number}",
+                     address=f"Thôn Trung Tâm, xã Thử Nghiệm {number}, tỉnh Hoà An")
+    commune = _ensure_unit(session, data, parent=province, now=now, summary=summary)
+    departments = {name: _ensure_department(session, commune, name, summary) for name in DEPARTMENTS}
+    people = [DemoUser(f"xa{number}.{login}", f"{name} {number}", position, frozenset({role}), department)
+              for login, name, position, role, department in (
+                  ("tiepnhan", "Nguyễn Thị Thu", "Công chức tiếp nhận và trả kết quả", Role.CLERK, None),
+                  ("hotich", "Trần Văn Sơn", "Công chức Tư pháp - Hộ tịch", Role.OFFICER, _HT),
+                  ("lanhdao", "Lê Thị Hà", "Phó Chủ tịch UBND xã", Role.LEADER, None),
+                  ("quantri", "Phạm Văn Đức", "Quản trị hệ thống", Role.ADMIN, None))]
+    _ensure_users(session, commune, people, now=now, summary=summary, departments=departments)
+    for demo in PROCEDURES:
+        if not procedure_codes or demo.code in procedure_codes:
+            _ensure_procedure(session, commune, demo, departments, now=now, summary=summary)
+    set_default_targets(session, commune.id, to_local(now).year, now=now)
+    return commune
+
+
 def _ensure_unit(session, data, *, parent, now, summary):  # type: ignore[no-untyped-def]
     unit = session.scalar(select(Unit).where(Unit.code == data.code))
     if unit is None:

@@ -47,6 +47,20 @@ def test_demo_has_every_role_and_the_accounts_work(db_session):
     assert user is not None and user.has_role(Role.CLERK)
 
 
+def test_a_further_commune_comes_with_its_staff_and_the_procedures_asked_for_and_once_only(db_session):
+    from app.services.demo import add_commune
+
+    commune = add_commune(db_session, 107, now=NOW, procedure_codes=("1.004873", "1.001193"))
+    assert add_commune(db_session, 107, now=NOW, procedure_codes=("1.004873", "1.001193")).id == commune.id
+    assert (commune.code, commune.governing_body_name) == ("000.01.07.H98", "ỦY BAN NHÂN DÂN XÃ THỬ NGHIỆM 107")
+    assert sorted(db_session.scalars(select(Procedure.code).where(Procedure.unit_id == commune.id))) == [
+        "1.001193", "1.004873"]
+    staff = {u.username: u for u in db_session.scalars(select(User).where(User.unit_id == commune.id))}
+    assert set(staff) == {"xa107.tiepnhan", "xa107.hotich", "xa107.lanhdao", "xa107.quantri"}
+    assert staff["xa107.hotich"].has_role(Role.OFFICER) and staff["xa107.hotich"].department_id is not None
+    assert authenticate(db_session, "xa107.lanhdao", DEMO_PASSWORD, now=NOW).user is staff["xa107.lanhdao"]
+
+
 def test_production_without_secret_key_is_a_clear_startup_error(tmp_path, monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.setenv("MOTCUA_ENV", "production")
