@@ -72,6 +72,7 @@ app = create_app({
     "SECRET_KEY": os.environ["BENCH_SECRET"],
     "DATABASE_URL": os.environ["BENCH_DATABASE_URL"],
     "CLOCK": FixedClock(datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc)),
+    **({"INSTANCE_PATH": os.environ["BENCH_INSTANCE"]} if os.environ.get("BENCH_INSTANCE") else {}),
     "PUBLIC_RATE_LIMIT": "100000000 per minute",
     "LOOKUP_MISS_LIMIT": "100000000 per minute",
 })

@@ -5,24 +5,29 @@ Run: BENCH_DATABASE_URL=postgresql://…/db .venv/bin/python bench/load_province
      (default database: a fresh SQLite file; the issue's figure is on PostgreSQL on loopback)
 
 What it does, all in one run on this machine:
-1. migrates a fresh database, loads the demo (two communes with their staff and procedures), adds
-   communes up to ``--units`` and ``--dossiers`` returned dossiers (copies of the demo's, in the two
-   active communes: the history every list and lookup searches through);
+1. migrates a fresh database, loads the demo, adds communes up to ``--units``, each with its own clerk,
+   officer, leader and two procedures (``demo.add_commune``), and ``--dossiers`` returned dossiers spread
+   over all of them (copies of the demo's: the history every list, lookup, dashboard and logbook reads);
 2. serves the app under gunicorn (sync workers, 2 per core + 1, production settings: CSRF on,
-   secure cookies; the same app module and bare Flask "hello" baseline as bench_status_page.py);
+   secure cookies; the same app module and bare Flask "hello" baseline as bench_status_page.py), and beside
+   it the export runner the scheduler would run (``make_exports`` every 2 s);
 3. after ``--warmup`` seconds of the same traffic (not counted: workers import, open their pools,
    load fonts and calendars), runs ``--users`` virtual users for ``--seconds``, each in its own thread and keep-alive
-   connection, waiting ``--think`` seconds (± 50 %) between actions:
-   - 20 % clerks: open the reception form, receive a dossier (POST, CSRF token), print its receipt
-     (Mẫu 01, PDF), hand it over to the department (API);
-   - 20 % officers: list their queue (API), open one of its dossiers and, if its step allows it,
-     hand it over (API);
-   - 60 % citizens: open a random dossier's status page (QR link).
-4. prints throughput, p50/p99 per action, and the errors (anything but 2xx/3xx; a 409 from two
-   officers racing for one dossier is a refused stale write, counted apart).
+   connection, waiting ``--think`` seconds (± 50 %) between actions. Of every ten users:
+   - two clerks, each of a commune of their own: open the reception form, receive a dossier (POST, CSRF
+     token), print its receipt (Mẫu 01, PDF), hand it over to the department (API);
+   - the two officers of those communes: list their queue (API), open one of its dossiers and, if its step
+     allows it, hand it over (API);
+   - one leader (the first of all: the province's inspector, the whole province's dashboard and dossier
+     list): the commune's dashboard for the year, the month's logbook (Mẫu 07, PDF in the request or queued
+     past 500 rows), and once the month's ISO pack, queued, watched every 2 s as its page does, downloaded;
+   - five citizens: open a random dossier's status page (QR link).
+4. prints throughput, p50/p99 per action, the ISO packs' time to ready, and the errors (anything but 2xx/3xx;
+   a 409 from two officers racing for one dossier is a refused stale write, counted apart).
    The same users replay against the bare route ("hello") for the machine's ceiling.
 
-Goal (issue 9): 0 errors, p99 < 300 ms for desk actions at 50 concurrent users on a 2-core machine.
+Goal (issues 9 and 23): 0 errors, p99 < 300 ms for desk actions at 50 concurrent users on a 2-core machine,
+with the leaders' dashboards, logbooks and ISO packs running beside them.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ import random
 import re
 import secrets
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -49,26 +55,41 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from sqlalchemy import func, select, update  # noqa: E402
+from sqlalchemy import bindparam, func, select, update  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from app.services import api_tokens  # noqa: E402
+from app.services import api_tokens, demo, tallies, users  # noqa: E402
 from bench_status_page import HELLO_APP, OUR_APP, build_database, serve, stop, wait_until_up  # noqa: E402
 from app.domain.workflow import DossierStatus  # noqa: E402
 from models import Dossier, Procedure, Unit, User  # noqa: E402
 from models.engine import make_engine  # noqa: E402
-from synthetic import copy_commune  # noqa: E402
 
 NOW = datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc)  # the served app's clock: Tue 24/11/2026 10:00
 DESK_ACTIONS = ("receive form", "receive", "dossier page", "print receipt", "hand over (clerk)", "queue (officer)",
                 "dossier (officer)", "hand over (officer)")
 PASSWORD = "MotCua@2026"
+PROCEDURE_CODES = ("1.004873", "1.001193")  # each commune's: a three-day procedure and a same-day one
+EXPORT_RUNNER = '''
+import os, time
+from datetime import datetime, timezone
+from app import create_app
+from app.clock import FixedClock
+from app.cli.jobs import make_exports
+
+app = create_app({"MOTCUA_ENV": "production", "SECRET_KEY": os.environ["BENCH_SECRET"],
+                  "DATABASE_URL": os.environ["BENCH_DATABASE_URL"], "INSTANCE_PATH": os.environ["BENCH_INSTANCE"],
+                  "CLOCK": FixedClock(datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc))})
+while True:  # as the scheduler's "exports" job: every few seconds
+    make_exports(app)
+    time.sleep(2)
+'''
 @dataclass
 class Tally:
     timings: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     conflicts: int = 0
     received: int = 0  # receptions answered "saved" (302 to the dossier)
+    packs: list[tuple[str, float]] = field(default_factory=list)  # ISO packs: end state, seconds from the request
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, action: str, seconds: float, status: int) -> None:
@@ -190,57 +211,125 @@ def hello(base: str, tally: Tally, stop_at: float, think: float, rng: random.Ran
         _pause(think, rng)
 
 
+def leader(base: str, tally: Tally, stop_at: float, think: float, account: dict, rng: random.Random) -> None:
+    """A commune leader (or the province's inspector) at their desk: the dashboard, the month's logbook (Mẫu 07,
+    made in the request or queued), and once the month's ISO pack, queued and watched as its page does (every 2 s)
+    until it is ready, then downloaded."""
+    browser = Browser(base, tally)
+    _, _, page = browser.request(None, "GET", "/dang-nhap")
+    browser.form("", "/dang-nhap", {"csrf_token": _csrf(page), "username": account["username"], "password": PASSWORD})
+    packed = account.get("inspector", False)  # the inspector reads the province; packs are a commune's
+    turn = 0
+    while time.time() < stop_at:
+        turn += 1
+        browser.request("dashboard (leader)", "GET", "/thong-ke/?ky=2026")
+        _pause(think, rng)
+        if account.get("inspector"):
+            browser.request("dossier list (inspector)", "GET", "/ho-so")
+        elif turn % 2 == 1:
+            _, _, page = browser.request(None, "GET", "/so-theo-doi")
+            browser.form("logbook (leader)", "/so-theo-doi", {
+                "csrf_token": _csrf(page), "unit": str(account["unit_id"]), "first": "2026-11-01",
+                "last": "2026-11-24", "fmt": "pdf"})
+        elif not packed:
+            packed = True
+            _, _, page = browser.request(None, "GET", "/iso/?ky=2026-11")
+            asked = time.time()
+            status, headers, _ = browser.form("ISO pack (request)", "/iso/bo-ho-so", {
+                "csrf_token": _csrf(page), "ky": "2026-11", "don-vi": str(account["unit_id"])})
+            match = re.search(r"/xuat-file/(\d+)", headers.get("location", ""))
+            while match and time.time() < stop_at:
+                time.sleep(2)
+                status, _, body = browser.request("export progress (poll)", "GET",
+                                                  f"/xuat-file/{match.group(1)}/tien-do")
+                state = json.loads(body or b"{}").get("state") if status == 200 else None
+                if state in ("done", "failed"):
+                    with tally.lock:
+                        tally.packs.append((state, time.time() - asked))
+                    if state == "done":
+                        browser.request("ISO pack (download)", "GET", f"/xuat-file/{match.group(1)}/tai-ve")
+                    break
+        _pause(think, rng)
+
+
 def _pause(think: float, rng: random.Random) -> None:
     if think > 0:
         time.sleep(think * rng.uniform(0.5, 1.5))
 
 
-def prepare(url: str, dossiers: int, units: int) -> tuple[list[dict], list[dict], list[str]]:
-    """The database, and the accounts the virtual users act as (with API tokens)."""
+def prepare(url: str, dossiers: int, units: int) -> tuple[dict[str, list[dict]], list[str]]:
+    """The database, and the accounts the virtual users act as (API tokens for the desks).
+
+    Every commune has its own staff (``demo.add_commune``): the desks and the leaders of the run each work in
+    a commune of their own. The copies are the communes' past, spread over all of them, returned and held
+    by nobody (a commune has a few hundred open dossiers, not a hundred thousand in one officer's queue).
+    """
     tokens = build_database(url, dossiers)
+    users.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # hundreds of accounts made in seconds; logins check any method
     engine = make_engine(url)
+    with Session(engine) as session:
+        for number in range(1, units - 1):
+            demo.add_commune(session, number, now=NOW, procedure_codes=PROCEDURE_CODES)
+        session.commit()
+        communes = list(session.scalars(select(Unit).where(Unit.parent_id.is_not(None)).order_by(Unit.code)))
+        procedures = {(p.unit_id, p.code): p.id for p in session.scalars(
+            select(Procedure).where(Procedure.code.in_(PROCEDURE_CODES)))}
+        copies = session.execute(select(Dossier.id).where(Dossier.sequence > 100_000).order_by(Dossier.id)).scalars()
+        moves = [{"b_id": dossier_id, "unit": communes[n % len(communes)].id,
+                  "procedure": procedures[(communes[n % len(communes)].id, PROCEDURE_CODES[n % 2])]}
+                 for n, dossier_id in enumerate(copies)]
     with engine.begin() as connection:
-        # The copies are the communes' past: returned, held by nobody (a commune has a few hundred open
-        # dossiers, not a hundred thousand in one officer's queue).
+        connection.execute(update(Dossier).where(Dossier.id == bindparam("b_id")).values(
+            unit_id=bindparam("unit"), procedure_id=bindparam("procedure")).execution_options(synchronize_session=False),
+            moves)
         connection.execute(update(Dossier).where(Dossier.sequence > 100_000).values(
             status=DossierStatus.RETURNED, finished_at=Dossier.due_at, returned_at=Dossier.due_at,
             holder_user_id=None, holder_department_id=None, holder_role=None))
         if connection.dialect.name == "postgresql":  # inserted with their ids: move the sequence past them
             connection.exec_driver_sql("SELECT setval(pg_get_serial_sequence('dossier', 'id'), max(id)) FROM dossier")
-            connection.exec_driver_sql("ANALYZE")
-    clerks, officers = [], []
     with Session(engine) as session:
-        communes = list(session.scalars(select(Unit).where(Unit.parent_id.is_not(None)).order_by(Unit.code)))
-        if units > len(communes) + 1:
-            copy_commune(session, communes[0], units - len(communes) - 1)
-        for prefix in ("anbinh", "phuloc"):
-            clerk_user = session.scalar(select(User).where(User.username == f"{prefix}.tiepnhan"))
-            officer_user = session.scalar(select(User).where(User.username == f"{prefix}.hotich"))
-            procedure = session.scalar(select(Procedure).where(Procedure.unit_id == clerk_user.unit_id,
-                                                               Procedure.code == "1.004873"))
+        tallies.fold(session)
+        session.commit()
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE")
+    accounts: dict[str, list[dict]] = {"clerk": [], "officer": [], "leader": []}
+    with Session(engine) as session:
+        inspector = session.scalar(select(User).where(User.username == "tinh.thanhtra"))
+        accounts["leader"].append({"username": inspector.username, "unit_id": inspector.unit_id, "inspector": True})
+        for commune in communes:
+            staff = {u.username.rsplit(".", 1)[1]: u for u in session.scalars(select(User).where(
+                User.unit_id == commune.id))}
+            clerk_user, officer_user, leader_user = staff["tiepnhan"], staff["hotich"], staff["lanhdao"]
+            procedure = session.get(Procedure, procedures[(commune.id, "1.004873")])
             spec = {"id": procedure.id, "documents": [d.name for d in procedure.documents]}
             _, clerk_token = api_tokens.create_token(session, clerk_user, clerk_user.id, "load", now=NOW)
             _, officer_token = api_tokens.create_token(session, officer_user, officer_user.id, "load", now=NOW)
-            clerks.append({"username": clerk_user.username, "token": clerk_token, "procedure": spec})
-            officers.append({"username": officer_user.username, "token": officer_token})
+            accounts["clerk"].append({"username": clerk_user.username, "token": clerk_token, "procedure": spec})
+            accounts["officer"].append({"username": officer_user.username, "token": officer_token})
+            accounts["leader"].append({"username": leader_user.username, "unit_id": commune.id})
         session.commit()
     engine.dispose()
-    return clerks, officers, tokens
+    return accounts, tokens
 
 
-def run(base: str, users: int, seconds: int, think: float, clerks: list[dict], officers: list[dict],
-        tokens: list[str], *, bare: bool) -> tuple[Tally, float]:
+def run(base: str, users: int, seconds: int, think: float, accounts: dict[str, list[dict]], tokens: list[str], *,
+        bare: bool) -> tuple[Tally, float]:
+    """``users`` virtual users for ``seconds``: of each ten, two clerks and the two officers of their communes,
+    one leader (the first the province's inspector), five citizens."""
     tally = Tally()
     stop_at = time.time() + seconds
     threads = []
     for number in range(users):
         rng = random.Random(2026 + number)
+        desk = number // 10 * 2 + number % 2  # the desks of the n-th clerk and the n-th officer: one commune
         if bare:
             target, args = hello, (rng,)
-        elif number % 5 == 0:
-            target, args = clerk, (clerks[number // 5 % len(clerks)], rng)
-        elif number % 5 == 1:
-            target, args = officer, (officers[number // 5 % len(officers)], rng)
+        elif number % 10 in (0, 1):
+            target, args = clerk, (accounts["clerk"][desk % len(accounts["clerk"])], rng)
+        elif number % 10 in (2, 3):
+            target, args = officer, (accounts["officer"][desk % len(accounts["officer"])], rng)
+        elif number % 10 == 4:
+            target, args = leader, (accounts["leader"][number // 10 % len(accounts["leader"])], rng)
         else:
             target, args = citizen, (tokens, rng)
         threads.append(threading.Thread(target=target, args=(base, tally, stop_at, think, *args), daemon=True))
@@ -286,27 +375,34 @@ def main() -> None:
         work = Path(folder)
         url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{work / 'load.sqlite3'}"
         began = time.perf_counter()
-        clerks, officers, tokens = prepare(url, args.dossiers, args.units)
+        accounts, tokens = prepare(url, args.dossiers, args.units)
         with make_engine(url).connect() as connection:
             last_id = connection.scalar(select(func.max(Dossier.id)))
         print(f"database: {make_engine(url).dialect.name}, {args.dossiers:,} dossiers, {args.units} units, "
               f"built in {time.perf_counter() - began:.0f} s")
         (work / "load_app.py").write_text(OUR_APP)
         (work / "hello_app.py").write_text(HELLO_APP)
-        env = {"BENCH_DATABASE_URL": url, "BENCH_SECRET": secrets.token_hex(16)}
+        (work / "export_runner.py").write_text(EXPORT_RUNNER)
+        env = {"BENCH_DATABASE_URL": url, "BENCH_SECRET": secrets.token_hex(16), "BENCH_INSTANCE": str(work / "instance")}
         results = {}
         for name, module, probe, bare in (("bare Flask /hello", "hello_app", "/hello", True),
                                           ("Một Cửa, province morning", "load_app", "/dang-nhap", False)):
             process, base = serve(work, module, args.workers, env)
+            runner = None if bare else subprocess.Popen(  # the scheduler's export runner, on the same machine
+                [sys.executable, str(work / "export_runner.py")], env={**os.environ, **env, "PYTHONPATH": str(ROOT)})
             try:
                 wait_until_up(base + probe, process)
                 # Warm-up, not counted: every worker imports, opens its pool, loads fonts and calendars.
-                warm, _ = run(base, args.users, args.warmup, args.think, clerks, officers, tokens, bare=bare)
-                tally, elapsed = run(base, args.users, args.seconds, args.think, clerks, officers, tokens, bare=bare)
+                warm, _ = run(base, args.users, args.warmup, args.think, accounts, tokens, bare=bare)
+                tally, elapsed = run(base, args.users, args.seconds, args.think, accounts, tokens, bare=bare)
                 results[name] = report(name, tally, elapsed)
                 results[name]["answered"] = warm.received + tally.received
+                results[name]["packs"] = warm.packs + tally.packs  # type: ignore[assignment]
             finally:
                 stop(process)
+                if runner is not None:
+                    runner.terminate()
+                    runner.wait(timeout=30)
         engine = make_engine(url)
         with engine.connect() as connection:  # every reception answered "saved" must be in the database
             stored = connection.scalar(select(func.count(Dossier.id)).where(Dossier.id > last_id))
@@ -320,6 +416,9 @@ def main() -> None:
           f"{args.seconds} s")
     print(f"desk actions p50 {ours['desk_p50']:.1f} ms = {ours['desk_p50'] / bare['p50']:.1f}× the bare route's "
           f"{bare['p50']:.1f} ms under the same users")
+    packs = ours["packs"]
+    print(f"leaders' ISO packs (a commune-month, built by the export runner beside the desks): {len(packs)} finished, "
+          + ", ".join(f"{state} after {seconds:.0f} s" for state, seconds in packs))
     print(f"desk actions p50 {ours['desk_p50']:.1f} ms, p99 {ours['desk_p99']:.1f} ms (goal < 300 ms); "
           f"errors {ours['errors']:.0f} (goal 0)")
 
