@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
@@ -26,7 +26,7 @@ class HandoverTally(Base):
 
     __tablename__ = "handover_tally"
 
-    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(primary_key=True)  # derived data: no foreign keys to check or to block a cleanup
     day: Mapped[date] = mapped_column(primary_key=True)  # the local (UTC+7) day of the handover
     procedure_id: Mapped[int] = mapped_column(primary_key=True)
     step_position: Mapped[int] = mapped_column(primary_key=True)
@@ -53,7 +53,7 @@ class DossierTally(Base):
     __tablename__ = "dossier_tally"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    unit_id: Mapped[int]
     received_month: Mapped[date]
     finished_month: Mapped[date | None]
     due_month: Mapped[date]

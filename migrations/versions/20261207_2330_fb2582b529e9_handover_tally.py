@@ -140,7 +140,6 @@ def upgrade() -> None:
     sa.Column('early', sa.Integer(), nullable=False),
     sa.Column('on_time', sa.Integer(), nullable=False),
     sa.Column('late', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_handover_tally_unit_id_unit')),
     sa.PrimaryKeyConstraint('unit_id', 'day', 'procedure_id', 'step_position', 'giver_user_id', name=op.f('pk_handover_tally'))
     )
     # ### end Alembic commands ###

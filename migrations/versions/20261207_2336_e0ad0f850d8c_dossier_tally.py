@@ -111,7 +111,6 @@ def upgrade() -> None:
     sa.Column('finish', sa.String(length=8), nullable=False),
     sa.Column('due_kind', sa.String(length=8), nullable=False),
     sa.Column('n', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_dossier_tally_unit_id_unit')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_dossier_tally'))
     )
     with op.batch_alter_table('dossier_tally', schema=None) as batch_op:

@@ -18,7 +18,9 @@ from models import (
     Dossier,
     DossierDocument,
     DossierEvent,
+    DossierTally,
     Handover,
+    HandoverTally,
     PrintedDocument,
     Procedure,
     ProcedureDocument,
@@ -96,5 +98,7 @@ def test_twenty_simultaneous_takeovers_one_wins(engine):
             session.execute(delete(UserRole).where(UserRole.user_id.in_(ids["users"])))
             session.execute(delete(User).where(User.id.in_(ids["users"])))
             session.execute(delete(Department).where(Department.unit_id == ids["unit"]))
+            for tally in (DossierTally, HandoverTally):  # the tallies the triggers kept for the unit
+                session.execute(delete(tally).where(tally.unit_id == ids["unit"]))
             session.execute(delete(Unit).where(Unit.id == ids["unit"]))
             session.commit()

@@ -11,7 +11,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.services import reception
-from models import Department, Dossier, DossierDocument, DossierEvent, Procedure, ProcedureDocument, ProcedureStep, Unit, User, UserRole
+from models import (Department, Dossier, DossierDocument, DossierEvent, DossierTally, HandoverTally, Procedure,
+                    ProcedureDocument, ProcedureStep, Unit, User, UserRole)
 from tests import builders
 from tests.integration.test_reception import reception_input
 
@@ -66,5 +67,7 @@ def test_concurrent_receptions_get_distinct_consecutive_codes(engine):
             session.execute(delete(UserRole).where(UserRole.user_id.in_(clerk_ids)))
             session.execute(delete(User).where(User.id.in_(clerk_ids)))
             session.execute(delete(Department).where(Department.unit_id == unit_id))
+            for tally in (DossierTally, HandoverTally):  # the tallies the triggers kept for the unit
+                session.execute(delete(tally).where(tally.unit_id == unit_id))
             session.execute(delete(Unit).where(Unit.id == unit_id))
             session.commit()
