@@ -332,11 +332,14 @@ def trend(session: Session, unit_ids: Sequence[int], period: Period, *, now: dat
     Months are local calendar months, so whatever a dossier did before the last month began is known to the
     month from ``dossier_tally``: its rows that say so are read there (a few per commune and month), and the
     dossiers whose reception, finish or due date falls in the last month (or that are open and fall due after
-    it began) are counted from the dossiers themselves, where the instants matter.
+    it began) are counted from the dossiers themselves, where the instants matter. A custom period begun
+    mid-month is counted from the dossiers alone.
     """
     labels, boundaries = _months_of(period, now)
     if not unit_ids or not labels:
         return []
+    if local_day(boundaries[0]).day != 1:  # a custom period begun mid-month: its first month is not the tally's
+        return trend_counted(session, unit_ids, period, now=now)
     return trend_points(labels, [*_tallied_groups(session, unit_ids, boundaries),
                                  *_counted_groups(session, unit_ids, boundaries)])
 

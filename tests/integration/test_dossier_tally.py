@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import delete, func, select
 
-from app.domain.objectives import month, quarter, whole_year
+from app.domain.objectives import custom, month, quarter, whole_year
 from app.domain.workflow import DossierStatus
 from app.services import reception, reports, tallies
 from models import Dossier, DossierTally, PrintedDocument
@@ -58,7 +58,9 @@ CHECKS = [
     (whole_year(2026), vn(24, 11, 9)), (whole_year(2026), vn(1, 11, 0)), (whole_year(2026), vn(1, 11, 0, 1)),
     (whole_year(2026), vn(14, 1, 10)), (whole_year(2026), datetime(2027, 2, 1, tzinfo=timezone.utc)),
     (whole_year(2025), vn(24, 11, 9)), (quarter(2026, 2), vn(20, 5, 15)), (month(2026, 3), vn(31, 3, 23, 59)),
-    (month(2026, 12), vn(24, 11, 9)),
+    (month(2026, 12), vn(24, 11, 9)), (custom(date(2026, 3, 10), date(2026, 11, 20)), vn(24, 11, 9)),
+    (custom(date(2026, 2, 1), date(2026, 10, 15)), vn(24, 11, 9)), (custom(date(2026, 9, 1), date(2026, 11, 30)),
+                                                                       vn(24, 11, 9)),
 ]
 
 
