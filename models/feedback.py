@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.satisfaction import KEYS, MAX_SCORE
@@ -44,7 +44,11 @@ class SatisfactionRating(Base):
     __table_args__ = (
         *(CheckConstraint(f"{key} BETWEEN 0 AND 2", name=f"{key}_score") for key in KEYS),
         CheckConstraint(f"score BETWEEN 0 AND {MAX_SCORE}", name="score_range"),
-        Index("ix_satisfaction_rating_unit_at", "unit_id", "at"),
+        # The period's ratings of some units, read from the index alone (the share satisfied needs ``overall``).
+        Index("ix_satisfaction_rating_unit_at", "unit_id", "at", "overall"),
+        # The few dissatisfied ones (Quyết định 766, 5.4), whatever their date.
+        Index("ix_satisfaction_rating_dissatisfied", "unit_id", "at", "dossier_id", sqlite_where=text("overall = 0"),
+              postgresql_where=text("overall = 0")),
     )
 
     def scores(self) -> dict[str, int]:

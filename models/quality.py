@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.nonconformity import Source, Status
@@ -66,6 +66,9 @@ class Nonconformity(Base):
         UniqueConstraint("unit_id", "year", "number"),
         Index("ix_nonconformity_unit_status", "unit_id", "status"),
         Index("ix_nonconformity_unit_opened", "unit_id", "opened_at"),
+        # Complaints about a dossier (Quyết định 766, 5.4): a few among the overdue records.
+        Index("ix_nonconformity_complaint", "dossier_id", sqlite_where=text("source = 'complaint'"),
+              postgresql_where=text("source = 'complaint'")),
         CheckConstraint("number > 0", name="number_positive"),
     )
     __mapper_args__ = {"version_id_col": version}

@@ -226,3 +226,42 @@ def test_processing_time_is_filled_in_for_dossiers_finished_before_it_was_record
     assert reports.fill_work_minutes(db_session) == 2
     assert (d1.work_minutes, d8.work_minutes) == recorded
     assert reports.fill_work_minutes(db_session) == 0
+
+
+def test_dissatisfied_or_complained_dossiers_are_counted_once_each_as_the_plain_definition_counts_them(
+        db_session, world, november):
+    """QĐ 766, 5.4: driven from the dissatisfied ratings and the complaints; the same numbers as asking each
+    dossier of the period whether it has either, a dossier with both counted once, a complaint with no dossier
+    or about another period's dossier left out."""
+    from sqlalchemy import or_
+
+    from app.domain.nonconformity import Source
+    from app.services import nonconformities
+    from app.services.objectives import population_rules
+    from models import Dossier, Nonconformity, SatisfactionRating
+
+    a, d = world.a, november
+    for key in ("d2", "d3"):  # d2 is dissatisfied too: counted once
+        nonconformities.open_record(db_session, a.leader, source=Source.COMPLAINT, description="Công dân phản ánh chậm",
+                                    dossier_code=d[key].code, now=at(21, 11, 9))
+    nonconformities.open_record(db_session, a.leader, source=Source.COMPLAINT, description="Phản ánh chung về thái độ",
+                                now=at(21, 11, 10))
+    db_session.flush()
+
+    def plain(period, now):  # type: ignore[no-untyped-def]
+        start, cut = reports.cut_of(period, now)
+        disliked = select(SatisfactionRating.dossier_id).where(SatisfactionRating.overall == 0,
+                                                               SatisfactionRating.at < cut)
+        complained = select(Nonconformity.dossier_id).where(Nonconformity.source == Source.COMPLAINT,
+                                                            Nonconformity.dossier_id.is_not(None))
+        return dict(db_session.execute(
+            select(Dossier.unit_id, func.count()).where(
+                Dossier.unit_id.in_([a.unit.id, world.b.unit.id]), population_rules(start, cut).in_population,
+                or_(Dossier.id.in_(disliked), Dossier.id.in_(complained))).group_by(Dossier.unit_id)).all())
+
+    ids = [a.unit.id, world.b.unit.id]
+    for period, now in ((month(2026, 11), at(1, 12, 8)), (month(2026, 11), at(20, 11, 12)),
+                        (whole_year(2026), at(24, 11, 9)), (month(2026, 10), at(24, 11, 9))):
+        counted = reports.unhappy_by_unit(db_session, ids, period, now=now)
+        assert {u: n for u, n in counted.items() if n} == plain(period, now)
+    assert reports.unhappy_by_unit(db_session, ids, month(2026, 11), now=at(1, 12, 8))[a.unit.id] == 2
