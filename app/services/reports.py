@@ -11,12 +11,13 @@ agree on every number.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Date, String, and_, case, cast, func, literal, or_, select, union
+from sqlalchemy import Date, Integer, String, and_, any_, bindparam, case, cast, func, literal, or_, select, union
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
@@ -34,6 +35,7 @@ from app.services.processing import process_of, work_minutes
 from models import Dossier, DossierTally, Handover, HandoverTally, NonReception, Nonconformity, Procedure, ProcedureStep, SatisfactionRating, User
 
 DONE_STATUSES = (DossierStatus.DONE, DossierStatus.RETURNED)
+UNHAPPY_BATCH = 5000  # dossiers looked up at a time by key (SQLite takes up to 32,766 parameters)
 
 
 class local_date(FunctionElement):  # noqa: N801 - a SQL function
@@ -307,17 +309,33 @@ def unhappy_by_unit(session: Session, unit_ids: Sequence[int], period: Period, *
     if not unit_ids or cut <= start:
         return result
     d, r, n = Dossier, SatisfactionRating, Nonconformity
-    flagged = union(
-        select(r.dossier_id.label("dossier_id")).where(r.unit_id.in_(unit_ids), r.overall == 0, r.at < cut),
+    flagged = list(session.scalars(union(  # distinct: a dossier with both is one dossier
+        # a rating comes after the result is returned (citizen.rate), so a dossier of the period was rated
+        # after the period began: the older ratings are not looked at
+        select(r.dossier_id).where(r.unit_id.in_(unit_ids), r.overall == 0, r.at >= start, r.at < cut),
         select(n.dossier_id).where(n.source == Source.COMPLAINT, n.dossier_id.is_not(None)),
-    ).subquery()
-    for unit_id, count in session.execute(
-        select(d.unit_id, func.count()).join(flagged, flagged.c.dossier_id == d.id)
-        .where(d.unit_id.in_(unit_ids), population_rules(start, cut).in_population)
-        .group_by(d.unit_id)
-    ):
-        result[unit_id] = int(count)
+    )))
+    pop = population_rules(start, cut).in_population
+    for keys in _key_batches(session, flagged):  # looked up by key (a join would scan the whole period)
+        for unit_id, count in session.execute(
+            select(d.unit_id, func.count()).where(d.id.in_(keys) if isinstance(keys, list) else d.id == any_(keys),
+                                                  d.unit_id.in_(unit_ids), pop)
+            .group_by(d.unit_id)
+        ):
+            result[unit_id] += int(count)
     return result
+
+
+def _key_batches(session: Session, keys: list[int]) -> Iterator[Any]:
+    """``keys`` in a form a WHERE can take cheaply: one array parameter on PostgreSQL (an IN list of thousands
+    costs more to bind than to run), lists of ``UNHAPPY_BATCH`` elsewhere."""
+    if not keys:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        yield bindparam("keys", keys, type_=ARRAY(Integer))
+        return
+    for first in range(0, len(keys), UNHAPPY_BATCH):
+        yield keys[first:first + UNHAPPY_BATCH]
 
 
 # --- trend -------------------------------------------------------------------------------------
