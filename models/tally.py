@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Index, String
+from sqlalchemy import BigInteger, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
@@ -40,25 +40,36 @@ class DossierTally(Base):
     """Dossiers counted by the local months of their reception, finish and due date, and how they stand.
 
     Rows are deltas: a trigger adds +1 under a dossier's new key and −1 under its
-    old one whenever a column the key is made of changes, so writers never wait on
-    each other's rows; the scheduler folds them into one row per key
-    (``app.services.tallies.compact``). The month trend reads the sums.
+    old one whenever a column the key (or the processing time) is made of changes,
+    so writers never wait on each other's rows; the scheduler folds them into one
+    row per key (``app.services.tallies``). The dashboard's figures and month trend
+    read the sums.
 
     ``finished_month`` is NULL while the dossier is open. ``finish`` is how it
     finished (early, on_time, late) or "open"; ``due_kind`` says whether the due
     date decides ("due"), or the dossier counts late whatever (more than one
     supplement: "over") or waits for a supplement asked for in time ("paused").
+    ``channel`` is "online" or "direct" (at the desk or by post), ``closed`` how it
+    was closed ("done", "refused", "withdrawn", or "" while open), ``supplements``
+    0, 1 or 2 for more than one. ``timed`` and ``minutes``: how many have their
+    processing time (``work_minutes``) and its sum.
     """
 
     __tablename__ = "dossier_tally"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int]
+    procedure_id: Mapped[int]
     received_month: Mapped[date]
     finished_month: Mapped[date | None]
     due_month: Mapped[date]
     finish: Mapped[str] = mapped_column(String(8))
     due_kind: Mapped[str] = mapped_column(String(8))
+    channel: Mapped[str] = mapped_column(String(8))
+    closed: Mapped[str] = mapped_column(String(10))
+    supplements: Mapped[int]
     n: Mapped[int]
+    timed: Mapped[int]
+    minutes: Mapped[int] = mapped_column(BigInteger)
 
     __table_args__ = (Index("ix_dossier_tally_unit", "unit_id", "finished_month", "received_month"),)

@@ -229,24 +229,96 @@ def _classified(session: Session, where: list[Any], start: datetime, cut: dateti
         .group_by(d.unit_id, d.procedure_id, outcome, came, closed, supplements)
     ).all()
     for unit_id, procedure_id, outcome_, came_, closed_, supplements_, n, finished, open_, timed, minutes in rows:
-        n, finished, open_ = int(n), int(finished), int(open_)
-        is_finished = outcome_ in ("early", "on_time", "late")
-        done = is_finished and closed_ == "done"
-        yield unit_id, procedure_id, Figures(
-            received_online=n if came_ == "online" else 0, received_direct=n if came_ == "direct" else 0,
-            carried_over=n if came_ == "carried" else 0,
-            finished_early=n if outcome_ == "early" else 0, finished_on_time=n if outcome_ == "on_time" else 0,
-            finished_late=n if outcome_ == "late" else 0, open_in_time=n if outcome_ == "open_in_time" else 0,
-            open_late=n if outcome_ == "open_late" else 0, population=n, finished=finished, open=open_,
-            supplemented=n if int(supplements_) >= 1 else 0, over_one_supplement=n if int(supplements_) > 1 else 0,
-            refused=n if is_finished and closed_ == "refused" else 0,
-            withdrawn=n if is_finished and closed_ == "withdrawn" else 0,
-            done=int(timed) if done else 0, work_minutes=int(minutes) if done else 0,
-        )
+        yield unit_id, procedure_id, _figures(outcome_, came_, closed_, int(supplements_), int(n), int(finished),
+                                              int(open_), int(timed), int(minutes))
+
+
+def _figures(outcome: str, came: str, closed: str, supplements: int, n: int, finished: int, open_: int, timed: int,
+             minutes: int) -> Figures:
+    """``Figures`` of ``n`` dossiers sharing their labels: how they stand at the cut-off (early, on_time, late,
+    open_in_time, open_late), how they came in (carried, online, direct), how they closed, their supplements."""
+    is_finished = outcome in ("early", "on_time", "late")
+    done = is_finished and closed == "done"
+    return Figures(
+        received_online=n if came == "online" else 0, received_direct=n if came == "direct" else 0,
+        carried_over=n if came == "carried" else 0,
+        finished_early=n if outcome == "early" else 0, finished_on_time=n if outcome == "on_time" else 0,
+        finished_late=n if outcome == "late" else 0, open_in_time=n if outcome == "open_in_time" else 0,
+        open_late=n if outcome == "open_late" else 0, population=n, finished=finished, open=open_,
+        supplemented=n if supplements >= 1 else 0, over_one_supplement=n if supplements > 1 else 0,
+        refused=n if is_finished and closed == "refused" else 0,
+        withdrawn=n if is_finished and closed == "withdrawn" else 0,
+        done=timed if done else 0, work_minutes=minutes if done else 0,
+    )
 
 
 def grouped(session: Session, unit_ids: Sequence[int], period: Period, *, now: datetime) -> Grouped:
-    """The period's figures of each unit and procedure, as of ``now`` (one grouped SQL statement)."""
+    """The period's figures of each unit and procedure, as of ``now``.
+
+    A period that begins with a month (a month, a quarter, a year) reads what was settled before the month of
+    its cut-off from ``dossier_tally`` and counts the rest from the dossiers, as ``trend`` does; any other is
+    counted from the dossiers alone (``grouped_counted``).
+    """
+    start, cut = cut_of(period, now)
+    if not unit_ids or cut <= start or start != start_of_day(local_day(start).replace(day=1)):
+        return grouped_counted(session, unit_ids, period, now=now)
+    split = max(start, start_of_day(local_day(cut).replace(day=1)))
+    cells: dict[tuple[int, int], Figures] = {}
+    for unit_id, procedure_id, figures in (*_tallied_figures(session, unit_ids, start, split),
+                                           *_classified_after(session, unit_ids, start, split, cut)):
+        key = (unit_id, procedure_id)
+        cells[key] = cells[key] + figures if key in cells else figures
+    return Grouped(period, start, cut, cells, _procedures(session, {p for _, p in cells}))
+
+
+def _tallied_figures(session: Session, unit_ids: Sequence[int], start: datetime,
+                     split: datetime) -> list[tuple[int, int, Figures]]:
+    """The figures of the dossiers settled before ``split`` (a month's start, not after the cut-off), from the
+    tally: finished before it, or open and due before it (or whatever their due date says nothing of)."""
+    first, last = local_day(start), local_day(split)
+    t = DossierTally
+    came = case((t.received_month < first, "carried"), else_=t.channel)
+    finished = t.finished_month.is_not(None)
+    rows = session.execute(
+        select(t.unit_id, t.procedure_id, came, finished, t.finish, t.due_kind, t.closed, t.supplements,
+               func.sum(t.n), func.sum(t.timed), func.sum(t.minutes))
+        .where(t.unit_id.in_(unit_ids), t.received_month < last,
+               or_(and_(t.finished_month >= first, t.finished_month < last),
+                   and_(t.finished_month.is_(None), or_(t.due_kind != "due", t.due_month < last))))
+        .group_by(t.unit_id, t.procedure_id, came, finished, t.finish, t.due_kind, t.closed, t.supplements)
+        .having(func.sum(t.n) != 0)
+    ).all()
+    result = []
+    for unit_id, procedure_id, came_, is_finished, finish, due_kind, closed, supplements, n, timed, minutes in rows:
+        # open at the cut-off: due before ``split`` (so before the cut-off), or late whatever, or paused in time
+        outcome = finish if is_finished else ("open_in_time" if due_kind == "paused" else "open_late")
+        n = int(n)
+        result.append((unit_id, procedure_id, _figures(outcome, came_, closed, int(supplements), n,
+                                                       n if is_finished else 0, 0 if is_finished else n,
+                                                       int(timed), int(minutes))))
+    return result
+
+
+def _classified_after(session: Session, unit_ids: Sequence[int], start: datetime, split: datetime,
+                      cut: datetime) -> Iterator[tuple[int, int, Figures]]:
+    """The figures of the period's dossiers the tally leaves out (received, finished or falling due from
+    ``split`` on), counted from the dossiers."""
+    d = Dossier
+    awaited = and_(d.finished_at.is_(None), d.supplement_count <= 1, ~_paused_in_time(), d.due_at >= split)
+    found = [f for f in (_earliest(session, d.finished_at >= split, d.unit_id.in_(unit_ids)),
+                         _earliest(session, d.finished_at.is_(None), d.due_at >= split, d.unit_id.in_(unit_ids)))
+             if f is not None]
+    floor = min([split, *found])
+    if floor >= cut:
+        return iter(())
+    return _classified(session, [d.unit_id.in_(unit_ids), d.received_at >= floor,
+                                 population_rules(start, cut).in_population,
+                                 or_(d.received_at >= split, d.finished_at >= split, awaited)], start, cut)
+
+
+def grouped_counted(session: Session, unit_ids: Sequence[int], period: Period, *, now: datetime) -> Grouped:
+    """The period's figures of each unit and procedure counted from the dossiers alone (one grouped
+    statement): any period, and the tests' measure of ``grouped``."""
     start, cut = cut_of(period, now)
     cells: dict[tuple[int, int], Figures] = {}
     where = in_period(session, unit_ids, start, cut) if unit_ids and cut > start else None
@@ -254,15 +326,17 @@ def grouped(session: Session, unit_ids: Sequence[int], period: Period, *, now: d
         for unit_id, procedure_id, figures in _classified(session, where, start, cut):
             key = (unit_id, procedure_id)
             cells[key] = cells[key] + figures if key in cells else figures
-    procedure_ids = {p for _, p in cells}
-    procedures = {
+    return Grouped(period, start, cut, cells, _procedures(session, {p for _, p in cells}))
+
+
+def _procedures(session: Session, procedure_ids: set[int]) -> dict[int, ProcedureInfo]:
+    return {
         row.id: ProcedureInfo(row.id, row.unit_id, row.code, row.name, row.field_name or "Khác")
         for row in session.execute(
             select(Procedure.id, Procedure.unit_id, Procedure.code, Procedure.name, Procedure.field_name)
             .where(Procedure.id.in_(procedure_ids))
         )
     } if procedure_ids else {}
-    return Grouped(period, start, cut, cells, procedures)
 
 
 # --- satisfaction, desk refusals, complaints ---------------------------------------------------

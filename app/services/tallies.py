@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from models import DossierTally
 
-KEY = ("unit_id", "received_month", "finished_month", "due_month", "finish", "due_kind")
+KEY = ("unit_id", "procedure_id", "received_month", "finished_month", "due_month", "finish", "due_kind", "channel",
+       "closed", "supplements")
 _SAME_KEY = " AND ".join(
     f"other.{c} IS NOT DISTINCT FROM t.{c}" if c == "finished_month" else f"other.{c} = t.{c}" for c in KEY)
 _HAS_ANOTHER = f"EXISTS (SELECT 1 FROM dossier_tally other WHERE other.id <= :top AND other.id <> t.id AND {_SAME_KEY})"
@@ -22,14 +23,15 @@ _KEY_LIST = ", ".join(KEY)
 
 # PostgreSQL: one statement, so the rows deleted are exactly the rows added up (one snapshot).
 _FOLD_POSTGRESQL = f"""
-    WITH gone AS (DELETE FROM dossier_tally t WHERE t.id <= :top AND {_HAS_ANOTHER} RETURNING {_KEY_LIST}, n)
-    INSERT INTO dossier_tally ({_KEY_LIST}, n)
-    SELECT {_KEY_LIST}, sum(n) FROM gone GROUP BY {_KEY_LIST} HAVING sum(n) <> 0
+    WITH gone AS (DELETE FROM dossier_tally t WHERE t.id <= :top AND {_HAS_ANOTHER}
+                  RETURNING {_KEY_LIST}, n, timed, minutes)
+    INSERT INTO dossier_tally ({_KEY_LIST}, n, timed, minutes)
+    SELECT {_KEY_LIST}, sum(n), sum(timed), sum(minutes) FROM gone GROUP BY {_KEY_LIST} HAVING sum(n) <> 0
 """
 # SQLite: the first write takes the database's write lock, so the rows up to :top cannot change in between.
 _FOLD_SQLITE = [
-    f"""INSERT INTO dossier_tally ({_KEY_LIST}, n)
-        SELECT {_KEY_LIST}, sum(n) FROM dossier_tally t WHERE t.id <= :top AND {_HAS_ANOTHER.replace(
+    f"""INSERT INTO dossier_tally ({_KEY_LIST}, n, timed, minutes)
+        SELECT {_KEY_LIST}, sum(n), sum(timed), sum(minutes) FROM dossier_tally t WHERE t.id <= :top AND {_HAS_ANOTHER.replace(
             'IS NOT DISTINCT FROM', 'IS')}
         GROUP BY {_KEY_LIST} HAVING sum(n) <> 0""",
     f"DELETE FROM dossier_tally AS t WHERE t.id <= :top AND {_HAS_ANOTHER.replace('IS NOT DISTINCT FROM', 'IS')}",
@@ -37,8 +39,9 @@ _FOLD_SQLITE = [
 
 
 def fold(session: Session) -> int:
-    """Fold the dossier tally's rows of each key into one (dropping keys that add up to nothing); returns how
-    many rows there were before minus after. The caller commits."""
+    """Fold the dossier tally's rows of each key into one (dropping keys that add up to no dossier: their
+    processing times add up to nothing too); returns how many rows there were before minus after. The caller
+    commits."""
     top = session.scalar(select(func.max(DossierTally.id)))
     if top is None:
         return 0
