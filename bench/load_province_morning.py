@@ -10,7 +10,8 @@ What it does, all in one run on this machine:
    over all of them (copies of the demo's: the history every list, lookup, dashboard and logbook reads);
 2. serves the app under gunicorn (sync workers, 2 per core + 1, production settings: CSRF on,
    secure cookies; the same app module and bare Flask "hello" baseline as bench_status_page.py), and beside
-   it the export runner the scheduler would run (``make_exports`` every 2 s);
+   it the export runner the scheduler would run (``make_exports`` every 2 s, at nice 10 as the deployed
+   scheduler unit runs);
 3. after ``--warmup`` seconds of the same traffic (not counted: workers import, open their pools,
    load fonts and calendars), runs ``--users`` virtual users for ``--seconds``, each in its own thread and keep-alive
    connection, waiting ``--think`` seconds (± 50 %) between actions. Of every ten users:
@@ -79,6 +80,7 @@ from app.cli.jobs import make_exports
 app = create_app({"MOTCUA_ENV": "production", "SECRET_KEY": os.environ["BENCH_SECRET"],
                   "DATABASE_URL": os.environ["BENCH_DATABASE_URL"], "INSTANCE_PATH": os.environ["BENCH_INSTANCE"],
                   "CLOCK": FixedClock(datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc))})
+os.nice(10)  # as docs/deploy/motcua-scheduler.service runs the scheduler: the desks come first
 while True:  # as the scheduler's "exports" job: every few seconds
     make_exports(app)
     time.sleep(2)
