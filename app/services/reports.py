@@ -282,9 +282,7 @@ def _tallied_figures(session: Session, unit_ids: Sequence[int], start: datetime,
     rows = session.execute(
         select(t.unit_id, t.procedure_id, came, finished, t.finish, t.due_kind, t.closed, t.supplements,
                func.sum(t.n), func.sum(t.timed), func.sum(t.minutes))
-        .where(t.unit_id.in_(unit_ids), t.received_month < last,
-               or_(and_(t.finished_month >= first, t.finished_month < last),
-                   and_(t.finished_month.is_(None), or_(t.due_kind != "due", t.due_month < last))))
+        .where(t.unit_id.in_(unit_ids), _settled(first, last))
         .group_by(t.unit_id, t.procedure_id, came, finished, t.finish, t.due_kind, t.closed, t.supplements)
         .having(func.sum(t.n) != 0)
     ).all()
@@ -303,6 +301,14 @@ def _classified_after(session: Session, unit_ids: Sequence[int], start: datetime
                       cut: datetime) -> Iterator[tuple[int, int, Figures]]:
     """The figures of the period's dossiers the tally leaves out (received, finished or falling due from
     ``split`` on), counted from the dossiers."""
+    where = _unsettled(session, unit_ids, start, split, cut)
+    return iter(()) if where is None else _classified(session, where, start, cut)
+
+
+def _unsettled(session: Session, unit_ids: Sequence[int], start: datetime, split: datetime,
+               cut: datetime) -> list[Any] | None:
+    """WHERE conditions selecting the dossiers of [start, cut) the tally leaves out (see ``_settled``):
+    received, finished or (open and) falling due from ``split`` on; None when there are none."""
     d = Dossier
     awaited = and_(d.finished_at.is_(None), d.supplement_count <= 1, ~_paused_in_time(), d.due_at >= split)
     found = [f for f in (_earliest(session, d.finished_at >= split, d.unit_id.in_(unit_ids)),
@@ -310,10 +316,18 @@ def _classified_after(session: Session, unit_ids: Sequence[int], start: datetime
              if f is not None]
     floor = min([split, *found])
     if floor >= cut:
-        return iter(())
-    return _classified(session, [d.unit_id.in_(unit_ids), d.received_at >= floor,
-                                 population_rules(start, cut).in_population,
-                                 or_(d.received_at >= split, d.finished_at >= split, awaited)], start, cut)
+        return None
+    return [d.unit_id.in_(unit_ids), d.received_at >= floor, population_rules(start, cut).in_population,
+            or_(d.received_at >= split, d.finished_at >= split, awaited)]
+
+
+def _settled(first: date, last: date) -> Any:
+    """The tally rows of dossiers settled before the month ``last``, of a period from the month ``first``:
+    received before it and finished in between, or open and due before it (or whatever their due date)."""
+    t = DossierTally
+    return and_(t.received_month < last,
+                or_(and_(t.finished_month >= first, t.finished_month < last),
+                    and_(t.finished_month.is_(None), or_(t.due_kind != "due", t.due_month < last))))
 
 
 def grouped_counted(session: Session, unit_ids: Sequence[int], period: Period, *, now: datetime) -> Grouped:
@@ -461,9 +475,7 @@ def _tallied_groups(session: Session, unit_ids: Sequence[int], boundaries: Seque
     t = DossierTally
     rows = session.execute(
         select(t.received_month, t.finished_month, t.due_month, t.finish, t.due_kind, func.sum(t.n))
-        .where(t.unit_id.in_(unit_ids), t.received_month < last,
-               or_(and_(t.finished_month >= first, t.finished_month < last),
-                   and_(t.finished_month.is_(None), or_(t.due_kind != "due", t.due_month < last))))
+        .where(t.unit_id.in_(unit_ids), _settled(first, last))
         .group_by(t.received_month, t.finished_month, t.due_month, t.finish, t.due_kind)
         .having(func.sum(t.n) != 0)
     ).all()
@@ -480,18 +492,8 @@ def _tallied_groups(session: Session, unit_ids: Sequence[int], boundaries: Seque
 
 def _counted_groups(session: Session, unit_ids: Sequence[int], boundaries: Sequence[datetime]) -> list[BucketGroup]:
     """The trend's buckets of the dossiers the tally leaves out (see ``trend``), counted from the dossiers."""
-    d = Dossier
-    start, last, cut = boundaries[0], boundaries[-2], boundaries[-1]
-    awaited = and_(d.finished_at.is_(None), d.supplement_count <= 1, ~_paused_in_time(), d.due_at >= last)
-    found = [f for f in (_earliest(session, d.finished_at >= last, d.unit_id.in_(unit_ids)),
-                         _earliest(session, d.finished_at.is_(None), d.due_at >= last, d.unit_id.in_(unit_ids)))
-             if f is not None]
-    floor = min([last, *found])
-    if floor >= cut:
-        return []
-    return _bucket_groups(session, boundaries, d.unit_id.in_(unit_ids), d.received_at >= floor,
-                          population_rules(start, cut).in_population,
-                          or_(d.received_at >= last, d.finished_at >= last, awaited))
+    where = _unsettled(session, unit_ids, boundaries[0], boundaries[-2], boundaries[-1])
+    return [] if where is None else _bucket_groups(session, boundaries, *where)
 
 
 def _bucket_groups(session: Session, boundaries: Sequence[datetime], *where: Any) -> list[BucketGroup]:
