@@ -7,7 +7,8 @@ Run: BENCH_DATABASE_URL=postgresql://…/db .venv/bin/python bench/load_province
 What it does, all in one run on this machine:
 1. migrates a fresh database, loads the demo, adds communes up to ``--units``, each with its own clerk,
    officer, leader and two procedures (``demo.add_commune``), and ``--dossiers`` returned dossiers spread
-   over all of them (copies of the demo's: the history every list, lookup, dashboard and logbook reads);
+   over all of them and over the year (copies of the demo's, moved back 0–299 days: the history every list,
+   lookup, dashboard and logbook reads);
 2. serves the app under gunicorn (sync workers, 2 per core + 1, production settings: CSRF on,
    secure cookies; the same app module and bare Flask "hello" baseline as bench_status_page.py), and beside
    it the export runner the scheduler would run (``make_exports`` every 2 s, at nice 10 as the deployed
@@ -287,6 +288,25 @@ def prepare(url: str, dossiers: int, units: int) -> tuple[dict[str, list[dict]],
         connection.execute(update(Dossier).where(Dossier.sequence > 100_000).values(
             status=DossierStatus.RETURNED, finished_at=Dossier.due_at, returned_at=Dossier.due_at,
             holder_user_id=None, holder_department_id=None, holder_role=None))
+        # The copies share their templates' dates (the demo's last weeks); a commune's history is spread over
+        # the year: each copy, with its handovers, moves back 0–299 days (a few dozen a commune a month).
+        for table, key, columns in (
+                ("dossier", "id", ("received_at", "due_at", "finished_at", "returned_at", "step_started_at",
+                                   "step_due_at")),
+                ("dossier_handover", "dossier_id", ("at", "step_deadline"))):
+            shift = f"mod({key} * 7919, 300)"  # (no "%": psycopg reads it as a placeholder)
+            if connection.dialect.name == "postgresql":
+                moved = [f"{c} = {c} - make_interval(days => CAST({shift} AS integer))" for c in columns]
+                if table == "dossier":
+                    moved.append(f"reception_day = reception_day - CAST({shift} AS integer)")
+            else:
+                moved = [f"{c} = strftime('%Y-%m-%d %H:%M:%f', {c}, '-' || {shift} || ' days') || '000'"
+                         for c in columns]
+                if table == "dossier":
+                    moved.append(f"reception_day = date(reception_day, '-' || {shift} || ' days')")
+            where = "sequence > 100000" if table == "dossier" else \
+                "dossier_id IN (SELECT id FROM dossier WHERE sequence > 100000)"
+            connection.exec_driver_sql(f"UPDATE {table} SET {', '.join(moved)} WHERE {where}")
         if connection.dialect.name == "postgresql":  # inserted with their ids: move the sequence past them
             connection.exec_driver_sql("SELECT setval(pg_get_serial_sequence('dossier', 'id'), max(id)) FROM dossier")
     with Session(engine) as session:
