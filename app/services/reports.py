@@ -404,26 +404,26 @@ def unhappy_by_unit(session: Session, unit_ids: Sequence[int], period: Period, *
         select(n.dossier_id).where(n.source == Source.COMPLAINT, n.dossier_id.is_not(None)),
     )))
     pop = population_rules(start, cut).in_population
-    for keys in _key_batches(session, flagged):  # looked up by key (a join would scan the whole period)
+    for among in _among(session, d.id, flagged):  # looked up by key (a join would scan the whole period)
         for unit_id, count in session.execute(
-            select(d.unit_id, func.count()).where(d.id.in_(keys) if isinstance(keys, list) else d.id == any_(keys),
-                                                  d.unit_id.in_(unit_ids), pop)
+            select(d.unit_id, func.count()).where(among, d.unit_id.in_(unit_ids), pop)
             .group_by(d.unit_id)
         ):
             result[unit_id] += int(count)
     return result
 
 
-def _key_batches(session: Session, keys: list[int]) -> Iterator[Any]:
-    """``keys`` in a form a WHERE can take cheaply: one array parameter on PostgreSQL (an IN list of thousands
-    costs more to bind than to run), lists of ``UNHAPPY_BATCH`` elsewhere."""
+def _among(session: Session, column: Any, keys: list[int]) -> Iterator[ColumnElement[bool]]:
+    """Conditions "``column`` is one of ``keys``" that a WHERE takes cheaply, together covering them once: one
+    array parameter on PostgreSQL (an IN list of thousands costs more to bind than to run), IN lists of
+    ``UNHAPPY_BATCH`` elsewhere."""
     if not keys:
         return
     if session.get_bind().dialect.name == "postgresql":
-        yield bindparam("keys", keys, type_=ARRAY(Integer))
+        yield column == any_(bindparam("keys", keys, type_=ARRAY(Integer)))
         return
     for first in range(0, len(keys), UNHAPPY_BATCH):
-        yield keys[first:first + UNHAPPY_BATCH]
+        yield column.in_(keys[first:first + UNHAPPY_BATCH])
 
 
 # --- trend -------------------------------------------------------------------------------------
