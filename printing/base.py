@@ -7,11 +7,9 @@ Fonts are registered once per process (a lock-guarded flag), never per request.
 
 from __future__ import annotations
 
-import gc
 import io
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import date, datetime
@@ -476,116 +474,167 @@ def grid_table(
     return table
 
 
-def paged_grid_tables(
-    rows: Sequence[Sequence[object]],
-    widths: Sequence[float],
-    page: Page,
-    *,
-    first_room: float,
-    header_rows: int = 1,
-    center_columns: Sequence[int] = (),
-    extra_style: Sequence[tuple] = (),  # type: ignore[type-arg]
-    size: float | None = None,
-    padding: float = 2.5,
-) -> list[Flowable]:
-    """``grid_table`` for a register of thousands of rows, cut into one table per page beforehand.
+class PagedRegister(Flowable):
+    """A ruled register of thousands of rows, laid out a page at a time as the document reaches it.
 
-    The rows are measured once; each page gets the header rows and the rows that fit (``first_room`` points
-    on the first page, the frame's height after it). A long table split by reportlab at every page break
-    measures its rest again each time (and its span map, rows × columns): the cost grows with the square of
-    the rows; cut like this it grows with them. ``extra_style`` may only address the header rows.
+    ``rows`` (the body, an iterable read as pages need it) are made into cells and measured a page's worth at a
+    time; each page gets the header rows and the rows that fit, in a table of its own with the heights already
+    measured, which is drawn and let go. Memory holds one page of cells, not the book, and a row costs the same
+    on the thousandth page as on the first (a long reportlab table split at every page break measures its rest
+    again each time). The long texts of all pages follow the last one (``LongTexts``). ``extra_style`` may only
+    address the header rows.
     """
-    body, long_texts, style = _grid_cells(rows, widths, page, header_rows, center_columns, extra_style, size, padding)
-    whole = GridTable(body, colWidths=list(widths), repeatRows=header_rows)
-    whole.setStyle(style)
-    whole.wrap(sum(widths), 1e9)
-    heights = list(whole._rowHeights)  # noqa: SLF001 (reportlab's measured heights)
-    head, head_height = body[:header_rows], sum(heights[:header_rows])
-    page_room = page.size[1] - page.margins[2] - page.margins[3] - 1
-    tables: list[Flowable] = []
-    start, room = header_rows, first_room - 1
-    while start < len(body) or not tables:
-        used, end = head_height, start
-        while end < len(body) and used + heights[end] <= room:
-            used += heights[end]
-            end += 1
-        end = max(end, min(start + 1, len(body)))  # a row taller than a page still goes (and splits)
-        table = GridTable(head + body[start:end], colWidths=list(widths), repeatRows=header_rows, hAlign="CENTER",
-                          rowHeights=heights[:header_rows] + heights[start:end])
-        table.setStyle(style)
-        tables.append(table)
-        start, room = end, page_room
-    tables[-1].continuation = long_texts.section(page)  # type: ignore[attr-defined]
-    return tables
+
+    def __init__(
+        self,
+        header: Sequence[Sequence[object]],
+        rows: Iterable[Sequence[object]],
+        widths: Sequence[float],
+        page: Page,
+        *,
+        center_columns: Sequence[int] = (),
+        extra_style: Sequence[tuple] = (),  # type: ignore[type-arg]
+        size: float | None = None,
+        padding: float = 2.5,
+    ) -> None:
+        super().__init__()
+        self.width = sum(widths)
+        self.hAlign = "CENTER"
+        self._cells = _Cells(header, widths, page, center_columns, size, padding)
+        self._style = self._cells.style(extra_style)
+        self._widths = list(widths)
+        self._page = page
+        self._head = [self._cells.row(row, heading=True) for row in header]
+        self._head_heights = self._measure(self._head)
+        self._rows = iter(rows)
+        self._pending: list[tuple[list[object], float]] = []  # made and measured, not yet on a page
+        self._ended = False  # every row read
+        self._shown = False  # at least one page made
+        self._last: GridTable | None = None  # the final page, when it fits where the register stands
+
+    def _measure(self, rows: list[list[object]]) -> list[float]:
+        table = GridTable(rows, colWidths=self._widths)
+        table.setStyle(self._style)
+        table.wrap(self.width, 1e9)
+        return list(table._rowHeights)  # noqa: SLF001 (reportlab's measured heights)
+
+    def _read(self, height: float) -> None:
+        """Make and measure rows until those pending overflow ``height`` or the rows end."""
+        batch = 16
+        while not self._ended and sum(h for _, h in self._pending) + sum(self._head_heights) <= height:
+            made = [self._cells.row(row) for _, row in zip(range(batch), self._rows)]
+            if len(made) < batch:
+                self._ended = True
+            if made:
+                heights = self._measure(self._head + made)[len(self._head):]
+                self._pending += zip(made, heights)
+
+    def _table(self, count: int) -> GridTable:
+        taken, self._pending = self._pending[:count], self._pending[count:]
+        table = GridTable(self._head + [cells for cells, _ in taken], colWidths=self._widths,
+                          repeatRows=len(self._head), hAlign="CENTER",
+                          rowHeights=self._head_heights + [h for _, h in taken])
+        table.setStyle(self._style)
+        self._shown = True
+        return table
+
+    def _fitting(self, height: float) -> int:
+        used, count = sum(self._head_heights), 0
+        for _, row_height in self._pending:
+            if used + row_height > height:
+                break
+            used += row_height
+            count += 1
+        return count
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self._read(available_height)
+        if self._ended and self._fitting(available_height) == len(self._pending) and not self._cells.long_texts.items:
+            self._last = self._table(len(self._pending)) if self._pending or not self._shown else None
+            if self._last is not None:
+                return self._last.wrap(available_width, available_height)
+            return self.width, 0
+        self._last = None
+        return self.width, available_height + 1  # more than fits here: the frame asks for a split
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        self._read(available_height)
+        count = self._fitting(available_height)
+        page_room = self._page.size[1] - self._page.margins[2] - self._page.margins[3] - 1
+        if count == 0 and self._pending and available_height < page_room:
+            return []  # not even one row here: the next page
+        count = max(count, min(1, len(self._pending)))  # a row taller than a page still goes (and splits)
+        table = self._table(count)
+        if self._ended and not self._pending:
+            return [table, *self._cells.long_texts.section(self._page)]
+        self.__dict__.pop("_postponed", None)  # it moved on: the next page it waits for is not the same wait
+        return [table, self]
+
+    def draw(self) -> None:
+        if self._last is not None:
+            self._last.drawOn(self.canv, 0, 0)
+            self._last = None
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off while a register of thousands of rows is laid out.
+class _Cells:
+    """Makes the cells of a grid: plain strings where one line holds them, Paragraphs otherwise, and the start
+    and a mark for a text longer than ``CELL_LINES`` lines (its whole in ``long_texts``)."""
 
-    Every cell of the register (tens of thousands of Paragraphs and their fragments) stays alive until the
-    PDF is written, and each automatic collection walks them all again: measured on Mẫu 07, 1.29 ms a row
-    with the collector paused against 1.98 at 3,200 rows (1.32 at 100). Nothing is freed by it meanwhile
-    (it only finds cycles; reference counting frees the rest as usual), and it is switched back on at the end
-    if it was on, whatever happens. The switch is per process: another thread's work runs without automatic
-    collection for those seconds, which only delays the freeing of its cycles.
-    """
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
+    def __init__(self, header: Sequence[Sequence[object]], widths: Sequence[float], page: Page,
+                 center_columns: Sequence[int], size: float | None, padding: float) -> None:
+        self.styles = dict(styles(page))
+        if size is not None:
+            for name in ("cell", "cell_center", "cell_head"):
+                self.styles[name] = _sized(self.styles[name], size)
+        self.widths, self.center_columns, self.padding = widths, center_columns, padding
+        self.header_rows = len(header)
+        self.headings = [" ".join(str(c) for c in column if isinstance(c, str) and c).strip()
+                         for column in zip(*header)] if header else []
+        self.long_texts = LongTexts()
+        self.number = 0  # the row as a reader counts it: rows spanned from the one above (first cell "") do not
 
+    def row(self, row: Sequence[object], *, heading: bool = False) -> list[object]:
+        cells: list[object] = []
+        if not heading and (not row or row[0] != ""):
+            self.number += 1
+        for column, cell in enumerate(row):
+            if isinstance(cell, Flowable) or isinstance(cell, list):
+                cells.append(cell)
+            elif heading:
+                cells.append(Paragraph(text(cell), self.styles["cell_head"]))
+            else:
+                style = self.styles["cell_center"] if column in self.center_columns else self.styles["cell"]
+                room = self.widths[column] - 2 * self.padding
+                value = str(cell)
+                if "\n" not in value and pdfmetrics.stringWidth(value, FONT, style.fontSize) <= room:
+                    cells.append(value)  # one line: a plain string is drawn without a Paragraph
+                    continue
+                heading_text = self.headings[column] if column < len(self.headings) and self.headings[column] \
+                    else f"Cột {column + 1}"
+                cells.append(Paragraph(text(self.long_texts.cell(value, room, style, (heading_text, self.number))),
+                                       style))
+        return cells
 
-def room_left(story: Sequence[Flowable], page: Page) -> float:
-    """The height left on the first page once ``story`` is laid out on it (none of it splitting)."""
-    height = page.size[1] - page.margins[2] - page.margins[3]
-    for index, flowable in enumerate(story):
-        _, used = flowable.wrap(page.width, height)
-        height -= used + flowable.getSpaceAfter() + (flowable.getSpaceBefore() if index else 0)
-    return height
+    def style(self, extra_style: Sequence[tuple]) -> TableStyle:  # type: ignore[type-arg]
+        return _grid_style(self.styles["cell"], self.center_columns, self.padding, extra_style, self.header_rows)
 
 
 def _grid_cells(
     rows: Sequence[Sequence[object]], widths: Sequence[float], page: Page, header_rows: int,
     center_columns: Sequence[int], extra_style: Sequence[tuple], size: float | None, padding: float,  # type: ignore[type-arg]
 ) -> tuple[list[list[object]], LongTexts, TableStyle]:
-    """The cells of a grid (plain strings where one line holds them, Paragraphs otherwise), its long texts
-    and its style."""
-    s = dict(styles(page))
-    if size is not None:
-        for name in ("cell", "cell_center", "cell_head"):
-            s[name] = _sized(s[name], size)
-    body: list[list[object]] = []
-    long_texts = LongTexts()
-    headings = [" ".join(str(c) for c in column if isinstance(c, str) and c).strip()
-                for column in zip(*rows[:header_rows])] if header_rows else []
-    number = 0  # the row as a reader counts it: rows spanned from the one above (first cell "") do not count
-    for index, row in enumerate(rows):
-        cells: list[object] = []
-        if index >= header_rows and (not row or row[0] != ""):
-            number += 1
-        for column, cell in enumerate(row):
-            if isinstance(cell, Flowable) or isinstance(cell, list):
-                cells.append(cell)
-            elif index < header_rows:
-                cells.append(Paragraph(text(cell), s["cell_head"]))
-            else:
-                style = s["cell_center"] if column in center_columns else s["cell"]
-                room = widths[column] - 2 * padding
-                value = str(cell)
-                if "\n" not in value and pdfmetrics.stringWidth(value, FONT, style.fontSize) <= room:
-                    cells.append(value)  # one line: a plain string is drawn without a Paragraph
-                    continue
-                heading = headings[column] if column < len(headings) and headings[column] else f"Cột {column + 1}"
-                cells.append(Paragraph(text(long_texts.cell(value, room, style, (heading, number))), style))
-        body.append(cells)
-    style = TableStyle([
+    """The cells of a grid, its long texts and its style."""
+    cells = _Cells(rows[:header_rows], widths, page, center_columns, size, padding)
+    body = [cells.row(row, heading=index < header_rows) for index, row in enumerate(rows)]
+    return body, cells.long_texts, cells.style(extra_style)
+
+
+def _grid_style(cell_style: ParagraphStyle, center_columns: Sequence[int], padding: float,
+                extra_style: Sequence[tuple], header_rows: int) -> TableStyle:  # type: ignore[type-arg]
+    return TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), FONT),
-        ("FONTSIZE", (0, 0), (-1, -1), s["cell"].fontSize),
-        ("LEADING", (0, 0), (-1, -1), s["cell"].leading),
+        ("FONTSIZE", (0, 0), (-1, -1), cell_style.fontSize),
+        ("LEADING", (0, 0), (-1, -1), cell_style.leading),
         *(("ALIGN", (column, header_rows), (column, -1), "CENTER") for column in center_columns),
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -595,7 +644,6 @@ def _grid_cells(
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
         *extra_style,
     ])
-    return body, long_texts, style
 
 
 Block = tuple[str | tuple[str, ...], str] | tuple[str | tuple[str, ...], str, str] | list[Flowable]

@@ -24,11 +24,9 @@ from printing.base import (
     Header,
     Orientation,
     Page,
-    collector_paused,
+    PagedRegister,
     header_block,
     line,
-    paged_grid_tables,
-    room_left,
     styles,
     text,
 )
@@ -104,12 +102,7 @@ def _period(data: LogbookData) -> str:
 
 
 def render(data: LogbookData, *, paper: PaperSize = PaperSize.A4) -> bytes:
-    """Mẫu 07 as an A4 (or A5) landscape PDF (its cost grows with its rows, not faster: collector_paused)."""
-    with collector_paused():
-        return _render(data, paper)
-
-
-def _render(data: LogbookData, paper: PaperSize) -> bytes:
+    """Mẫu 07 as an A4 (or A5) landscape PDF: its cost and memory grow with its rows, not faster (PagedRegister)."""
     page = Page(paper, Orientation.LANDSCAPE)
     s = styles(page)
     scale = page.width / (270 * mm)
@@ -122,12 +115,6 @@ def _render(data: LogbookData, paper: PaperSize) -> bytes:
     top[first_date] = DATE_GROUP
     second = [(c[0] if c[3] else "") for c in COLUMNS]
     numbers = [f"({i})" for i in range(1, len(COLUMNS) + 1)]
-    rows: list[list[object]] = [top, second, numbers]
-    for entry in data.entries:
-        cells = [_two_lines(v) if isinstance(v, datetime) else ("" if v is None else v) for v in _cells(entry)]
-        cells[1] = entry.code.replace("-", "-\n", 1)  # break after the unit id, never inside a number
-        cells[2] = _short_procedure(entry.procedure)
-        rows.append(cells)
     spans: list[tuple] = [("SPAN", (first_date, 0), (last_date, 0))]  # type: ignore[type-arg]
     spans += [("SPAN", (i, 0), (i, 1)) for i, c in enumerate(COLUMNS) if not c[3]]
     story: list[Flowable] = [
@@ -135,13 +122,20 @@ def _render(data: LogbookData, paper: PaperSize) -> bytes:
         line([(TITLE, f"{FONT}-Bold")], s["title"], page.width),
         Paragraph(text(_period(data)), s["subtitle"]),
         Spacer(1, 3 * mm),
+        PagedRegister(  # a year's book has thousands of rows: laid out a page at a time
+            [top, second, numbers], (_row(entry) for entry in data.entries), widths, page,
+            center_columns=(0, 3, 7, 8, 9, 10, 11), extra_style=spans, size=CELL_SIZE, padding=CELL_PADDING),
     ]
-    story += paged_grid_tables(  # a year's book has thousands of rows: measured once, cut page by page
-        rows, widths, page, first_room=room_left(story, page), header_rows=3,
-        center_columns=(0, 3, 7, 8, 9, 10, 11), extra_style=spans, size=CELL_SIZE, padding=CELL_PADDING)
     if not data.entries:
         story.append(Paragraph("<i>Không có hồ sơ nào được tiếp nhận trong kỳ này.</i>", s["center"]))
     return render_pdf(story, page, title=f"{TITLE} {data.book}", author=data.unit_name, footer=f"Mẫu 07 · Sổ theo dõi hồ sơ, quyển số {data.book} — {data.unit_name}")
+
+
+def _row(entry: LogbookEntry) -> list[object]:
+    cells = [_two_lines(v) if isinstance(v, datetime) else ("" if v is None else v) for v in _cells(entry)]
+    cells[1] = entry.code.replace("-", "-\n", 1)  # break after the unit id, never inside a number
+    cells[2] = _short_procedure(entry.procedure)
+    return cells
 
 
 def _short_procedure(name: str) -> str:
