@@ -16,6 +16,7 @@ from flask import Flask
 ENVIRONMENTS = ("development", "production")
 SECRET_FILE = "secret_key"
 SQLITE_FILE = "motcua.sqlite3"
+MAX_RENDER_HELPERS = 16
 
 DEFAULTS: dict[str, Any] = {
     "MOTCUA_ENV": "development",
@@ -70,12 +71,15 @@ DEFAULTS: dict[str, Any] = {
     "PORTAL_SYNC_URL": None,
     "PORTAL_SYNC_TOKEN": "",
     "PORTAL_SYNC_TIMEOUT": 10,
+    # Processes that render the forms of a long export (an ISO pack's control slips) beside the scheduler;
+    # None: one per CPU core, at most 2 (about 50 MB each). 0: the scheduler renders them itself.
+    "RENDER_HELPERS": None,
 }
 
 # Environment variables read on top of instance/config.py.
 ENV_KEYS = ("MOTCUA_ENV", "SECRET_KEY", "DATABASE_URL", "REPLICA_DATABASE_URL", "PUBLIC_BASE_URL", "RATELIMIT_STORAGE_URI", "LOG_LEVEL",
             "TRUSTED_PROXIES", "PORTAL_SYNC_URL", "PORTAL_SYNC_TOKEN",
-            "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "SMS_SENDER")
+            "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "SMS_SENDER", "RENDER_HELPERS")
 
 
 class ConfigError(RuntimeError):
@@ -108,6 +112,12 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
     for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
         if app.config[key] is None:
             app.config[key] = env == "production"
+    helpers = app.config["RENDER_HELPERS"]
+    if helpers is not None:
+        if not str(helpers).strip().isdigit() or int(helpers) > MAX_RENDER_HELPERS:
+            raise ConfigError(f"RENDER_HELPERS must be a number of processes from 0 to {MAX_RENDER_HELPERS} "
+                              f"(or unset: one per CPU core, at most 2), not {helpers!r}")
+        app.config["RENDER_HELPERS"] = int(helpers)
 
 
 def ensure_dev_secret(instance_path: Path) -> str:
@@ -119,3 +129,11 @@ def ensure_dev_secret(instance_path: Path) -> str:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
     return path.read_text().strip()
+
+
+def render_helpers(config: Mapping[str, Any]) -> int:
+    """How many helper processes render a long export's forms (``RENDER_HELPERS``)."""
+    configured = config.get("RENDER_HELPERS")
+    if configured is None:
+        return min(2, os.cpu_count() or 1)
+    return int(configured)

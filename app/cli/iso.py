@@ -16,6 +16,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from app.config import render_helpers
 from app.db import get_session
 from app.domain.errors import DomainError
 from app.domain.objectives import parse_period
@@ -49,7 +50,8 @@ def iso_pack_command(username: str, period_text: str, unit_code: str | None, out
     base_url = current_app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000/"
     try:
         made = iso_pack.build(session, user, unit_id, period, base_url=base_url,
-                              now=current_app.extensions["motcua.clock"].now())
+                              now=current_app.extensions["motcua.clock"].now(),
+                              helpers=render_helpers(current_app.config))
     except ServiceError as error:
         raise click.ClickException(error.message) from None
     target = out / made.filename if out.is_dir() else out

@@ -29,6 +29,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.orm import Session
 
+from app.config import render_helpers
 from app.domain.localtime import VN_TZ
 from app.services import jobs, outbox, senders
 from app.services.sweep import run_sweep
@@ -268,7 +269,8 @@ def make_exports(app: Flask, *, limit: int = 50) -> int:
     made = 0
     with app.app_context():
         while made < limit and exports.run_next(factory, exports_folder(app), clock=clock.now, holder=jobs.holder_name(),
-                                                base_url=base_url, channels=outbox.channels_from_config(app.config)):
+                                                base_url=base_url, channels=outbox.channels_from_config(app.config),
+                                                helpers=render_helpers(app.config)):
             made += 1
     return made
 

@@ -162,14 +162,18 @@ def control_slip_filename(dossier: Dossier) -> str:
     return f"phieu-kiem-soat-{dossier.code}.pdf"
 
 
-def control_slip_pdf(session: Session, dossier: Dossier, *, base_url: str, paper: PaperSize | None = None,
-                     calendar: WorkCalendar | None = None) -> bytes:
-    """Mẫu 06 of ``dossier`` as it stands (no access check, no print record: the caller does both).
+def control_slip_pdf(session: Session, dossier: Dossier, *, base_url: str, paper: PaperSize | None = None) -> bytes:
+    """Mẫu 06 of ``dossier`` as it stands (no access check, no print record: the caller does both)."""
+    return form06_control_slip.render(control_slip_data(session, dossier, base_url=base_url),
+                                      paper=paper or dossier.unit.control_slip_paper)
 
-    ``calendar``: the unit's, when the caller renders many slips of one unit.
-    """
+
+def control_slip_data(session: Session, dossier: Dossier, *, base_url: str,
+                      calendar: WorkCalendar | None = None) -> form06_control_slip.ControlSlipData:
+    """What Mẫu 06 of ``dossier`` shows as it stands. ``calendar``: the unit's, when the caller makes many slips
+    of one unit."""
     unit = dossier.unit
-    data = form06_control_slip.ControlSlipData(
+    return form06_control_slip.ControlSlipData(
         header=_header(unit, local_date(dossier.received_at)),
         tracking=Tracking(status_url(base_url, dossier.token), dossier.code),
         code=dossier.code,
@@ -183,7 +187,6 @@ def control_slip_pdf(session: Session, dossier: Dossier, *, base_url: str, paper
         rows=planned_handovers(session, dossier, calendar),
         **_pauses(session, dossier, calendar),
     )
-    return form06_control_slip.render(data, paper=paper or unit.control_slip_paper)
 
 
 def _pauses(session: Session, dossier: Dossier, calendar: WorkCalendar | None = None) -> dict[str, object]:

@@ -240,8 +240,9 @@ class _Progress:
 
 
 def run_next(sessions: Sessions, folder: Path, *, clock: Clock, holder: str, base_url: str,
-             channels: tuple[outbox.Channel, ...] = (outbox.Channel.IN_APP,)) -> int | None:
-    """Make the oldest waiting export, if any; returns its id."""
+             channels: tuple[outbox.Channel, ...] = (outbox.Channel.IN_APP,), helpers: int = 0) -> int | None:
+    """Make the oldest waiting export, if any; returns its id. ``helpers``: processes that may render its forms
+    beside this one (``printing.parallel``)."""
     with sessions() as session:
         job_id = claim_next(session, holder=holder, now=clock())
         give_up = job_id is not None and session.get(ExportJob, job_id).attempts > MAX_ATTEMPTS  # type: ignore[union-attr]
@@ -262,7 +263,7 @@ def run_next(sessions: Sessions, folder: Path, *, clock: Clock, holder: str, bas
             assert job is not None
             with partial.open("wb") as out:
                 made = BUILDERS[Kind(job.kind)](reading, job, out, base_url=base_url, now=clock(),
-                                                progress=_Progress(sessions, job_id, holder, clock))
+                                                progress=_Progress(sessions, job_id, holder, clock), helpers=helpers)
             reading.commit()  # it only read (a rollback would also undo the progress in a test's shared transaction)
         size, digest = _measure(partial)
         stored = partial.with_suffix(Path(made.filename).suffix)
@@ -354,18 +355,18 @@ Progress = Callable[[int, int, str], None]
 
 
 def _iso_pack(session: Session, job: ExportJob, out: IO[bytes], *, base_url: str, now: datetime,
-              progress: Progress) -> Made:
+              progress: Progress, helpers: int) -> Made:
     actor, period = job.requested_by, parse_period(job.params["period"])
     unit, first, last = iso_pack.check(session, actor, job.unit_id, period, now=now)  # the role may have changed
     manifest = iso_pack.write(session, actor, unit, period, first, last, out,
                               base_url=job.params.get("base_url") or base_url, now=now,
-                              progress=progress)
+                              progress=progress, helpers=helpers)
     return Made(iso_pack.filename(unit, period), "application/zip",
                 lambda s, who, when: iso_pack.log_made(s, who, unit, period, manifest, now=when))
 
 
 def _logbook(session: Session, job: ExportJob, out: IO[bytes], *, base_url: str, now: datetime,
-             progress: Progress) -> Made:
+             progress: Progress, helpers: int) -> Made:
     xlsx = job.kind == Kind.LOGBOOK_XLSX.value
     first, last = date.fromisoformat(job.params["first"]), date.fromisoformat(job.params["last"])
     unit = documents.check_logbook(session, job.requested_by, job.unit_id, first, last, xlsx=xlsx)

@@ -24,12 +24,13 @@ each one made is written to the audit log.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import IO
@@ -47,13 +48,15 @@ from app.services.errors import Forbidden, ValidationFailed
 from app.services.calendar import unit_calendar
 from app.services.nonconformities import reference, what_happened
 from models import Unit, User
-from printing import form07_logbook, iso_records as sheets
+from printing import form06_control_slip, form07_logbook, iso_records as sheets
+from printing.parallel import Renderers
 from printing.iso_records import Column, Heading, Sheet
 
 SPOOL_BYTES = 32 * 1024 * 1024  # kept in memory up to this size, then on disk
 SLIP_DIR = "02-mau-06-phieu-kiem-soat"
 SLIP_BATCH = 200  # dossiers loaded at a time for their control slips
 FIXED_FILES = 7  # the files of every pack besides the slips (00, 01 ×2, 03, 04, 05, 06)
+HELPED_FROM = 100  # slips from which helper processes render them (starting one takes about a second)
 
 
 @dataclass
@@ -89,7 +92,8 @@ def filename(unit: Unit, period: Period) -> str:
     return f"ho-so-iso-{unit.code}-{period.slug}.zip"
 
 
-def build(session: Session, actor: User, unit_id: int, period: Period, *, base_url: str, now: datetime) -> Pack:
+def build(session: Session, actor: User, unit_id: int, period: Period, *, base_url: str, now: datetime,
+          helpers: int = 0) -> Pack:
     """Make the pack of ``unit_id`` for ``period`` (cut at ``now`` while it runs) and log who made it.
 
     In the process that calls it (the command line); the pages queue it as a job (app.services.exports).
@@ -97,7 +101,7 @@ def build(session: Session, actor: User, unit_id: int, period: Period, *, base_u
     unit, first, last = check(session, actor, unit_id, period, now=now)
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
     try:
-        manifest = write(session, actor, unit, period, first, last, spool, base_url=base_url, now=now)
+        manifest = write(session, actor, unit, period, first, last, spool, base_url=base_url, now=now, helpers=helpers)
     except BaseException:
         spool.close()
         raise
@@ -117,18 +121,20 @@ Progress = Callable[[int, int, str], None]  # (files made, files in all, what is
 
 
 def write(session: Session, actor: User, unit: Unit, period: Period, first: date, last: date, out: IO[bytes], *,
-          base_url: str, now: datetime, progress: Progress | None = None) -> dict[str, object]:
+          base_url: str, now: datetime, progress: Progress | None = None, helpers: int = 0) -> dict[str, object]:
     """Write the pack into ``out`` (reading only: the caller logs it) and return its manifest.
 
-    Memory stays bounded: each file is compressed into ``out`` as soon as it is made.
+    Memory stays bounded: each file is compressed into ``out`` as soon as it is made, and the control slips are
+    rendered a few at a time, by ``helpers`` other processes if any (``printing.parallel``).
     """
     review = iso_records.review_of(session, unit, period, now=now)
     return _write(session, actor, unit, period, review, first, last, out, base_url=base_url, now=now,
-                  progress=progress or (lambda done, total, step: None))
+                  progress=progress or (lambda done, total, step: None), helpers=helpers)
 
 
 def _write(session: Session, actor: User, unit: Unit, period: Period, review: iso_records.Review, first: date,
-           last: date, spool: IO[bytes], *, base_url: str, now: datetime, progress: Progress) -> dict[str, object]:
+           last: date, spool: IO[bytes], *, base_url: str, now: datetime, progress: Progress,
+           helpers: int) -> dict[str, object]:
     heading = Heading(unit.governing_body_name, documents.receiving_unit_name(unit), period.label, now)
     files: list[PackFile] = []  # for the manifest
     received = documents.received_dossiers(session, unit, first, last)
@@ -151,11 +157,17 @@ def _write(session: Session, actor: User, unit: Unit, period: Period, review: is
         add("01-mau-07-so-theo-doi-ho-so.pdf", form07_logbook.render(logbook))
         add("01-mau-07-so-theo-doi-ho-so.xlsx", form07_logbook.render_xlsx(logbook), "Phiếu kiểm soát (Mẫu 06)")
         calendar = unit_calendar(session, unit)
-        for start in range(0, len(slip_ids), SLIP_BATCH):
-            for dossier in documents.dossiers_in_order(session, slip_ids[start:start + SLIP_BATCH]):
-                add(f"{SLIP_DIR}/{_safe(dossier.code)}.pdf",
-                    documents.control_slip_pdf(session, dossier, base_url=base_url, calendar=calendar),
-                    "Phiếu kiểm soát (Mẫu 06)")
+        render = functools.partial(form06_control_slip.render, paper=unit.control_slip_paper)
+
+        def slips() -> Iterator[tuple[str, Callable[..., bytes], tuple[object, ...]]]:
+            for start in range(0, len(slip_ids), SLIP_BATCH):
+                for dossier in documents.dossiers_in_order(session, slip_ids[start:start + SLIP_BATCH]):
+                    yield dossier.code, render, (documents.control_slip_data(session, dossier, base_url=base_url,
+                                                                             calendar=calendar),)
+
+        with Renderers[str](helpers if len(slip_ids) >= HELPED_FROM else 0) as renderers:
+            for code, pdf in renderers.in_order(slips()):
+                add(f"{SLIP_DIR}/{_safe(code)}.pdf", pdf, "Phiếu kiểm soát (Mẫu 06)")
         add("03-ho-so-qua-han-va-van-ban-xin-loi.xlsx", sheets.render(heading, [overdue_sheet(review)]),
             "Sự không phù hợp và hành động khắc phục")
         records = iso_records.nonconformities_in(session, unit.id, review.start, review.cut)

@@ -1,3 +1,4 @@
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -5,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app import create_app
-from app.config import ConfigError
+from app.config import ConfigError, render_helpers
 from app.domain.roles import Role
 from app.services.demo import DEMO_PASSWORD, load_demo
 from app.services.users import authenticate
@@ -93,6 +94,20 @@ def test_unknown_environment_names_are_refused(tmp_path, monkeypatch):
     monkeypatch.setenv("MOTCUA_ENV", "prod")
     with pytest.raises(ConfigError, match="MOTCUA_ENV"):
         create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
+
+
+def test_render_helpers_come_from_the_environment_or_the_cores(tmp_path, monkeypatch):
+    monkeypatch.delenv("RENDER_HELPERS", raising=False)
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
+    assert render_helpers(app.config) == min(2, os.cpu_count() or 1)
+    monkeypatch.setenv("RENDER_HELPERS", "0")
+    assert render_helpers(create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"}).config) == 0
+    monkeypatch.setenv("RENDER_HELPERS", "3")
+    assert render_helpers(create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"}).config) == 3
+    for wrong in ("two", "-1", "17", "1.5"):
+        monkeypatch.setenv("RENDER_HELPERS", wrong)
+        with pytest.raises(ConfigError, match="RENDER_HELPERS must be a number of processes from 0 to 16"):
+            create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
 
 
 def test_the_demo_commune_has_dossiers_in_every_everyday_state(db_session):

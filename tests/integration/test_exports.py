@@ -107,6 +107,32 @@ def test_the_pack_is_queued_made_by_the_runner_and_downloaded_by_its_requester_a
     assert [(e.actor_id, e.detail["sha256"]) for e in logged] == [(leader.id, job.sha256)] * 2
 
 
+def test_helper_processes_make_the_pack_byte_for_byte(demo, connection, tmp_path, monkeypatch):
+    """The runner with two render helpers (as the scheduler on a two-core server) makes every file of the pack
+    the same, to the byte, as the pack made in one process."""
+    session = demo
+    leader = _user(session, "anbinh.lanhdao")
+    period = parse_period("2026-11")
+    job = exports.request_iso_pack(session, leader, leader.unit_id, period, base_url=BASE, now=NOW)
+    session.commit()
+    monkeypatch.setattr(iso_pack, "HELPED_FROM", 1)  # the demo's month has a few slips, not hundreds
+    at = NOW + timedelta(minutes=2)
+    assert exports.run_next(lambda: _session_on(connection), tmp_path, clock=lambda: at, holder="may-1:1",
+                            base_url="http://khong-dung/", helpers=2) == job.id
+    session.expire_all()
+    job = session.get(ExportJob, job.id)
+    assert job.state == "done", job.error
+    with zipfile.ZipFile(tmp_path / job.stored_name) as archive:
+        helped = json.loads(archive.read("manifest.json"))["files"]
+    monkeypatch.setattr(iso_pack, "HELPED_FROM", 10**9)
+    direct = iso_pack.build(session, leader, leader.unit_id, period, base_url=BASE, now=at)
+    direct.content.close()
+    assert [f["name"] for f in helped] == [f["name"] for f in direct.manifest["files"]]
+    pdfs = [f for f in helped if f["name"].endswith(".pdf")]  # a workbook carries the instant it was saved
+    assert len(pdfs) >= 4  # the logbook and the slips
+    assert pdfs == [f for f in direct.manifest["files"] if f["name"].endswith(".pdf")]
+
+
 def test_a_requester_who_lost_the_role_gets_a_refusal_not_the_file(demo, runner):
     session, (run, folder) = demo, runner
     leader = _user(session, "anbinh.lanhdao")
