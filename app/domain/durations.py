@@ -104,7 +104,7 @@ def format_amount(amount: Decimal) -> str:
     return format(normalized, "f").replace(".", ",")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Duration:
     """A legal duration: ``value`` counted in ``kind`` (1 for same-day)."""
 

@@ -85,15 +85,17 @@ class WorkCalendar:
         self._starts = [_minute_of(w.start) * _MINUTE for w in self.windows]
         self._lengths = [w.minutes * _MINUTE for w in self.windows]
         self._day = sum(self._lengths)  # length of a working day on the axis
+        self._day_minutes = self._day // _MINUTE
+        self._year_minutes = 200 * self._day_minutes  # less than a year's working time: years an amount may span
         self._table = tuple(zip(self._starts, self._lengths))
-        # The hot path's lookups, by minute of the day: the working time elapsed before minute m, whether m
+        # The hot path's lookups, by minute of the day: the working minutes elapsed before minute m, whether m
         # lies inside a window (its seconds then count too), and the wall-clock offset of the w-th working
         # minute (a window's end stays a window's end: minute 0 of the afternoon is the morning's end).
         self._elapsed_at: list[int] = []
         self._inside: list[bool] = []
         for minute in range(24 * 60 + 1):
             clock = minute * _MINUTE
-            self._elapsed_at.append(sum(min(max(clock - b, 0), n) for b, n in self._table))
+            self._elapsed_at.append(sum(min(max(clock - b, 0), n) for b, n in self._table) // _MINUTE)
             self._inside.append(any(b <= clock < b + n for b, n in self._table))
         self._wall_of: list[timedelta] = []
         for worked in range(self._day // _MINUTE + 1):
@@ -116,7 +118,7 @@ class WorkCalendar:
         self._first_year, self._last_year = 10**6, -1
         self._ordinals: list[int] = []
         self._midnights: list[datetime] = []
-        self._ranks: list[int] = []
+        self._day_at: list[int] = []
         self._base = 0
 
     # --- days ------------------------------------------------------------
@@ -157,15 +159,16 @@ class WorkCalendar:
             day += one
         self._ordinals = ordinals
         self._midnights = [datetime.fromordinal(o) for o in ordinals]
-        # _ranks[o - _base] = index of the first working day on or after ordinal o:
-        # an O(1) stand-in for bisect_left(_ordinals, o) on the hot paths.
+        # _day_at[o - _base]: the working minutes before day o if it is a working day, else ~ (bitwise not) those
+        # before the next working day: an O(1) stand-in for bisect_left(_ordinals, o), for the lean path of add.
         self._base = date(first, 1, 1).toordinal()
-        ranks, index = [], 0
+        day_at, index = [], 0
         for ordinal in range(self._base, date(last, 12, 31).toordinal() + 1):
             while index < len(ordinals) and ordinals[index] < ordinal:
                 index += 1
-            ranks.append(index)
-        self._ranks = ranks
+            start = index * self._day_minutes  # where working day ``index`` begins, in working minutes
+            day_at.append(start if index < len(ordinals) and ordinals[index] == ordinal else ~start)
+        self._day_at = day_at
         self._first_year, self._last_year = first, last
 
     def next_working_day(self, day: date, *, include: bool = True) -> date:
@@ -269,13 +272,59 @@ class WorkCalendar:
         cover after ``start``. With ``restart`` the whole duration counts
         again from the end of the last pause instead.
         """
-        if isinstance(duration, str):
-            duration = Duration.parse(duration)
-        if not pauses:
-            if duration.working_micros is not None:  # working days or hours (the common case)
-                return self._add_working(start, duration.working_micros)
-            if duration.kind in _WORKING_KINDS:  # no whole number of minutes: working_minutes() says so
-                return self._add_working(start, duration.working_minutes() * _MINUTE)
+        try:
+            minutes = duration.working_micros and duration.minutes  # type: ignore[union-attr]
+        except AttributeError:  # the short form, "3d"
+            minutes = None
+        if minutes is None or pauses:
+            if isinstance(duration, str):
+                return self.add(start, Duration.parse(duration), pauses=pauses, restart=restart)
+            if pauses or duration.kind not in _WORKING_KINDS:
+                return self._add_general(start, duration, pauses, restart)
+            minutes = duration.working_minutes()  # no whole number of minutes: working_minutes() says so
+        # The common case, kept lean (it computes every due date of a sweep or a report): working days or
+        # hours, no pauses. The arithmetic of _instant(_position(start) + amount), inlined, counted in whole
+        # working minutes (small integers) with the start's seconds, if it has any, apart.
+        aware = start.tzinfo is not None
+        local = start.astimezone(VN_TZ).replace(tzinfo=None) if aware else start
+        year = local.year
+        if not (self._first_year <= year < self._last_year and minutes < self._year_minutes):
+            self._cover(year, year + 1 + minutes // self._year_minutes)  # returns at once when they are covered
+        # Position of the start on the axis: its day's start (or the next working day's), and its time.
+        position = self._day_at[local.toordinal() - self._base]
+        seconds = 0  # microseconds past the start's minute, when it lies inside a window
+        if position >= 0:  # a working day
+            minute = local.hour * 60 + local.minute
+            position += self._elapsed_at[minute] + minutes
+            if self._inside[minute]:
+                seconds = local.second * 1_000_000 + local.microsecond
+        else:
+            position = ~position + minutes
+        # Back to an instant; a window's end stays a window's end.
+        day = self._day_minutes
+        index = position // day
+        rest = position - index * day
+        if not seconds and rest == 0 and index > 0:
+            index, rest = index - 1, day
+        try:
+            midnight = self._midnights[index]
+        except IndexError:  # beyond the precomputed years
+            self._ordinal(index)
+            midnight = self._midnights[index]
+        if not seconds:
+            due = midnight + self._wall_of[rest]
+            return due.replace(tzinfo=VN_TZ) if aware else due
+        rest = rest * _MINUTE + seconds  # within the day: rest < day, and seconds < a minute
+        for begin, length in self._table:
+            if rest <= length:
+                due = midnight + timedelta(microseconds=begin + rest)
+                return due.replace(tzinfo=VN_TZ) if aware else due
+            rest -= length
+        raise AssertionError("position beyond the day's windows")  # pragma: no cover
+
+    def _add_general(self, start: datetime, duration: Duration, pauses: Iterable[tuple[datetime, datetime]],
+                     restart: bool) -> datetime:
+        """``add`` with pauses, or of calendar days or a same-day duration."""
         local, aware = _local(start)
         intervals = [(max(a, local), b) for a, b in _merge(pauses) if b > local]
         if restart and intervals:
@@ -306,47 +355,6 @@ class WorkCalendar:
         if position <= 0:
             raise ValueError("before the first day the calendar covers")
         return _back(self._instant(position), aware)
-
-    def _add_working(self, start: datetime, amount: int) -> datetime:
-        """The common case, kept lean: ``amount`` microseconds of working time (working days or hours), no
-        pauses.
-
-        The same arithmetic as ``_instant(_position(start) + amount)``, inlined:
-        this path computes every due date of a sweep or a report.
-        """
-        aware = start.tzinfo is not None
-        local = start.astimezone(VN_TZ).replace(tzinfo=None) if aware else start
-        year = local.year
-        day = self._day
-        if year < self._first_year or year + 1 + amount // (200 * day) > self._last_year:
-            self._cover(year, year + 1 + amount // (200 * day))
-        # Position of the start on the axis.
-        ordinal = local.toordinal()
-        index = self._ranks[ordinal - self._base]
-        position = index * day + amount
-        if self._ordinals[index] == ordinal:
-            minute = local.hour * 60 + local.minute
-            position += self._elapsed_at[minute]
-            if self._inside[minute]:
-                position += local.second * 1_000_000 + local.microsecond
-        # Back to an instant; a window's end stays a window's end.
-        index, rest = divmod(position, day)
-        if rest == 0 and index > 0:
-            index, rest = index - 1, day
-        midnights = self._midnights
-        if index >= len(midnights):
-            self._ordinal(index)
-            midnights = self._midnights  # rebuilt longer
-        whole, part = divmod(rest, _MINUTE)
-        if not part:
-            due = midnights[index] + self._wall_of[whole]
-            return due.replace(tzinfo=VN_TZ) if aware else due
-        for begin, length in self._table:
-            if rest <= length:
-                due = midnights[index] + timedelta(microseconds=begin + rest)
-                return due.replace(tzinfo=VN_TZ) if aware else due
-            rest -= length
-        raise AssertionError("position beyond the day's windows")  # pragma: no cover
 
     def _same_day_due(self, local: datetime) -> datetime:
         """End of the working day the clock starts on, or of the next one after the cut-off."""

@@ -84,3 +84,18 @@ def test_the_fast_path_agrees_with_the_general_one_to_the_microsecond(start, dur
     long_ago = (datetime(2000, 1, 3, 8, tzinfo=VN_TZ), datetime(2000, 1, 3, 9, tzinfo=VN_TZ)) if aware else \
         (datetime(2000, 1, 3, 8), datetime(2000, 1, 3, 9))
     assert CAL.add(start, duration) == CAL.add(start, duration, pauses=[long_ago])
+
+
+def test_the_fast_path_agrees_at_every_minute_of_a_day_with_and_without_seconds():
+    """Every minute of a Friday (a window's start and end, lunch, night) with no seconds, half a minute and the
+    last microsecond, for durations that land on a window's end, just past it, or on the next working day:
+    the lean path (whole working minutes, the seconds apart) gives what the general path gives."""
+    long_ago = [(datetime(2000, 1, 3, 8), datetime(2000, 1, 3, 9))]
+    friday = datetime(2026, 11, 27)
+    durations_ = [Duration(DurationKind.WORKING_HOURS, Decimal(m) / 60) for m in (3, 30, 60, 123, 240, 480, 483)] + \
+        [Duration(DurationKind.WORKING_DAYS, Decimal(d)) for d in ("0.5", "1", "1.5", "3")]
+    for minute in range(24 * 60):
+        for past in (timedelta(0), timedelta(seconds=30), timedelta(seconds=59, microseconds=999_999)):
+            start = friday + timedelta(minutes=minute) + past
+            for duration in durations_:
+                assert CAL.add(start, duration) == CAL.add(start, duration, pauses=long_ago), (start, duration)
