@@ -8,6 +8,7 @@ from flask import Flask
 def register_web(app: Flask) -> None:
     """Register blueprints, error handlers, template filters and globals."""
     from app.web import errors, filters, guards, headers
+    from app.web.session_cookie import SessionInterface
     from app.extensions import csrf
     from app.web.admin import bp as admin_bp
     from app.web.api import bp as api_bp
@@ -38,6 +39,7 @@ def register_web(app: Flask) -> None:
     csrf.exempt(api_bp)  # bearer tokens, never cookies
     app.register_blueprint(public_bp)
     csrf.exempt(public_bp)  # no session: the secret token in the address is the key
+    app.session_interface = SessionInterface()
     errors.register(app)
     guards.register(app)
     filters.register(app)

@@ -90,9 +90,14 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(item)
 
 
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+
 def _has_control_characters() -> bool:
     # The API checks its query parameters against its OpenAPI document itself (the search text drops them).
-    for source in (request.form,) if request.path.startswith(API_PREFIX) else (request.args, request.form):
+    # A body of another type gives no form: it is not parsed for nothing (every public page is a GET).
+    form = (request.form,) if request.mimetype in FORM_TYPES else ()
+    for source in form if request.path.startswith(API_PREFIX) else (request.args, *form):
         for key, values in source.lists():
             if _CONTROL.search(key) or any(_CONTROL.search(v) for v in values):
                 return True

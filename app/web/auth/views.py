@@ -146,8 +146,8 @@ FIRST_LOGIN_OPEN = frozenset({"auth.change_password", "auth.logout", "auth.login
 @bp.before_app_request
 def first_password():  # type: ignore[no-untyped-def]
     """An account made with a first password (flask users import) changes it before anything else."""
-    if (current_user.is_authenticated and getattr(current_user, "must_change_password", False)
-            and request.endpoint not in FIRST_LOGIN_OPEN and request.blueprint not in ("public", "api")):
+    if (request.blueprint not in ("public", "api") and request.endpoint not in FIRST_LOGIN_OPEN
+            and current_user.is_authenticated and getattr(current_user, "must_change_password", False)):
         flash("Đây là lần đăng nhập đầu: vui lòng đổi mật khẩu được cấp trước khi làm việc.", "info")
         return redirect(url_for("auth.change_password"))
     return None
