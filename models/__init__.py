@@ -8,7 +8,8 @@ from models.desk import NonReception
 from models.dossier import Dossier, DossierDocument, DossierEvent, DossierNotice, Handover
 from models.feedback import SatisfactionRating
 from models.online import OnlineDossier
-from models.ops import ExportJob, JobLease, OutboxMessage, PortalMessage, RateCounter, ReconciliationRun, SweepRun
+from models.ops import (ExportJob, JobLease, OutboxMessage, PortalMessage, RateCounter, ReconciliationRun,
+                        StatusPageCache, SweepRun)
 from models.org import Department, LoginGuard, Unit, User, UserRole
 from models.printing import PrintedDocument
 from models.search import DossierSearchTerm, NonReceptionSearchTerm
@@ -60,6 +61,7 @@ __all__ = [
     "QualityObjective",
     "RecordType",
     "SatisfactionRating",
+    "StatusPageCache",
     "SweepRun",
     "Unit",
     "User",

@@ -205,3 +205,25 @@ class ExportJob(Base):
         Index("ix_export_job_state", "state", "requested_at"),
         Index("ix_export_job_requester", "requested_by_id", "requested_at"),
     )
+
+
+class StatusPageCache(Base):
+    """The citizen's status page of a dossier as last rendered, for every worker and server (issue 23).
+
+    Served only while the dossier still has this token and this version (every change to the dossier moves its
+    version, a citizen's rating included) and before ``valid_until``, the first instant at which the page would
+    read differently with nothing done (a due date passing, a running count of the delay; at most a day
+    after it was made). ``app.services.status_pages``.
+    """
+
+    __tablename__ = "status_page_cache"
+
+    token: Mapped[str] = mapped_column(String(43), primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(index=True)  # a unit's pages go when its details or calendar change
+    version: Mapped[int]
+    code: Mapped[str] = mapped_column(String(64))  # the dossier's code, for the lookup's log line
+    etag: Mapped[str_40]
+    body: Mapped[str] = mapped_column(Text)
+    made_at: Mapped[utc_datetime]
+    valid_until: Mapped[utc_datetime]

@@ -20,7 +20,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from app.domain.process import Process, Step
@@ -237,3 +237,17 @@ def timeline(
                 at = None
             steps.append(TimelineStep(name, Phase.NEXT, at))
     return tuple(steps)
+
+
+PAGE_MAX_AGE = timedelta(days=1)  # a kept status page is made again at least this often (office details, calendar)
+
+
+def page_changes_at(now: datetime, instants: Iterable[datetime | None], *, counting: bool) -> datetime:
+    """The first instant after ``now`` at which a status page made at ``now`` would read differently with nothing
+    done to the dossier: the next of the ``instants`` it compares with the clock (the due instant, a step's
+    deadline, a planned date, when the result can be collected), the next minute while it ``counting`` a delay
+    ("chậm 1 ngày 2 giờ 5 phút"), and at the latest ``PAGE_MAX_AGE`` after ``now``."""
+    latest = now + PAGE_MAX_AGE
+    if counting:
+        latest = min(latest, now.replace(second=0, microsecond=0) + timedelta(minutes=1))
+    return min((at for at in instants if at is not None and now < at < latest), default=latest)

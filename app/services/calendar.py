@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.worktime import WorkCalendar
-from app.services import audit
+from app.services import audit, status_pages
 from app.services.access import get_manageable_unit, get_visible_unit
 from app.services.errors import NotFound
 from app.services.rows import find
@@ -130,6 +130,7 @@ def add_override(
 
 
 def _audit(session: Session, actor: User, action: str, override: CalendarOverride, now: datetime) -> None:
+    status_pages.forget_unit(session, override.unit_id)  # the dates its citizens' pages show
     audit.record(session, actor, action, object_type="calendar_override", object_id=override.id,
                  unit_id=override.unit_id, now=now, day=override.day.isoformat(), working=override.working,
                  reason=override.reason)

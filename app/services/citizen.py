@@ -29,6 +29,7 @@ from app.domain.citizen import (
     last_digits_match,
     public_holder,
     opening_hours,
+    page_changes_at,
     redact,
     timeline,
 )
@@ -139,6 +140,12 @@ class DossierPage:
     closing_message: str  # refused / withdrawn / stopped: the message written for the citizen, redacted
     rating: RatingSummary | None
     automatic: dict[str, int] = field(default_factory=dict)  # criteria 1–2 for the rating form
+    # Not shown: what keeps the page (app.services.status_pages): the dossier as it stood, and until when the
+    # page reads the same with nothing done to it.
+    dossier_id: int = 0
+    unit_id: int = 0
+    version: int = 0
+    changes_at: datetime | None = None
 
     @property
     def due_effective(self) -> datetime:
@@ -206,7 +213,8 @@ def office_of(unit: Unit | Row) -> Office:
 # and run on the session's connection: plain rows, no ORM objects.
 _PAGE = (
     select(
-        Dossier.id.label("dossier_id"), Dossier.code, Dossier.status, Dossier.unit_id, Dossier.procedure_id,
+        Dossier.id.label("dossier_id"), Dossier.version, Dossier.code, Dossier.status, Dossier.unit_id,
+        Dossier.procedure_id,
         Dossier.applicant_name, Dossier.owner_name, Dossier.applicant_id_kind, Dossier.applicant_address,
         Dossier.delivery_address,
         Dossier.received_at, Dossier.due_at, Dossier.due_rescheduled_at,
@@ -319,6 +327,17 @@ def _dossier_page(session: Session, row: Row, now: datetime) -> DossierPage:
             automatic = automatic_scores(classify_finished(row.finished_at or row.returned_at, row.due_at),
                                          (h.step_result for h in slip))
     finished = status in (DossierStatus.DONE, DossierStatus.RETURNED) and row.finished_at is not None
+    steps = timeline(
+        process, status=status, position=row.step_position, step_started_at=row.step_started_at,
+        step_due_at=row.step_due_at, finished_at=row.finished_at, returned_at=row.returned_at,
+        due_effective=due_effective, done_at=done_at, planned=planned, now=now,
+    )
+    overdue_by = calendar.elapsed(due_effective, now) if overdue and calendar else None
+    collect_from = calendar.start_of_clock(now) if calendar and status is DossierStatus.DONE else None
+    changes_at = page_changes_at(
+        now, [due_effective if open_ and not paused else None, collect_from,
+              *(step.due for step in steps), *(step.at for step in steps)],
+        counting=overdue_by is not None)
     return DossierPage(
         code=row.code, procedure=row.procedure_name, holder_label="Chủ hồ sơ" if row.owner_name else HOLDER_LABEL,
         holder=public_holder(row.owner_name, organisation=is_organisation(row.owner_name)) if row.owner_name
@@ -326,19 +345,15 @@ def _dossier_page(session: Session, row: Row, now: datetime) -> DossierPage:
             row.applicant_name, tax_code=row.applicant_id_kind is IdKind.TAX_CODE)),
         office=office_of(row), status=status, received_at=row.received_at, due_at=row.due_at,
         rescheduled_at=row.due_rescheduled_at, now=now,
-        timeline=timeline(
-            process, status=status, position=row.step_position, step_started_at=row.step_started_at,
-            step_due_at=row.step_due_at, finished_at=row.finished_at, returned_at=row.returned_at,
-            due_effective=due_effective, done_at=done_at, planned=planned, now=now,
-        ),
+        timeline=steps,
         current=holder_phrase(process.step(row.step_position)) if open_ else None,
-        paused=paused, overdue=overdue,
-        overdue_by=calendar.elapsed(due_effective, now) if overdue and calendar else None,
+        paused=paused, overdue=overdue, overdue_by=overdue_by,
         finished_at=row.finished_at, result=classify_finished(row.finished_at, row.due_at) if finished else None,
         returned_at=row.returned_at, delivery=row.result_delivery, return_method=row.return_method,
-        collect_from=calendar.start_of_clock(now) if calendar and status is DossierStatus.DONE else None,
+        collect_from=collect_from,
         supplement=letters.get("02") if paused else None, apology=letters.get("04"), stop=letters.get("05"),
         closing_message=closing_message, rating=rating, automatic=automatic,
+        dossier_id=dossier_id, unit_id=row.unit_id, version=row.version, changes_at=changes_at,
     )
 
 

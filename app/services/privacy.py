@@ -36,7 +36,7 @@ from app.domain.retention import (
     years_for,
 )
 from app.domain.roles import Role
-from app.services import audit, dossier_search
+from app.services import audit, dossier_search, status_pages
 from app.services.access import manageable_unit_ids
 from app.services.errors import Forbidden, ValidationFailed
 from models import (
@@ -354,6 +354,7 @@ def _erase(session: Session, holding: Holding, ids: list[int], now: datetime) ->
                             .values(**_ERASED_DOSSIER, personal_data_erased_at=now)
                             .execution_options(synchronize_session=False))
             dossier_search.reindex(session, dossier_ids=chunk)  # found by its code only
+            status_pages.forget_dossiers(session, chunk)
         elif holding is Holding.NON_RECEPTION:
             session.execute(update(NonReception).where(NonReception.id.in_(chunk))
                             .values(**_ERASED_TURNED_AWAY, personal_data_erased_at=now)

@@ -16,7 +16,7 @@ from app.domain.working_hours import (
     parse_clock_time,
     parse_windows,
 )
-from app.services import audit
+from app.services import audit, status_pages
 from app.services.access import (
     can_see_unit,
     get_manageable_unit,
@@ -91,6 +91,7 @@ def update_unit(
     before = audit.snapshot(unit)
     apply_unit_input(session, unit, data, now=now)
     audit.record_change(session, actor, "unit.update", unit, before, audit.snapshot(unit), unit_id=unit.id, now=now)
+    status_pages.forget_unit(session, unit.id)  # its name, address, hours on the citizens' pages
     return unit
 
 

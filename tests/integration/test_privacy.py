@@ -12,7 +12,7 @@ from app.domain.retention import ERASED_NAME, Holding
 from app.domain.workflow import DossierStatus, IdKind, NonReceptionKind
 from app.services import privacy, reception, registers
 from app.services.errors import Forbidden, ValidationFailed
-from models import AuditEntry, Dossier, NonReception, RecordType, SatisfactionRating
+from models import AuditEntry, Dossier, NonReception, RecordType, SatisfactionRating, StatusPageCache
 from tests.builders import make_procedure
 from tests.conftest import NOW
 from tests.integration.test_reception import reception_input
@@ -124,8 +124,14 @@ def test_personal_data_is_erased_once_every_record_showing_it_has_expired(db_ses
     assert plan[Holding.DOSSIER, False].due == 1 and plan[Holding.DOSSIER, True].rule.years is None
     assert plan[Holding.NON_RECEPTION, False].due == 1
 
+    for row in (old, recent):  # their status pages, as a citizen's view kept them
+        db_session.add(StatusPageCache(token=row.token, dossier_id=row.id, unit_id=row.unit_id, version=row.version,
+                                       code=row.code, etag="e", body=f"<p>{row.applicant_name}</p>", made_at=NOW,
+                                       valid_until=NOW + timedelta(days=1)))
+    db_session.flush()
     erased = privacy.erase_expired(db_session, now=datetime(2037, 1, 1, 1, 0, tzinfo=timezone.utc))
     assert erased == {"dossier": 1, "non_reception": 1}
+    assert [p.dossier_id for p in db_session.scalars(select(StatusPageCache))] == [recent.id]  # the erased one's went
     for row in (civil, old, recent, open_one, turned):
         db_session.refresh(row)
     assert (old.applicant_name, old.applicant_id_number, old.applicant_phone, old.applicant_address) == (

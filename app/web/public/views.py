@@ -15,7 +15,7 @@ from flask import Blueprint, Response, current_app, jsonify, redirect, render_te
 
 from app.domain.satisfaction import ASKED, CRITERIA, COMMENT_MAX, criterion
 from app.db import ping
-from app.services import citizen
+from app.services import citizen, status_pages
 from app.services.errors import Conflict, NotFound, ValidationFailed
 from app.web.context import get_session, now
 from app.web.public.throttle import Blocked, Throttle
@@ -107,6 +107,11 @@ def status(token: str):  # type: ignore[no-untyped-def]
     blocked = throttle().hit("public", _client())
     if blocked:
         return _limited(blocked, "qr")
+    if not request.args:  # the page as last rendered, while it still says what a new one would
+        kept = status_pages.kept(get_session(), token, now=now())
+        if kept is not None:
+            _log("qr", "found", kept.code)
+            return _status_response(kept.body, kept.etag)
     page = citizen.status_page(get_session(), token, now=now())
     if page is None:
         blocked = throttle().check("miss", _client())
@@ -115,8 +120,15 @@ def status(token: str):  # type: ignore[no-untyped-def]
     if request.args or not isinstance(page, citizen.DossierPage):
         return _render(page, token)
     body = _render(page, token)[0]
+    etag = hashlib.sha256(body.encode("utf-8")).hexdigest()[:40]
+    status_pages.keep(get_session(), token, page, body, etag, now=now())
+    return _status_response(body, etag)
+
+
+def _status_response(body: str, etag: str) -> Response:
+    """A dossier's status page: kept by the phone that asked, asked for again at each view (304 if the same)."""
     response = Response(body, mimetype="text/html")
-    response.set_etag(hashlib.sha256(body.encode("utf-8")).hexdigest()[:40])
+    response.set_etag(etag)
     response.headers["Cache-Control"] = STATUS_PAGE_CACHE_CONTROL
     return response.make_conditional(request)
 
