@@ -177,12 +177,37 @@ def test_the_nightly_retention_run_deletes_finished_counters(app, db_session, cl
 
 
 def test_the_flood_budget_is_shared_in_batches_and_overshoots_by_less_than_a_batch_per_worker(app, db_session):
-    from app.web.public.throttle import FLOOD_BATCH
+    from app.web.public.throttle import FLOOD_SHARE
 
     budgets = {"PUBLIC_RATE_LIMIT": "60 per minute"}
     workers = [Throttle("database", budgets, sessions=lambda: new_session(app)) for _ in range(2)]
     allowed = sum(workers[n % 2].hit("public", "10.0.0.1") is None for n in range(100))
-    assert 60 <= allowed <= 60 + 2 * (FLOOD_BATCH - 1)
+    batch = 60 // FLOOD_SHARE  # 5
+    assert 60 <= allowed <= 60 + 2 * (batch - 1)
     counted = sum(db_session.scalars(select(RateCounter.count).where(RateCounter.key.contains("10.0.0.1"))))
     assert 60 <= counted <= 100  # written a batch at a time, up to the spent budget
     assert workers[0].hit("public", "10.0.0.2") is None  # another address has its own budget
+
+
+def test_a_large_flood_budget_is_written_a_twelfth_at_a_time(app, db_session, monkeypatch):
+    """1,200 a minute: a worker writes its hits of one address a hundred at a time (or each second)."""
+    import types
+
+    from app.web.public import throttle as module
+
+    clock = types.SimpleNamespace(monotonic=lambda: 1000.0, time=module.time.time)
+    monkeypatch.setattr(module, "time", clock)  # the same second throughout
+    worker = Throttle("database", {"PUBLIC_RATE_LIMIT": "1200 per minute"}, sessions=lambda: new_session(app))
+
+    def counted() -> int:
+        db_session.expire_all()
+        return sum(db_session.scalars(select(RateCounter.count).where(RateCounter.key.contains("10.0.0.7"))))
+
+    for _ in range(99):
+        assert worker.hit("public", "10.0.0.7") is None
+    assert counted() == 0  # held back
+    assert worker.hit("public", "10.0.0.7") is None
+    assert counted() == 100
+    clock.monotonic = lambda: 1001.5  # a second later: what it holds is written at the next hit
+    worker.hit("public", "10.0.0.7")
+    assert counted() == 101

@@ -36,10 +36,11 @@ from app.services.rate_limits import DatabaseStorage
 DATABASE = "database"
 FLOOD_BUDGETS = frozenset({"public"})
 # The flood budget (every public request) is counted in the shared store in batches: a worker adds its hits of
-# one address every FLOOD_BATCH requests or FLOOD_FLUSH_SECONDS, whichever comes first, and refuses once the
-# shared count is spent. One write per batch instead of one per page view; a worker may let through
-# FLOOD_BATCH - 1 requests more than the budget before it knows. The budgets against guessing are exact.
-FLOOD_BATCH = 5
+# one address once it holds a twelfth of the smallest budget (FLOOD_SHARE; 5 for the default 60 a minute) or
+# every FLOOD_FLUSH_SECONDS, whichever comes first, and refuses once the shared count is spent. One write per
+# batch instead of one per page view; a worker may let through a batch less one more than the budget before it
+# knows, and never holds more than a second of hits. The budgets against guessing are exact.
+FLOOD_SHARE = 12
 FLOOD_FLUSH_SECONDS = 1.0
 
 BUDGETS = {
@@ -136,10 +137,10 @@ class Throttle:
         return None
 
     def _batch(self, budget: str) -> int:
-        """How many hits a worker may hold back: FLOOD_BATCH, less for a small budget (a twelfth of it, at
-        least one: a budget of 3 a minute is counted exactly)."""
-        smallest = min((item.amount for item in self.items.get(budget, ())), default=FLOOD_BATCH)
-        return min(FLOOD_BATCH, max(1, smallest // 12))
+        """How many hits a worker may hold back: a twelfth of the smallest budget, at least one (a budget of 3 a
+        minute is counted exactly)."""
+        smallest = min((item.amount for item in self.items.get(budget, ())), default=1)
+        return max(1, smallest // FLOOD_SHARE)
 
     def _prune(self, now: float) -> None:
         """Forget the batches of addresses quiet for a minute (their hits were flushed long ago)."""
