@@ -70,10 +70,14 @@ class Renderers(Generic[Key]):
 
     def __enter__(self) -> Renderers[Key]:
         path = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
-        for _ in range(self.helpers):
-            self._processes.append(subprocess.Popen(
-                [sys.executable, "-m", "printing.helper"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                env={**os.environ, "PYTHONPATH": path}, cwd=ROOT))
+        try:
+            for _ in range(self.helpers):
+                self._processes.append(subprocess.Popen(
+                    [sys.executable, "-m", "printing.helper"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                    env={**os.environ, "PYTHONPATH": path}, cwd=ROOT))
+        except BaseException as error:  # the ones started do not outlive a failed start
+            self.__exit__(type(error), error, error.__traceback__)
+            raise
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
