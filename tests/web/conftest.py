@@ -15,8 +15,19 @@ from app.services import api_tokens, calendar, exports, online_dossiers, recepti
 from app.services.sweep import run_sweep
 from models import Department, DossierNotice, ExpectedDelay, Nonconformity
 from tests.builders import make_department
+from tests.citizen_states import LOOK_AT, People, make_states
 from tests.integration.test_reception import reception_input
 from tests.integration.test_online_dossiers import filing as online_filing
+
+
+@pytest.fixture
+def states(db_session, world, clock):
+    """Dossiers of commune a in every state a citizen may look at (tests.citizen_states), at LOOK_AT."""
+    clock.at = LOOK_AT
+    a = world.a
+    tokens = make_states(db_session, People(a.clerk, a.officer, a.leader), a.procedure)
+    db_session.commit()
+    return tokens
 
 
 @pytest.fixture

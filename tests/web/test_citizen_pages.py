@@ -12,20 +12,11 @@ from sqlalchemy import func, select
 from app.db import new_session
 from app.web.public.throttle import Throttle
 from models import Dossier, SatisfactionRating
-from tests.citizen_states import ID_NUMBER, LEAKS, LOOK_AT, NAME, PHONE, People, make_states
+from tests.citizen_states import ID_NUMBER, LEAKS, LOOK_AT, NAME, PHONE
 from tests.web.test_hostile_input import NASTY as HOSTILE
 
 RATING = {"contacts": "2", "agencies": "2", "one_stop": "2", "disclosure": "1", "attitude": "2", "convenience": "2",
           "overall": "2", "gop_y": "Nhanh, gọn."}
-
-
-@pytest.fixture
-def states(db_session, world, clock):
-    clock.at = LOOK_AT
-    a = world.a
-    tokens = make_states(db_session, People(a.clerk, a.officer, a.leader), a.procedure)
-    db_session.commit()
-    return tokens
 
 
 def code_of(db_session, token):

@@ -15,16 +15,7 @@ from app.services import citizen, status_pages
 from app.services.calendar import add_override
 from app.services.units import UnitInput, update_unit
 from models import Dossier, StatusPageCache
-from tests.citizen_states import LOOK_AT, People, _act, make_states, vn
-
-
-@pytest.fixture
-def states(db_session, world, clock):
-    clock.at = LOOK_AT
-    a = world.a
-    tokens = make_states(db_session, People(a.clerk, a.officer, a.leader), a.procedure)
-    db_session.commit()
-    return tokens
+from tests.citizen_states import LOOK_AT, _act, vn
 
 
 @pytest.fixture
