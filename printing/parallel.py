@@ -67,6 +67,7 @@ class Renderers(Generic[Key]):
     def __init__(self, helpers: int) -> None:
         self.helpers = max(0, helpers)
         self._processes: list[subprocess.Popen[bytes]] = []
+        self._outstanding = 0  # jobs sent whose result was not read
 
     def __enter__(self) -> Renderers[Key]:
         path = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
@@ -83,8 +84,8 @@ class Renderers(Generic[Key]):
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
         for process in self._processes:
-            if error is not None:
-                process.kill()  # what it was given is dropped
+            if error is not None or self._outstanding:
+                process.kill()  # what it was given is dropped (nobody would read it)
             else:
                 process.stdin.close()  # type: ignore[union-attr] # its end of input: it exits
         for process in self._processes:
@@ -117,17 +118,21 @@ class Renderers(Generic[Key]):
             except BrokenPipeError:
                 raise RenderFailed(f"helper {helper.pid} stopped (exit code {helper.poll()})") from None
             waiting.append((key, helper))
+            self._outstanding += 1
             if len(waiting) >= len(self._processes) * AHEAD:
                 yield self._result(*waiting.popleft())
         while waiting:
             yield self._result(*waiting.popleft())
 
-    @staticmethod
-    def _result(key: Key, helper: subprocess.Popen[bytes]) -> tuple[Key, bytes]:
+    def _result(self, key: Key, helper: subprocess.Popen[bytes]) -> tuple[Key, bytes]:
+        self._outstanding -= 1
         try:
             ok, value = receive(helper.stdout)  # type: ignore[arg-type, misc]
         except EOFError:
             raise RenderFailed(f"helper {helper.pid} stopped (exit code {helper.wait()})") from None
+        except RenderFailed:
+            raise RenderFailed(f"helper {helper.pid} stopped in the middle of an answer "
+                               f"(exit code {helper.wait()})") from None
         if not ok:
             raise RenderFailed(value)
         return key, value

@@ -68,3 +68,13 @@ def test_a_helper_that_dies_is_an_error_not_a_hang():
             for n, _ in renderers.in_order((n, form06_control_slip.render, (slip,)) for n, slip in enumerate(slips)):
                 if n == 1:
                     os.kill(renderers._processes[0].pid, signal.SIGKILL)  # noqa: SLF001
+
+
+def test_a_caller_that_stops_reading_early_leaves_no_helper_behind():
+    slips = _slips(12)
+    with Renderers[int](2) as renderers:
+        pids = [process.pid for process in renderers._processes]  # noqa: SLF001
+        for n, _ in renderers.in_order((n, form06_control_slip.render, (slip,)) for n, slip in enumerate(slips)):
+            if n == 2:
+                break  # the rest were sent and are not read
+    assert not any(_alive(pid) for pid in pids)
