@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from datetime import time as time_of_day
 from decimal import Decimal
 
-from sqlalchemy import Connection, Row, bindparam, select, update
+from sqlalchemy import Row, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -48,8 +48,8 @@ from app.services.documents import non_reception_number, receiving_unit_name
 from app.services.errors import Conflict, Forbidden, NotFound
 from app.services.processing import CITIZEN_MESSAGE_ACTIONS, NOTICE_SUFFIX, load_process
 from app.services.reception import get_dossier, new_status_token
+from app.services.rows import read_only
 from app.services.validation import Errors, text_field
-from models.engine import READ_ONLY
 from models import (
     AuditEntry,
     Dossier,
@@ -250,13 +250,6 @@ _RATING = (
     select(SatisfactionRating.at, SatisfactionRating.overall, SatisfactionRating.score)
     .where(SatisfactionRating.dossier_id == bindparam("dossier_id"))
 )
-
-
-def read_only(session: Session) -> Connection:
-    """The session's connection, in a read-only transaction when none is open yet (no write lock)."""
-    if session.in_transaction():
-        return session.connection()
-    return session.connection(execution_options={READ_ONLY: True})
 
 
 def status_page(session: Session, token: str, *, now: datetime) -> DossierPage | TurnedAwayPage | None:

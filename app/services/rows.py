@@ -7,10 +7,12 @@ import time
 from typing import Any, Callable, TypeVar
 
 from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.services.errors import ValidationFailed
+from models.engine import READ_ONLY
 
 T = TypeVar("T")
 
@@ -57,3 +59,10 @@ def insert_numbered(session: Session, build: Callable[[], T], *, field: str, mes
             continue
         return row
     raise ValidationFailed({field: message})
+
+
+def read_only(session: Session) -> Connection:
+    """The session's connection, in a read-only transaction when none is open yet (no write lock)."""
+    if session.in_transaction():
+        return session.connection()
+    return session.connection(execution_options={READ_ONLY: True})

@@ -26,8 +26,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from app.services.rows import read_only
 from models import Dossier, StatusPageCache
-from models.engine import READ_ONLY
 
 if TYPE_CHECKING:  # app.services.citizen needs the calendars, whose changes forget pages here
     from app.services.citizen import DossierPage
@@ -49,9 +49,7 @@ _KEPT = (
 
 def kept(session: Session, token: str, *, now: datetime) -> KeptPage | None:
     """The page kept for ``token``, if it still says what a new one would."""
-    connection = session.connection() if session.in_transaction() else \
-        session.connection(execution_options={READ_ONLY: True})
-    row = connection.execute(_KEPT, {"token": token, "now": now}).first()
+    row = read_only(session).execute(_KEPT, {"token": token, "now": now}).first()
     return KeptPage(row.body, row.etag, row.code) if row is not None else None
 
 
