@@ -530,13 +530,18 @@ class PagedRegister(Flowable):
                 self._pending += zip(made, heights)
 
     def _table(self, count: int) -> GridTable:
-        taken, self._pending = self._pending[:count], self._pending[count:]
+        """The first ``count`` pending rows as a page's table (they stay pending until it is placed: a frame may
+        ask for a flowable's size more than once)."""
+        taken = self._pending[:count]
         table = GridTable(self._head + [cells for cells, _ in taken], colWidths=self._widths,
                           repeatRows=len(self._head), hAlign="CENTER",
                           rowHeights=self._head_heights + [h for _, h in taken])
         table.setStyle(self._style)
-        self._shown = True
         return table
+
+    def _placed(self, count: int) -> None:
+        self._pending = self._pending[count:]
+        self._shown = True
 
     def _fitting(self, height: float) -> int:
         used, count = sum(self._head_heights), 0
@@ -565,14 +570,16 @@ class PagedRegister(Flowable):
             return []  # not even one row here: the next page
         count = max(count, min(1, len(self._pending)))  # a row taller than a page still goes (and splits)
         table = self._table(count)
+        self._placed(count)
         if self._ended and not self._pending:
             return [table, *self._cells.long_texts.section(self._page)]
         self.__dict__.pop("_postponed", None)  # it moved on: the next page it waits for is not the same wait
         return [table, self]
 
     def draw(self) -> None:
-        if self._last is not None:
+        if self._last is not None:  # the rest, which wrap() found fits here
             self._last.drawOn(self.canv, 0, 0)
+            self._placed(len(self._pending))
             self._last = None
 
 

@@ -73,3 +73,16 @@ def test_any_number_of_rows_fits_from_any_height(paper):
             pages = _pages(render([Spacer(1, gap * mm), _register(rows, page)], page, title="Sổ"))
             found = [int(n) for text in pages for n in re.findall(r"Dòng (\d+)", text)]
             assert found == list(range(1, count + 1)), (count, gap)
+
+
+def test_asking_its_size_twice_before_drawing_loses_no_row():
+    """A frame may wrap a flowable more than once before it draws it: the last page's rows stay until drawn."""
+    page = Page(PaperSize.A4, Orientation.LANDSCAPE)
+    register = _register([[str(n), f"Dòng {n}", ""] for n in range(1, 6)], page)
+    register.wrap(page.width, 400)
+    register.wrap(page.width, 400)
+    pages = _pages(render([register], page, title="Sổ"))
+    assert [int(n) for text in pages for n in re.findall(r"Dòng (\d+)", text)] == [1, 2, 3, 4, 5]
+    empty = _register([], page)
+    empty.wrap(page.width, 400)
+    assert "Nội dung" in _pages(render([empty], page, title="Sổ"))[0]  # the header, once
